@@ -1,0 +1,79 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Alerts.Core;
+
+/// <summary>Settings of the product itself (section <c>Alerts</c>, e.g. <c>Alerts__PublicBaseUrl</c>).</summary>
+public sealed class AlertsOptions
+{
+    public const string SectionName = "Alerts";
+
+    /// <summary>Base of the links in emails, e.g. https://alerts.example.com. The default is the server's own address.</summary>
+    [Required]
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:7071";
+
+    /// <summary>A change published longer ago than this when it arrives is stored but alerts nobody. The default is 72 hours.</summary>
+    [Range(1, 24 * 365)]
+    public int MaxAlertAgeHours { get; set; } = 72;
+
+    /// <summary>
+    /// <c>;</c>-separated keys (16+ characters each) that sign the links in emails. The first signs; all verify.
+    /// Required in Azure; the local runner makes one on first start and keeps it in its data folder.
+    /// </summary>
+    [Required]
+    public string SigningKeys { get; set; } = string.Empty;
+
+    /// <summary>How many confirmation emails one address may receive per hour. The default is 3.</summary>
+    [Range(1, 100)]
+    public int MaxConfirmationsPerHour { get; set; } = 3;
+
+    public IReadOnlyList<string> SigningKeyList =>
+        SigningKeys.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Settings of the webhook (section <c>Webhook</c>).</summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Webhook";
+
+    /// <summary><c>;</c>-separated secrets accepted on <c>POST /api/ratings</c>; several at once while a secret is rotated.</summary>
+    [Required]
+    public string Secrets { get; set; } = string.Empty;
+
+    public IReadOnlyList<string> SecretList =>
+        Secrets.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Settings of outgoing email (section <c>Email</c>).</summary>
+public sealed class EmailOptions
+{
+    public const string SectionName = "Email";
+
+    /// <summary>The sender address. The default is alerts@localhost, fine for the pickup directory only.</summary>
+    [Required]
+    [EmailAddress]
+    public string From { get; set; } = "alerts@localhost";
+
+    /// <summary>The sender's display name. The default is "Alerts".</summary>
+    public string FromName { get; set; } = "Alerts";
+
+    /// <summary>Where emails are written as .eml files when no SendGrid key is set. The default is <c>mailbox</c> under the working directory.</summary>
+    public string PickupDirectory { get; set; } = "mailbox";
+}
+
+/// <summary>Settings of alert delivery (section <c>Delivery</c>).</summary>
+public sealed class DeliveryOptions
+{
+    public const string SectionName = "Delivery";
+
+    /// <summary>After this many failed attempts a queued message goes to the dead-letter (or poison) queue. The default is 5.</summary>
+    [Range(1, 100)]
+    public int MaxDeliveryCount { get; set; } = 5;
+
+    /// <summary>How many recipients of one change travel in one queue message. The default is 100.</summary>
+    [Range(1, 1000)]
+    public int RecipientsPerMessage { get; set; } = 100;
+
+    /// <summary>How many queue messages the dispatcher takes at once. The default is 16 (the Storage queue maximum is 32).</summary>
+    [Range(1, 32)]
+    public int ReceiveBatchSize { get; set; } = 16;
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text;
+using Alerts.Core.Matching;
+using Alerts.Core.Ratings;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Core.Delivery;
+
+/// <summary>
+/// Writes the alert email: a subject that says it all, HTML and plain-text parts, a manage link, an unsubscribe link,
+/// and the RFC 8058 one-click unsubscribe headers. Every sender-given string is HTML-escaped.
+/// </summary>
+public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> options)
+{
+    public const string Category = "alert";
+
+    public EmailMessage Compose(RatingChange change, AlertRecipient recipient)
+    {
+        var headline = ChangeDescription.Headline(change);
+        var manage = links.Manage(recipient.SubscriptionId);
+        var unsubscribe = links.Unsubscribe(recipient.SubscriptionId);
+        var facts = Facts(change);
+
+        var text = new StringBuilder()
+            .AppendLine(headline)
+            .AppendLine();
+        foreach (var (label, value) in facts)
+        {
+            text.Append(label).Append(": ").AppendLine(value);
+        }
+
+        text.AppendLine()
+            .Append("Manage your alerts: ").AppendLine(manage)
+            .Append("Unsubscribe: ").AppendLine(unsubscribe);
+
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+            .Append(Html(headline))
+            .Append("</title></head><body style=\"font-family:system-ui,sans-serif;line-height:1.4;color:#111\">")
+            .Append("<h1 style=\"font-size:1.2em\">").Append(Html(headline)).Append("</h1>")
+            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">");
+        foreach (var (label, value) in facts)
+        {
+            html.Append("<tr><th scope=\"row\" style=\"text-align:left;padding:2px 12px 2px 0\">").Append(Html(label))
+                .Append("</th><td>").Append(Html(value)).Append("</td></tr>");
+        }
+
+        html.Append("</table>");
+        if (change.Url is not null)
+        {
+            html.Append("<p><a href=\"").Append(Html(change.Url)).Append("\">Read the story</a></p>");
+        }
+
+        html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(Html(manage)).Append("\">Manage your alerts</a> · ")
+            .Append("<a href=\"").Append(Html(unsubscribe)).Append("\">Unsubscribe</a></p></body></html>");
+
+        return new EmailMessage
+        {
+            FromAddress = options.Value.From,
+            FromName = options.Value.FromName,
+            To = recipient.Email,
+            Subject = headline,
+            HtmlBody = html.ToString(),
+            TextBody = text.ToString(),
+            Headers = new Dictionary<string, string>
+            {
+                ["List-Unsubscribe"] = $"<{unsubscribe}>",
+                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
+            },
+            Category = Category,
+            Reference = recipient.AlertId,
+        };
+    }
+
+    private static List<(string Label, string Value)> Facts(RatingChange change)
+    {
+        var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
+        facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
+        facts.Add(("Action", change.Action.ToWireName().Replace('_', ' ')));
+        if (change.FromRating is not null || change.ToRating is not null)
+        {
+            facts.Add(("Rating", (change.FromRating, change.ToRating) switch
+            {
+                ({ } from, { } to) => $"{from} -> {to}",
+                (null, { } to) => to,
+                ({ } from, null) => $"{from} -> (none)",
+                _ => string.Empty,
+            }));
+        }
+
+        if (ChangeDescription.Targets(change) is { } targets)
+        {
+            facts.Add(("Price target", targets));
+        }
+
+        facts.Add(("Published", change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)));
+        if (change.Source is not null)
+        {
+            facts.Add(("Source", change.Source));
+        }
+
+        return facts;
+    }
+
+    private static string Html(string value) => WebUtility.HtmlEncode(value);
+}

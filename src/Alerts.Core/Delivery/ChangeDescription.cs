@@ -1,0 +1,87 @@
+using System.Globalization;
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Delivery;
+
+/// <summary>How a change is said in words, the same in subjects, bodies and pages.</summary>
+public static class ChangeDescription
+{
+    /// <summary>"JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18".</summary>
+    public static string Headline(RatingChange change)
+    {
+        var firm = change.Firm;
+        var ticker = change.Ticker;
+        var from = change.FromRating;
+        var to = change.ToRating;
+        var ratingMove = (from, to) switch
+        {
+            (not null, not null) => $" to {to} from {from}",
+            (null, not null) => $" to {to}",
+            _ => string.Empty,
+        };
+
+        var headline = change.Action switch
+        {
+            RatingAction.Upgrade => $"{firm} upgrades {ticker}{ratingMove}",
+            RatingAction.Downgrade => $"{firm} downgrades {ticker}{ratingMove}",
+            RatingAction.Initiate => to is null ? $"{firm} initiates coverage of {ticker}" : $"{firm} initiates {ticker} at {to}",
+            RatingAction.Resume => to is null ? $"{firm} resumes coverage of {ticker}" : $"{firm} resumes coverage of {ticker} at {to}",
+            RatingAction.Suspend => $"{firm} suspends coverage of {ticker}",
+            RatingAction.Reiterate => to is null ? $"{firm} reiterates {ticker}" : $"{firm} reiterates {to} on {ticker}",
+            RatingAction.TargetRaise => $"{firm} raises {ticker} price target{TargetMove(change)}",
+            RatingAction.TargetCut => $"{firm} cuts {ticker} price target{TargetMove(change)}",
+            _ => $"{firm} on {ticker}",
+        };
+
+        if (change.Action is RatingAction.TargetRaise or RatingAction.TargetCut)
+        {
+            return to is null ? headline : $"{headline}, {to}";
+        }
+
+        return change.Action == RatingAction.Suspend ? headline : headline + TargetSuffix(change);
+    }
+
+    /// <summary>"$12 -> $18 (+50%)", "$18", or null when no target was given.</summary>
+    public static string? Targets(RatingChange change) => (change.FromTarget, change.ToTarget) switch
+    {
+        ({ } from, { } to) => $"{Money(from, change.Currency)} -> {Money(to, change.Currency)} ({Percent(change.TargetChangePct)})",
+        (null, { } to) => Money(to, change.Currency),
+        _ => null,
+    };
+
+    public static string Money(decimal amount, string currency)
+    {
+        var symbol = currency switch
+        {
+            "USD" => "$",
+            "CAD" => "C$",
+            "EUR" => "€",
+            "GBP" => "£",
+            "HKD" => "HK$",
+            "JPY" => "¥",
+            "AUD" => "A$",
+            "CNY" => "CN¥",
+            "CHF" => "CHF ",
+            _ => currency + " ",
+        };
+        var format = amount == decimal.Truncate(amount) ? "#,0" : "#,0.00";
+        return symbol + amount.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    private static string Percent(decimal? pct) =>
+        pct is { } p ? (p > 0 ? "+" : string.Empty) + p.ToString("0.#", CultureInfo.InvariantCulture) + "%" : "n/a";
+
+    private static string TargetMove(RatingChange change) => (change.FromTarget, change.ToTarget) switch
+    {
+        ({ } from, { } to) => $" to {Money(to, change.Currency)} from {Money(from, change.Currency)}",
+        (null, { } to) => $" to {Money(to, change.Currency)}",
+        _ => string.Empty,
+    };
+
+    private static string TargetSuffix(RatingChange change) => (change.FromTarget, change.ToTarget) switch
+    {
+        ({ } from, { } to) when from != to => $", PT {Money(from, change.Currency)} -> {Money(to, change.Currency)}",
+        (_, { } to) => $", PT {Money(to, change.Currency)}",
+        _ => string.Empty,
+    };
+}

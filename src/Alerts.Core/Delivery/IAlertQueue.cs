@@ -1,0 +1,29 @@
+using Alerts.Core.Matching;
+
+namespace Alerts.Core.Delivery;
+
+/// <summary>
+/// The queue between matching and email: Azure Service Bus when configured, else an Azure Storage queue.
+/// Messages are locked while received and removed only by <see cref="CompleteAsync"/>.
+/// </summary>
+public interface IAlertQueue
+{
+    Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken);
+
+    /// <summary>The message was handled: remove it.</summary>
+    Task CompleteAsync(ReceivedAlerts message, CancellationToken cancellationToken);
+
+    /// <summary>A transient failure: make the message visible again after <paramref name="delay"/>.</summary>
+    Task RetryLaterAsync(ReceivedAlerts message, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>The message cannot be handled: move it aside (dead-letter or poison queue) with the reason.</summary>
+    Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A received message. <see cref="Alerts"/> is null when the body could not be read (it is then dead-lettered).
+/// <see cref="Receipt"/> is the transport's own handle (a Service Bus message, a Storage queue pop receipt).
+/// </summary>
+public sealed record ReceivedAlerts(string MessageId, AlertsMatched? Alerts, int DeliveryCount, object Receipt);

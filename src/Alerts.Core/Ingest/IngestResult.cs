@@ -1,0 +1,9 @@
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Ingest;
+
+/// <summary>One change of a post: its normalized form (with its stored id) and whether it repeated one already stored.</summary>
+public sealed record IngestedChange(RatingChange Change, bool Duplicate);
+
+/// <summary>What a post did: how many changes were stored, how many were repeats, and each change in order.</summary>
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestedChange> Changes, int AlertsMatched);

@@ -1,0 +1,58 @@
+using Alerts.Core.Delivery;
+using Alerts.Core.Ratings;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Core.Matching;
+
+/// <summary>
+/// Matches one stored change against its ticker's subscribers and enqueues the alerts, page by page,
+/// in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/> recipients.
+/// </summary>
+public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, IOptions<DeliveryOptions> options, TimeProvider time)
+{
+    /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
+    public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken)
+    {
+        var perMessage = options.Value.RecipientsPerMessage;
+        var page = new List<AlertRecipient>(perMessage);
+        var messages = new List<AlertsMatched>();
+        var matched = 0;
+
+        await foreach (var subscriber in index.GetSubscribersAsync(change.Ticker, cancellationToken))
+        {
+            if (!AlertMatcher.Matches(change, subscriber.Rules))
+            {
+                continue;
+            }
+
+            page.Add(new AlertRecipient(AlertIds.For(change.Id, subscriber.SubscriptionId), subscriber.SubscriptionId, subscriber.Email));
+            matched++;
+            if (page.Count == perMessage)
+            {
+                messages.Add(Message(change, page));
+                page = new List<AlertRecipient>(perMessage);
+            }
+
+            if (messages.Count == 10)
+            {
+                await queue.EnqueueAsync(messages, cancellationToken);
+                messages = [];
+            }
+        }
+
+        if (page.Count > 0)
+        {
+            messages.Add(Message(change, page));
+        }
+
+        if (messages.Count > 0)
+        {
+            await queue.EnqueueAsync(messages, cancellationToken);
+        }
+
+        return matched;
+    }
+
+    private AlertsMatched Message(RatingChange change, List<AlertRecipient> recipients) =>
+        new(AlertIds.ForMessage(recipients.Select(r => r.AlertId)), change, recipients, time.GetUtcNow());
+}

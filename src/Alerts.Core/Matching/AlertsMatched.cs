@@ -1,0 +1,9 @@
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Matching;
+
+/// <summary>
+/// The queue message: one change and the subscribers it matched (up to <see cref="DeliveryOptions.RecipientsPerMessage"/>).
+/// <see cref="MessageId"/> is derived from the alert ids, so sending the same message again is a duplicate the queue can drop.
+/// </summary>
+public sealed record AlertsMatched(string MessageId, RatingChange Change, IReadOnlyList<AlertRecipient> Recipients, DateTimeOffset MatchedAt);

@@ -1,0 +1,52 @@
+namespace Alerts.Core.Ratings;
+
+/// <summary>
+/// A normalized rating change as stored and delivered: one firm name per broker, rating words with their level
+/// on the common scale, an action that agrees with the facts, and the target move in percent.
+/// </summary>
+public sealed record RatingChange
+{
+    /// <summary>The stored id: a digest of the change's content, so the same change from two sources has one id.</summary>
+    public required string Id { get; init; }
+
+    public required string Ticker { get; init; }
+
+    public string? Company { get; init; }
+
+    /// <summary>The canonical firm name (see <see cref="FirmDirectory"/>).</summary>
+    public required string Firm { get; init; }
+
+    public string? Analyst { get; init; }
+
+    public required RatingAction Action { get; init; }
+
+    /// <summary>The broker's own words, verbatim.</summary>
+    public string? FromRating { get; init; }
+
+    public string? ToRating { get; init; }
+
+    public RatingLevel FromLevel { get; init; }
+
+    public RatingLevel ToLevel { get; init; }
+
+    public decimal? FromTarget { get; init; }
+
+    public decimal? ToTarget { get; init; }
+
+    /// <summary>ISO 4217 code of the targets; USD unless the sender said otherwise.</summary>
+    public required string Currency { get; init; }
+
+    /// <summary>(to - from) / from in percent, rounded to two places, when both targets are known.</summary>
+    public decimal? TargetChangePct { get; init; }
+
+    public required DateTimeOffset PublishedAt { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    public string? Source { get; init; }
+
+    public string? Url { get; init; }
+
+    /// <summary>The sender's own id for this change, used to recognise a re-post.</summary>
+    public string? SenderId { get; init; }
+}

@@ -1,0 +1,33 @@
+namespace Alerts.Core.Ratings;
+
+/// <summary>A rating change as a sender gave it, after validation and before normalization.</summary>
+public sealed record RatingChangeSubmission
+{
+    public string? SenderId { get; init; }
+
+    public required string Ticker { get; init; }
+
+    public string? Company { get; init; }
+
+    public required string Firm { get; init; }
+
+    public string? Analyst { get; init; }
+
+    public RatingAction? Action { get; init; }
+
+    public string? FromRating { get; init; }
+
+    public string? ToRating { get; init; }
+
+    public decimal? FromTarget { get; init; }
+
+    public decimal? ToTarget { get; init; }
+
+    public string? Currency { get; init; }
+
+    public DateTimeOffset? PublishedAt { get; init; }
+
+    public string? Source { get; init; }
+
+    public string? Url { get; init; }
+}

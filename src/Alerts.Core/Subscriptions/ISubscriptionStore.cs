@@ -1,0 +1,21 @@
+namespace Alerts.Core.Subscriptions;
+
+/// <summary>Subscriptions, and the per-ticker index that matching reads (see <see cref="Matching.ISubscriberIndex"/>).</summary>
+public interface ISubscriptionStore
+{
+    Task CreateAsync(Subscription subscription, CancellationToken cancellationToken);
+
+    Task<Subscription?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Writes one index row per ticker, then marks the subscription active.</summary>
+    Task ActivateAsync(Subscription subscription, DateTimeOffset confirmedAt, CancellationToken cancellationToken);
+
+    /// <summary>Removes the index rows, then the subscription.</summary>
+    Task DeleteAsync(Subscription subscription, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts a confirmation email to <paramref name="email"/> against the hourly limit. False, and nothing counted,
+    /// when <paramref name="maxPerHour"/> were already sent in the hour before <paramref name="now"/>.
+    /// </summary>
+    Task<bool> TryCountConfirmationAsync(string email, DateTimeOffset now, int maxPerHour, CancellationToken cancellationToken);
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Subscriptions;
+
+[JsonConverter(typeof(JsonStringEnumConverter<SubscriptionStatus>))]
+public enum SubscriptionStatus
+{
+    /// <summary>Created; waiting for the address's owner to open the confirmation link (double opt-in).</summary>
+    [JsonStringEnumMemberName("pending")] Pending,
+
+    /// <summary>Confirmed: alerts flow.</summary>
+    [JsonStringEnumMemberName("active")] Active,
+}
+
+/// <summary>A subscriber's watchlist: one address, its tickers and the rules a change must pass.</summary>
+public sealed record Subscription
+{
+    public required string Id { get; init; }
+
+    public required string Email { get; init; }
+
+    public required IReadOnlyList<string> Tickers { get; init; }
+
+    public required SubscriberRules Rules { get; init; }
+
+    public required SubscriptionStatus Status { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? ConfirmedAt { get; init; }
+}
+
+/// <summary>
+/// What a change must be to reach a subscriber: empty lists mean "any".
+/// The same rules are copied into every row of the per-ticker index, so that matching needs no other read.
+/// </summary>
+public sealed record SubscriberRules
+{
+    public static readonly SubscriberRules Any = new();
+
+    public IReadOnlyList<RatingAction> Actions { get; init; } = [];
+
+    /// <summary>Canonical firm names.</summary>
+    public IReadOnlyList<string> Firms { get; init; } = [];
+
+    /// <summary>Only changes whose target moved by at least this many percent, up or down.</summary>
+    public decimal? MinTargetChangePct { get; init; }
+}

@@ -1,0 +1,125 @@
+using Alerts.Core.Delivery;
+using Alerts.Core.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Core.Subscriptions;
+
+/// <summary>What opening a link or calling the API with a token found.</summary>
+public enum SubscriptionAccess
+{
+    Granted,
+
+    /// <summary>No such subscription, or a token not made for it: the two are not told apart.</summary>
+    Denied,
+}
+
+/// <summary>Subscribing with double opt-in, confirming, reading and deleting with the subscription's own tokens.</summary>
+public sealed partial class SubscriptionService(
+    ISubscriptionStore store,
+    IEmailSender emailSender,
+    ConfirmationEmailComposer confirmationComposer,
+    LinkTokens tokens,
+    IOptions<AlertsOptions> options,
+    TimeProvider time,
+    ILogger<SubscriptionService> logger)
+{
+    /// <summary>
+    /// Stores a pending subscription and emails the confirmation link (at most <see cref="AlertsOptions.MaxConfirmationsPerHour"/>
+    /// per address per hour). The answer never says whether the address was known.
+    /// </summary>
+    public async Task<Subscription> SubscribeAsync(SubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var subscription = new Subscription
+        {
+            Id = Ids.NewRandom(),
+            Email = request.Email,
+            Tickers = request.Tickers,
+            Rules = request.Rules,
+            Status = SubscriptionStatus.Pending,
+            CreatedAt = now,
+        };
+        await store.CreateAsync(subscription, cancellationToken);
+
+        if (await store.TryCountConfirmationAsync(subscription.Email, now, options.Value.MaxConfirmationsPerHour, cancellationToken))
+        {
+            var result = await emailSender.SendAsync(confirmationComposer.Compose(subscription), cancellationToken);
+            if (result.Status != EmailSendStatus.Accepted)
+            {
+                throw new EmailNotSentException(result);
+            }
+        }
+        else
+        {
+            LogConfirmationThrottled(subscription.Id);
+        }
+
+        return subscription;
+    }
+
+    /// <summary>Activates the subscription if the confirm token is its own and unexpired. Confirming twice is harmless.</summary>
+    public async Task<(SubscriptionAccess Access, Subscription? Subscription)> ConfirmAsync(string id, string? token, CancellationToken cancellationToken)
+    {
+        var (access, subscription) = await AuthorizeAsync(id, token, LinkPurpose.Confirm, cancellationToken);
+        if (access != SubscriptionAccess.Granted)
+        {
+            return (access, null);
+        }
+
+        if (subscription!.Status == SubscriptionStatus.Active)
+        {
+            return (access, subscription);
+        }
+
+        var now = time.GetUtcNow();
+        await store.ActivateAsync(subscription, now, cancellationToken);
+        return (access, subscription with { Status = SubscriptionStatus.Active, ConfirmedAt = now });
+    }
+
+    /// <summary>The subscription, when <paramref name="token"/> is its manage token.</summary>
+    public Task<(SubscriptionAccess Access, Subscription? Subscription)> GetAsync(string id, string? token, CancellationToken cancellationToken) =>
+        AuthorizeAsync(id, token, LinkPurpose.Manage, cancellationToken);
+
+    /// <summary>Deletes the subscription (and its index rows) with its manage or unsubscribe token.</summary>
+    public async Task<SubscriptionAccess> DeleteAsync(string id, string? token, LinkPurpose purpose, CancellationToken cancellationToken)
+    {
+        if (purpose is not (LinkPurpose.Manage or LinkPurpose.Unsubscribe) || !tokens.IsValid(token, purpose, id))
+        {
+            return SubscriptionAccess.Denied;
+        }
+
+        var subscription = await store.GetAsync(id, cancellationToken);
+        if (subscription is not null)
+        {
+            await store.DeleteAsync(subscription, cancellationToken);
+        }
+
+        // Deleting what is already gone succeeds: an unsubscribe link opened twice says "done" twice.
+        return SubscriptionAccess.Granted;
+    }
+
+    /// <summary>True when <paramref name="token"/> was made for this subscription and purpose (and has not expired).</summary>
+    public bool IsTokenValid(string id, string? token, LinkPurpose purpose) => tokens.IsValid(token, purpose, id);
+
+    private async Task<(SubscriptionAccess, Subscription?)> AuthorizeAsync(string id, string? token, LinkPurpose purpose, CancellationToken cancellationToken)
+    {
+        if (!tokens.IsValid(token, purpose, id))
+        {
+            return (SubscriptionAccess.Denied, null);
+        }
+
+        var subscription = await store.GetAsync(id, cancellationToken);
+        return subscription is null ? (SubscriptionAccess.Denied, null) : (SubscriptionAccess.Granted, subscription);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}: confirmation email not sent, the address reached its hourly limit")]
+    private partial void LogConfirmationThrottled(string subscriptionId);
+}
+
+/// <summary>The email carrier did not take an email that had to leave now.</summary>
+public sealed class EmailNotSentException(EmailSendResult result) : Exception($"The email was not sent: {result.Reason}")
+{
+    public EmailSendResult Result { get; } = result;
+}
