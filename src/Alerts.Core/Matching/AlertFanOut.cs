@@ -8,7 +8,7 @@ namespace Alerts.Core.Matching;
 /// Matches one stored change against its ticker's subscribers and enqueues the alerts, page by page,
 /// in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/> recipients.
 /// </summary>
-public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, IOptions<DeliveryOptions> options, TimeProvider time)
+public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
 {
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken)
@@ -36,6 +36,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, IOpti
             if (messages.Count == 10)
             {
                 await queue.EnqueueAsync(messages, cancellationToken);
+                signal.Notify();
                 messages = [];
             }
         }
@@ -48,6 +49,11 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, IOpti
         if (messages.Count > 0)
         {
             await queue.EnqueueAsync(messages, cancellationToken);
+        }
+
+        if (matched > 0)
+        {
+            signal.Notify();
         }
 
         return matched;

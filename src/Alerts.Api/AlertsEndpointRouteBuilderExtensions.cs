@@ -1,0 +1,34 @@
+using Alerts.Api.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alerts.Api;
+
+/// <summary>
+/// The HTTP routes for a plain ASP.NET Core host (the local runner). The Functions app declares the same routes
+/// as HTTP-triggered functions in <c>src/Alerts.Functions/Functions</c>; both call the same handlers.
+/// </summary>
+public static class AlertsEndpointRouteBuilderExtensions
+{
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+
+        var ratings = api.MapGroup("/ratings");
+        ratings.MapPost(string.Empty, (HttpRequest request, RatingsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
+        ratings.MapGet(string.Empty, (HttpRequest request, RatingsApi handler, CancellationToken ct) => handler.GetAsync(request, ct));
+
+        var subscriptions = api.MapGroup("/subscriptions");
+        subscriptions.MapPost(string.Empty, (HttpRequest request, SubscriptionsApi handler, CancellationToken ct) => handler.CreateAsync(request, ct));
+        subscriptions.MapGet("/{id}", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.GetAsync(request, id, ct));
+        subscriptions.MapDelete("/{id}", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.DeleteAsync(request, id, ct));
+        subscriptions.MapGet("/{id}/confirm", (HttpRequest request, string id, SubscriptionsApi handler) => handler.ConfirmPage(request, id));
+        subscriptions.MapPost("/{id}/confirm", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ConfirmAsync(request, id, ct));
+        subscriptions.MapGet("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler) => handler.UnsubscribePage(request, id));
+        subscriptions.MapPost("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.UnsubscribeAsync(request, id, ct));
+        subscriptions.MapGet("/{id}/manage", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ManagePage(request, id, ct));
+        return app;
+    }
+}

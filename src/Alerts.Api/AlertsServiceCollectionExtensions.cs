@@ -1,0 +1,176 @@
+using Alerts.Api.Http;
+using Alerts.Core;
+using Alerts.Core.Delivery;
+using Alerts.Core.Ingest;
+using Alerts.Core.Matching;
+using Alerts.Core.Ratings;
+using Alerts.Core.Security;
+using Alerts.Core.Subscriptions;
+using Alerts.Infrastructure.Email;
+using Alerts.Infrastructure.Queues;
+using Alerts.Infrastructure.Storage;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SendGrid;
+
+namespace Alerts.Api;
+
+/// <summary>
+/// Everything Alerts needs, registered once for both hosts (the Functions app and the local runner), so they never drift.
+/// </summary>
+public static class AlertsServiceCollectionExtensions
+{
+    public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.SigningKeyList.Count > 0 && o.SigningKeyList.All(k => k.Length >= 16), "Alerts:SigningKeys needs at least one key of 16 or more characters.")
+            .ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.SecretList.Count > 0, "Webhook:Secrets needs at least one secret.")
+            .ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
+        services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Rating intelligence
+        services.AddSingleton(_ =>
+        {
+            var path = configuration["Alerts:FirmAliasesPath"];
+            return FirmDirectory.Load(string.IsNullOrWhiteSpace(path) ? null : File.ReadAllText(path));
+        });
+        services.AddSingleton<RatingChangeNormalizer>();
+
+        // Ingest, matching, delivery, subscriptions: the application layer
+        services.AddSingleton<RatingIngestService>();
+        services.AddSingleton<AlertFanOut>();
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<AlertDispatcher>();
+        services.AddSingleton<SubscriptionService>();
+        services.AddSingleton(sp => new LinkTokens(sp.GetRequiredService<IOptions<AlertsOptions>>().Value.SigningKeyList, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Links>();
+        services.AddSingleton<AlertEmailComposer>();
+        services.AddSingleton<ConfirmationEmailComposer>();
+
+        AddStorage(services, configuration);
+        AddAlertQueue(services, configuration);
+        AddEmail(services, configuration);
+
+        // The HTTP surface
+        services.AddSingleton<RatingsApi>();
+        services.AddSingleton<SubscriptionsApi>();
+        return services;
+    }
+
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        services.AddAzureClients(clients =>
+        {
+            clients.UseCredential(_ => new DefaultAzureCredential());
+            clients.ConfigureDefaults(options =>
+            {
+                // Fail fast while storage is down so that callers answer 503 instead of hanging.
+                options.Retry.MaxRetries = 2;
+                options.Retry.Mode = RetryMode.Exponential;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+            });
+
+            if (storage.TableServiceUri is { } tableUri)
+            {
+                clients.AddTableServiceClient(tableUri);
+            }
+            else
+            {
+                clients.AddTableServiceClient(storage.ConnectionString);
+            }
+
+            if (storage.QueueServiceUri is { } queueUri)
+            {
+                clients.AddQueueServiceClient(queueUri);
+            }
+            else
+            {
+                clients.AddQueueServiceClient(storage.ConnectionString);
+            }
+
+            var serviceBus = configuration.GetSection(ServiceBusOptions.SectionName).Get<ServiceBusOptions>() ?? new ServiceBusOptions();
+            if (!string.IsNullOrWhiteSpace(serviceBus.ConnectionString))
+            {
+                clients.AddServiceBusClient(serviceBus.ConnectionString);
+            }
+            else if (!string.IsNullOrWhiteSpace(serviceBus.FullyQualifiedNamespace))
+            {
+                clients.AddServiceBusClientWithNamespace(serviceBus.FullyQualifiedNamespace);
+            }
+        });
+
+        services.AddSingleton(sp => new StorageBootstrapper(
+            sp.GetRequiredService<TableServiceClient>(),
+            sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.IsConfigured ? null : sp.GetRequiredService<QueueServiceClient>()));
+        services.AddSingleton<TableRatingChangeStore>();
+        services.AddSingleton<IRatingChangeStore>(sp => sp.GetRequiredService<TableRatingChangeStore>());
+        services.AddSingleton<TableSubscriptionStore>();
+        services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<TableSubscriptionStore>());
+        services.AddSingleton<ISubscriberIndex>(sp => sp.GetRequiredService<TableSubscriptionStore>());
+        services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
+    }
+
+    private static void AddAlertQueue(IServiceCollection services, IConfiguration configuration)
+    {
+        var serviceBus = configuration.GetSection(ServiceBusOptions.SectionName).Get<ServiceBusOptions>() ?? new ServiceBusOptions();
+        if (serviceBus.IsConfigured)
+        {
+            services.AddSingleton<IAlertQueue>(sp =>
+            {
+                var client = sp.GetRequiredService<ServiceBusClient>();
+                var queueName = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.QueueName;
+                return new ServiceBusAlertQueue(
+                    client.CreateSender(queueName),
+                    client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }));
+            });
+        }
+        else
+        {
+            services.AddSingleton<IAlertQueue, StorageQueueAlertQueue>();
+        }
+    }
+
+    private static void AddEmail(IServiceCollection services, IConfiguration configuration)
+    {
+        var sendGrid = configuration.GetSection(SendGridOptions.SectionName).Get<SendGridOptions>() ?? new SendGridOptions();
+        if (!string.IsNullOrWhiteSpace(sendGrid.ApiKey))
+        {
+            services.AddSingleton<ISendGridClient>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
+                var clientOptions = new SendGridClientOptions { ApiKey = options.ApiKey };
+                if (!string.IsNullOrWhiteSpace(options.Host))
+                {
+                    clientOptions.Host = options.Host;
+                }
+
+                return new SendGridClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, clientOptions);
+            });
+            services.AddSingleton<IEmailSender, SendGridEmailSender>();
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
+using Alerts.Core.Subscriptions;
+
+namespace Alerts.Api.Http;
+
+/// <summary>A rating change as the API shows it (the contract's shape, plus what normalization added).</summary>
+internal sealed record RatingChangeView(
+    string Id,
+    string Ticker,
+    string? Company,
+    string Firm,
+    string? Analyst,
+    RatingAction Action,
+    string? FromRating,
+    string? ToRating,
+    RatingLevel FromLevel,
+    RatingLevel ToLevel,
+    decimal? FromTarget,
+    decimal? ToTarget,
+    string Currency,
+    decimal? TargetChangePct,
+    DateTimeOffset PublishedAt,
+    DateTimeOffset ReceivedAt,
+    string? Source,
+    string? Url,
+    string? SenderId,
+    bool? Duplicate)
+{
+    public static RatingChangeView From(RatingChange c, bool? duplicate = null) => new(
+        c.Id, c.Ticker, c.Company, c.Firm, c.Analyst, c.Action, c.FromRating, c.ToRating, c.FromLevel, c.ToLevel,
+        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, duplicate);
+}
+
+/// <summary>The 202 answer of <c>POST /api/ratings</c>.</summary>
+internal sealed record IngestResponse(int Accepted, int Duplicates, bool DryRun, IReadOnlyList<RatingChangeView> Changes)
+{
+    public static IngestResponse From(IngestResult result, bool dryRun) =>
+        new(result.Accepted, result.Duplicates, dryRun, result.Changes.Select(c => RatingChangeView.From(c.Change, c.Duplicate)).ToList());
+}
+
+/// <summary>The answer of <c>GET /api/ratings</c>.</summary>
+internal sealed record HistoryResponse(string Ticker, int Count, IReadOnlyList<RatingChangeView> Changes);
+
+/// <summary>A subscription as its owner sees it.</summary>
+internal sealed record SubscriptionView(
+    string Id,
+    string Email,
+    IReadOnlyList<string> Tickers,
+    IReadOnlyList<RatingAction> Actions,
+    IReadOnlyList<string> Firms,
+    decimal? MinTargetChangePct,
+    SubscriptionStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ConfirmedAt)
+{
+    public static SubscriptionView From(Subscription s) => new(
+        s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.MinTargetChangePct, s.Status, s.CreatedAt, s.ConfirmedAt);
+}
+
+/// <summary>The 201 answer of <c>POST /api/subscriptions</c>: the same whether or not the address was known.</summary>
+internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(HistoryResponse))]
+[JsonSerializable(typeof(SubscriptionView))]
+[JsonSerializable(typeof(SubscriptionCreatedResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

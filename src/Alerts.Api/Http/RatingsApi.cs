@@ -1,0 +1,146 @@
+using System.Globalization;
+using Alerts.Core;
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
+using Alerts.Core.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Api.Http;
+
+/// <summary>
+/// <c>POST /api/ratings</c> (the signed webhook) and <c>GET /api/ratings</c> (history). The HTTP concerns live
+/// here: size limits, the signature, content types, problem details. The work is <see cref="RatingIngestService"/>'s.
+/// </summary>
+public sealed partial class RatingsApi(
+    RatingIngestService ingest,
+    IRatingChangeStore store,
+    IOptionsMonitor<WebhookOptions> webhook,
+    TimeProvider time,
+    ILogger<RatingsApi> logger)
+{
+    public async Task<IResult> PostAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(request, IngestLimits.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body may be at most {IngestLimits.MaxBodyBytes} bytes (1 MiB); nothing was stored.");
+        }
+
+        var check = WebhookSignature.Verify(request.Headers[WebhookSignature.HeaderName], body, webhook.CurrentValue.SecretList, time.GetUtcNow());
+        if (check != SignatureCheck.Valid)
+        {
+            LogRefused(check);
+            return Problems.Unauthorized(check switch
+            {
+                SignatureCheck.Missing => $"The {WebhookSignature.HeaderName} header is missing; nothing was stored.",
+                SignatureCheck.Malformed => $"The {WebhookSignature.HeaderName} header must read t=<unix seconds>,v1=<hex HMAC-SHA256>; nothing was stored.",
+                SignatureCheck.Expired => $"The signature's timestamp is more than {WebhookSignature.Tolerance.TotalSeconds:0} seconds from now; sign again; nothing was stored.",
+                _ => "The signature does not match the body with any configured secret; nothing was stored.",
+            });
+        }
+
+        var dryRun = string.Equals(request.Query["dryRun"], "true", StringComparison.OrdinalIgnoreCase);
+        Validated<IReadOnlyList<RatingChangeSubmission>> parsed;
+        try
+        {
+            switch (RequestBody.MediaType(request))
+            {
+                case null or "application/json" or "text/json":
+                    parsed = RatingChangeParser.ParseJson(body, time);
+                    break;
+                case "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines":
+                    parsed = RatingChangeParser.ParseNdjson(body, time);
+                    break;
+                case "text/plain":
+                    return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "News text is not read yet", "This version reads JSON and NDJSON only; send structured changes. Nothing was stored.");
+                case var other:
+                    return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"'{RatingChangeParser.Shorten(other)}' is not read here: send application/json or application/x-ndjson. Nothing was stored.");
+            }
+        }
+        catch (TooManyChangesException ex)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Too many changes", ex.Message + " Nothing was stored.");
+        }
+
+        if (!parsed.IsValid)
+        {
+            return Problems.Validation(parsed.Errors);
+        }
+
+        IngestResult result;
+        try
+        {
+            result = await ingest.IngestAsync(parsed.Value!, dryRun, cancellationToken);
+        }
+        catch (Exception ex) when (Unavailable.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogStorageUnavailable(ex);
+            return Unavailable.Result("Storage");
+        }
+
+        LogIngested(result.Accepted, result.Duplicates, result.AlertsMatched, dryRun);
+        return TypedResults.Json(IngestResponse.From(result, dryRun), ApiJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new List<ValidationError>();
+        if (!Tickers.TryNormalize(request.Query["ticker"], out var ticker, out var tickerProblem))
+        {
+            errors.Add(new ValidationError(null, "ticker", tickerProblem!));
+        }
+
+        DateTimeOffset? since = null;
+        var sinceText = request.Query["since"].ToString();
+        if (sinceText.Length > 0)
+        {
+            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsedSince))
+            {
+                since = parsedSince;
+            }
+            else
+            {
+                errors.Add(new ValidationError(null, "since", "must be an ISO 8601 date or date and time such as 2025-12-01T00:00:00Z"));
+            }
+        }
+
+        var limit = IngestLimits.DefaultHistoryLimit;
+        var limitText = request.Query["limit"].ToString();
+        if (limitText.Length > 0
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > IngestLimits.MaxHistoryLimit))
+        {
+            errors.Add(new ValidationError(null, "limit", $"must be a whole number from 1 to {IngestLimits.MaxHistoryLimit}"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        IReadOnlyList<RatingChange> changes;
+        try
+        {
+            changes = await store.GetHistoryAsync(ticker, since, limit, cancellationToken);
+        }
+        catch (Exception ex) when (Unavailable.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogStorageUnavailable(ex);
+            return Unavailable.Result("Storage");
+        }
+
+        return TypedResults.Json(
+            new HistoryResponse(ticker, changes.Count, changes.Select(c => RatingChangeView.From(c)).ToList()),
+            ApiJsonContext.Default.HistoryResponse);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage is unavailable")]
+    private partial void LogStorageUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a post to /api/ratings: signature {Check}")]
+    private partial void LogRefused(SignatureCheck check);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Accepted} changes ({Duplicates} duplicates), {Matched} alerts matched, dry run {DryRun}")]
+    private partial void LogIngested(int accepted, int duplicates, int matched, bool dryRun);
+}

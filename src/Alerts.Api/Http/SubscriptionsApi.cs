@@ -1,0 +1,229 @@
+using System.Text.RegularExpressions;
+using Alerts.Core.Delivery;
+using Alerts.Core.Ratings;
+using Alerts.Core.Security;
+using Alerts.Core.Subscriptions;
+using Alerts.Api.Pages;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Api.Http;
+
+/// <summary>
+/// The subscription routes and the pages behind the links in emails. Every route that touches an existing
+/// subscription needs a token made for that subscription and that purpose; a wrong token and an unknown id get
+/// the same answer.
+/// </summary>
+public sealed partial class SubscriptionsApi(
+    SubscriptionService subscriptions,
+    FirmDirectory firms,
+    Links links,
+    ILogger<SubscriptionsApi> logger)
+{
+    /// <summary>A subscription body is small: 500 tickers and some rules.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"A subscription body may be at most {MaxBodyBytes} bytes.");
+        }
+
+        var parsed = SubscriptionRequest.Parse(body, firms);
+        if (!parsed.IsValid)
+        {
+            return Problems.Validation(parsed.Errors);
+        }
+
+        try
+        {
+            var subscription = await subscriptions.SubscribeAsync(parsed.Value!, cancellationToken);
+            LogCreated(subscription.Id, subscription.Tickers.Count);
+            return TypedResults.Json(
+                new SubscriptionCreatedResponse(subscription.Id, subscription.Status, "Check your inbox: alerts start once the link in the confirmation email is opened."),
+                ApiJsonContext.Default.SubscriptionCreatedResponse,
+                statusCode: StatusCodes.Status201Created);
+        }
+        catch (EmailNotSentException ex)
+        {
+            LogConfirmationFailed(ex);
+            return Unavailable.Result("Email delivery");
+        }
+        catch (Exception ex) when (Unavailable.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogConfirmationFailed(ex);
+            return Unavailable.Result("Storage");
+        }
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!IsId(id))
+        {
+            return Problems.NotFoundOrForbidden();
+        }
+
+        var (access, subscription) = await subscriptions.GetAsync(id, Token(request), cancellationToken);
+        return access == SubscriptionAccess.Granted
+            ? TypedResults.Json(SubscriptionView.From(subscription!), ApiJsonContext.Default.SubscriptionView)
+            : Problems.NotFoundOrForbidden();
+    }
+
+    public async Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!IsId(id) || await subscriptions.DeleteAsync(id, Token(request), LinkPurpose.Manage, cancellationToken) != SubscriptionAccess.Granted)
+        {
+            return Problems.NotFoundOrForbidden();
+        }
+
+        LogDeleted(id);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>GET on the confirmation link: a page whose button confirms (a mail scanner's GET confirms nothing).</summary>
+    public IResult ConfirmPage(HttpRequest request, string id)
+    {
+        if (!IsId(id) || !subscriptions.IsTokenValid(id, Token(request), LinkPurpose.Confirm))
+        {
+            return InvalidLink(request);
+        }
+
+        return HtmlPage.Form(
+            "Confirm your subscription",
+            "<p>Press the button to start receiving rating-change alerts at this address.</p>",
+            PathAndQuery(request),
+            "Confirm subscription");
+    }
+
+    public async Task<IResult> ConfirmAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!IsId(id))
+        {
+            return InvalidLink(request);
+        }
+
+        var (access, subscription) = await subscriptions.ConfirmAsync(id, Token(request), cancellationToken);
+        if (access != SubscriptionAccess.Granted)
+        {
+            return InvalidLink(request);
+        }
+
+        LogConfirmed(id);
+        if (HtmlPage.IsWanted(request))
+        {
+            return HtmlPage.Render(
+                "Subscription confirmed",
+                $"<p>Alerts for <strong>{HtmlPage.Encode(string.Join(", ", subscription!.Tickers))}</strong> will now reach {HtmlPage.Encode(subscription.Email)}.</p>" +
+                $"<p><a href=\"{HtmlPage.Encode(links.Manage(id))}\">Manage your alerts</a></p>");
+        }
+
+        return TypedResults.Json(SubscriptionView.From(subscription!), ApiJsonContext.Default.SubscriptionView);
+    }
+
+    /// <summary>GET on the unsubscribe link: a page with a button. Unsubscribing takes a POST (RFC 8058 one-click, or the button).</summary>
+    public IResult UnsubscribePage(HttpRequest request, string id)
+    {
+        if (!IsId(id) || !IsUnsubscribeToken(id, Token(request)))
+        {
+            return InvalidLink(request);
+        }
+
+        return HtmlPage.Form(
+            "Unsubscribe",
+            "<p>Press the button to stop all rating-change alerts to this address.</p>",
+            PathAndQuery(request),
+            "Unsubscribe");
+    }
+
+    public async Task<IResult> UnsubscribeAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var token = Token(request);
+        if (!IsId(id))
+        {
+            return InvalidLink(request);
+        }
+
+        var purpose = subscriptions.IsTokenValid(id, token, LinkPurpose.Unsubscribe) ? LinkPurpose.Unsubscribe : LinkPurpose.Manage;
+        if (await subscriptions.DeleteAsync(id, token, purpose, cancellationToken) != SubscriptionAccess.Granted)
+        {
+            return InvalidLink(request);
+        }
+
+        LogDeleted(id);
+        return HtmlPage.IsWanted(request)
+            ? HtmlPage.Render("You are unsubscribed", "<p>No more alerts will be sent to this address for this subscription.</p>")
+            : TypedResults.Ok();
+    }
+
+    /// <summary>The manage page reached from every alert email.</summary>
+    public async Task<IResult> ManagePage(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        if (!IsId(id))
+        {
+            return InvalidLink(request);
+        }
+
+        var (access, subscription) = await subscriptions.GetAsync(id, Token(request), cancellationToken);
+        if (access != SubscriptionAccess.Granted)
+        {
+            return InvalidLink(request);
+        }
+
+        var s = subscription!;
+        var rules = s.Rules;
+        var body =
+            "<dl>" +
+            $"<dt>Email</dt><dd>{HtmlPage.Encode(s.Email)}</dd>" +
+            $"<dt>Status</dt><dd>{(s.Status == SubscriptionStatus.Active ? "active" : "waiting for confirmation")}</dd>" +
+            $"<dt>Tickers</dt><dd>{HtmlPage.Encode(string.Join(", ", s.Tickers))}</dd>" +
+            $"<dt>Actions</dt><dd>{(rules.Actions.Count == 0 ? "all" : HtmlPage.Encode(string.Join(", ", rules.Actions.Select(a => a.ToWireName()))))}</dd>" +
+            $"<dt>Firms</dt><dd>{(rules.Firms.Count == 0 ? "all" : HtmlPage.Encode(string.Join(", ", rules.Firms)))}</dd>" +
+            $"<dt>Minimum target move</dt><dd>{(rules.MinTargetChangePct is { } min ? HtmlPage.Encode($"{min}%") : "none")}</dd>" +
+            "</dl>" +
+            $"<form method=\"post\" action=\"{HtmlPage.Encode(links.Unsubscribe(id))}\"><button type=\"submit\">Unsubscribe</button></form>";
+        return HtmlPage.Render("Your alerts", body);
+    }
+
+    /// <summary>Subscription ids are 32 lower-case hex characters; anything else cannot name one (and never reaches a table key).</summary>
+    internal static bool IsId(string? id) => id is { Length: 32 } && IdPattern().IsMatch(id);
+
+    private bool IsUnsubscribeToken(string id, string? token) =>
+        subscriptions.IsTokenValid(id, token, LinkPurpose.Unsubscribe) || subscriptions.IsTokenValid(id, token, LinkPurpose.Manage);
+
+    /// <summary>The token from <c>Authorization: Bearer</c>, else from <c>?token=</c>.</summary>
+    private static string? Token(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        var token = request.Query["token"].ToString();
+        return token.Length == 0 ? null : token;
+    }
+
+    private static string PathAndQuery(HttpRequest request) => request.PathBase + request.Path + request.QueryString;
+
+    private static IResult InvalidLink(HttpRequest request) =>
+        HtmlPage.IsWanted(request)
+            ? HtmlPage.Render("This link does not work", "<p>The link is invalid or has expired. Links in newer emails still work.</p>", StatusCodes.Status404NotFound)
+            : Problems.NotFoundOrForbidden();
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex IdPattern();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} created for {TickerCount} tickers; confirmation sent")]
+    private partial void LogCreated(string subscriptionId, int tickerCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} confirmed")]
+    private partial void LogConfirmed(string subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} deleted")]
+    private partial void LogDeleted(string subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A subscription could not be created")]
+    private partial void LogConfirmationFailed(Exception exception);
+}

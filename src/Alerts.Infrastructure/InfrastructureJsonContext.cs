@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Alerts.Core.Matching;
+
+namespace Alerts.Infrastructure;
+
+/// <summary>Source-generated JSON for what the adapters write: queue messages and list-valued table properties.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AlertsMatched))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(Queues.PoisonedMessage))]
+internal sealed partial class InfrastructureJsonContext : JsonSerializerContext;

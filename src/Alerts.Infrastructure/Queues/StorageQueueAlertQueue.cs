@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Alerts.Core.Delivery;
+using Alerts.Core.Matching;
+using Alerts.Infrastructure.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+
+namespace Alerts.Infrastructure.Queues;
+
+/// <summary>
+/// The alert queue on an Azure Storage queue (Azurite locally), used when no Service Bus is configured.
+/// A received message stays invisible for <see cref="VisibilityTimeout"/>; after the last failed attempt it is
+/// copied, with the reason, to <c>alerts-poison</c> and only then deleted.
+/// </summary>
+internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageBootstrapper storage) : IAlertQueue
+{
+    /// <summary>How long a received message stays hidden from other dispatchers while it is handled.</summary>
+    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly QueueClient _queue = queues.GetQueueClient(StorageNames.AlertsQueue);
+    private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.AlertsPoisonQueue);
+
+    public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        await Task.WhenAll(messages.Select(m =>
+            _queue.SendMessageAsync(AlertsMessageCodec.Encode(m), cancellationToken: cancellationToken)));
+    }
+
+    public async Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        QueueMessage[] received = await _queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, 32), VisibilityTimeout, cancellationToken);
+        return received.Select(m =>
+        {
+            var alerts = AlertsMessageCodec.Decode(m.Body);
+            return new ReceivedAlerts(alerts?.MessageId ?? m.MessageId, alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body));
+        }).ToList();
+    }
+
+    public async Task CompleteAsync(ReceivedAlerts message, CancellationToken cancellationToken)
+    {
+        var receipt = (Receipt)message.Receipt;
+        await _queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
+    }
+
+    public async Task RetryLaterAsync(ReceivedAlerts message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var receipt = (Receipt)message.Receipt;
+        await _queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+    }
+
+    public async Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken)
+    {
+        var receipt = (Receipt)message.Receipt;
+        var poisoned = new PoisonedMessage(message.MessageId, reason, message.DeliveryCount, receipt.Body.ToString());
+        await _poison.SendMessageAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(poisoned, InfrastructureJsonContext.Default.PoisonedMessage)), cancellationToken: cancellationToken);
+        await _queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
+    }
+
+    private sealed record Receipt(string MessageId, string PopReceipt, BinaryData Body);
+}
+
+/// <summary>What the poison queue holds: the original body and why it was given up on.</summary>
+internal sealed record PoisonedMessage(string MessageId, string Reason, int DeliveryCount, string Body);

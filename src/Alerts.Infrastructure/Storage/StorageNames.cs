@@ -1,0 +1,40 @@
+namespace Alerts.Infrastructure.Storage;
+
+/// <summary>The names of every table, queue and row-key prefix, in one place.</summary>
+internal static class StorageNames
+{
+    /// <summary>The change log: PartitionKey = ticker; log rows newest first, plus de-duplication key rows.</summary>
+    public const string RatingChangesTable = "RatingChanges";
+
+    /// <summary>One row per subscription: PartitionKey = subscription id.</summary>
+    public const string SubscriptionsTable = "Subscriptions";
+
+    /// <summary>The subscriber index: PartitionKey = ticker, RowKey = subscription id.</summary>
+    public const string SubscriberIndexTable = "SubscriberIndex";
+
+    /// <summary>Confirmation emails sent per address in the last hour: PartitionKey = digest of the address.</summary>
+    public const string ConfirmationLogTable = "ConfirmationLog";
+
+    /// <summary>Alerts already emailed: PartitionKey = alert id.</summary>
+    public const string SentAlertsTable = "SentAlerts";
+
+    /// <summary>The Storage queue that carries alerts when no Service Bus is configured.</summary>
+    public const string AlertsQueue = "alerts";
+
+    /// <summary>Where Storage-queue messages go after the last failed attempt.</summary>
+    public const string AlertsPoisonQueue = "alerts-poison";
+
+    /// <summary>RowKey prefix of log rows: <c>log_{inverted ticks of publishedAt}_{change id}</c>.</summary>
+    public const string LogRowPrefix = "log_";
+
+    /// <summary>RowKey prefix of a change's content key row: <c>key_c_{change id}</c>.</summary>
+    public const string ContentKeyPrefix = "key_c_";
+
+    /// <summary>RowKey prefix of a change's sender-id key row: <c>key_s_{digest of source and sender id}</c>.</summary>
+    public const string SenderKeyPrefix = "key_s_";
+
+    public const string SingletonRowKey = "";
+
+    public static IReadOnlyList<string> AllTables { get; } =
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable];
+}

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using Alerts.Core.Delivery;
+using Alerts.Core.Matching;
+using Alerts.Core.Security;
+using Alerts.Core.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerts.Core.Tests.Delivery;
+
+public class AlertEmailComposerTests
+{
+    private const string SubscriptionId = "sub-42";
+
+    private readonly FakeTimeProvider _time = new(TestChanges.Now);
+    private readonly AlertRecipient _recipient = new(AlertIds.For("change-cifr-1", SubscriptionId), SubscriptionId, "ana@example.com");
+
+    private EmailMessage Compose(Ratings.RatingChange? change = null) =>
+        new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()).Compose(change ?? TestChanges.CifrUpgrade(), _recipient);
+
+    private static Uri LinkIn(string text, string page)
+    {
+        var match = Regex.Match(text, $@"https://alerts\.example\.com/\S*/{page}\?token=[^\s""<]+");
+        Assert.True(match.Success, $"no {page} link in: {text}");
+        return new Uri(System.Net.WebUtility.HtmlDecode(match.Value));
+    }
+
+    [Fact]
+    public void Compose_Subject_IsTheHeadline() =>
+        Assert.Equal("JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18", Compose().Subject);
+
+    [Fact]
+    public void Compose_Addresses_AreRecipientAndConfiguredSender()
+    {
+        var email = Compose();
+
+        Assert.Equal("ana@example.com", email.To);
+        Assert.Equal("alerts@example.com", email.FromAddress);
+        Assert.Equal("Alerts", email.FromName);
+        Assert.Equal(AlertEmailComposer.Category, email.Category);
+        Assert.Equal(_recipient.AlertId, email.Reference);
+    }
+
+    [Fact]
+    public void Compose_ListUnsubscribe_IsAngleBracketedUnsubscribeUrlWithWorkingToken()
+    {
+        var header = Compose().Headers["List-Unsubscribe"];
+
+        Assert.StartsWith("<", header, StringComparison.Ordinal);
+        Assert.EndsWith(">", header, StringComparison.Ordinal);
+        var url = new Uri(header[1..^1]);
+        Assert.Equal("https", url.Scheme);
+        Assert.Contains("unsubscribe", url.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains(SubscriptionId, url.AbsolutePath, StringComparison.Ordinal);
+        Assert.True(TestLinks.Tokens(_time).IsValid(TestLinks.TokenOf(url), LinkPurpose.Unsubscribe, SubscriptionId));
+        Assert.False(TestLinks.Tokens(_time).IsValid(TestLinks.TokenOf(url), LinkPurpose.Manage, SubscriptionId));
+    }
+
+    [Fact]
+    public void Compose_ListUnsubscribePost_IsOneClick() =>
+        Assert.Equal("List-Unsubscribe=One-Click", Compose().Headers["List-Unsubscribe-Post"]);
+
+    [Fact]
+    public void Compose_TextAndHtml_BothCarryManageLinkWithToken()
+    {
+        var email = Compose();
+        var tokens = TestLinks.Tokens(_time);
+
+        foreach (var body in new[] { email.TextBody, email.HtmlBody })
+        {
+            var manage = LinkIn(body, "manage");
+            Assert.Contains("manage", manage.AbsolutePath, StringComparison.Ordinal);
+            Assert.StartsWith("?token=", manage.Query, StringComparison.Ordinal);
+            Assert.True(tokens.IsValid(TestLinks.TokenOf(manage), LinkPurpose.Manage, SubscriptionId));
+        }
+    }
+
+    [Fact]
+    public void Compose_TextAndHtml_BothCarryUnsubscribeLink()
+    {
+        var email = Compose();
+
+        Assert.Contains("unsubscribe", LinkIn(email.TextBody, "unsubscribe").AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("unsubscribe", LinkIn(email.HtmlBody, "unsubscribe").AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_Bodies_SayTheFacts()
+    {
+        var email = Compose();
+
+        foreach (var body in new[] { email.TextBody, email.HtmlBody })
+        {
+            Assert.Contains("Cipher Mining", body, StringComparison.Ordinal);
+            Assert.Contains("Reginald Smith", body, StringComparison.Ordinal);
+            Assert.Contains("$12", body, StringComparison.Ordinal);
+            Assert.Contains("+50%", body, StringComparison.Ordinal);
+            Assert.Contains("2025-12-02 13:30 UTC", body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("href=\"https://example.com/story\"", email.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_ScriptInFirmAndCompany_IsEscapedInHtml()
+    {
+        var change = TestChanges.CifrUpgrade() with
+        {
+            Firm = "Evil <script>alert('firm')</script> Capital",
+            Company = "Cipher <script>alert(1)</script> & Co",
+            Analyst = "<img src=x onerror=alert(2)>",
+            Url = "https://example.com/?q=\"><script>alert(3)</script>",
+        };
+
+        var html = Compose(change).HtmlBody;
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("&amp; Co", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_NoUrl_HasNoStoryLink() =>
+        Assert.DoesNotContain("Read the story", Compose(TestChanges.CifrUpgrade() with { Url = null }).HtmlBody, StringComparison.Ordinal);
+}

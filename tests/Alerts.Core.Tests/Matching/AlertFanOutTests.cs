@@ -1,0 +1,150 @@
+using Alerts.Core.Matching;
+using Alerts.Core.Ratings;
+using Alerts.Core.Subscriptions;
+using Alerts.Core.Tests.TestSupport;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerts.Core.Tests.Matching;
+
+public class AlertFanOutTests
+{
+    private readonly FakeTimeProvider _time = new(TestChanges.Now.AddSeconds(3));
+    private readonly InMemorySubscriberIndex _index = new();
+    private readonly InMemoryAlertQueue _queue = new();
+
+    private AlertFanOut FanOut(int recipientsPerMessage) =>
+        new(_index, _queue, Options.Create(new DeliveryOptions { RecipientsPerMessage = recipientsPerMessage }), _time);
+
+    private void Subscribe(int count, SubscriberRules? rules = null, string ticker = "CIFR", string prefix = "sub")
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _index.Add(ticker, new Subscriber($"{prefix}-{i}", $"{prefix}{i}@example.com", rules ?? SubscriberRules.Any));
+        }
+    }
+
+    [Fact]
+    public async Task DispatchAsync_MoreRecipientsThanPerMessage_SplitsIntoMessagesOfThatSize()
+    {
+        Subscribe(5);
+
+        var matched = await FanOut(2).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal(5, matched);
+        var messages = _queue.Enqueued.ToList();
+        Assert.Equal([2, 2, 1], messages.Select(m => m.Recipients.Count));
+        Assert.Equal(
+            Enumerable.Range(0, 5).Select(i => $"sub-{i}"),
+            messages.SelectMany(m => m.Recipients).Select(r => r.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_Recipient_CarriesDeterministicAlertIdAndEmail()
+    {
+        Subscribe(1);
+        var change = TestChanges.CifrUpgrade();
+
+        await FanOut(100).DispatchAsync(change, CancellationToken.None);
+
+        var message = Assert.Single(_queue.Enqueued);
+        var recipient = Assert.Single(message.Recipients);
+        Assert.Equal(AlertIds.For(change.Id, "sub-0"), recipient.AlertId);
+        Assert.Equal("sub0@example.com", recipient.Email);
+        Assert.Same(change, message.Change);
+        Assert.Equal(_time.GetUtcNow(), message.MatchedAt);
+        Assert.Equal(AlertIds.ForMessage([recipient.AlertId]), message.MessageId);
+    }
+
+    [Fact]
+    public async Task DispatchAsync_OnlyMatchingSubscribers_AreEnqueued()
+    {
+        Subscribe(2, new SubscriberRules { Actions = [RatingAction.Upgrade] }, prefix: "ups");
+        Subscribe(3, new SubscriberRules { Actions = [RatingAction.Downgrade] }, prefix: "downs");
+        Subscribe(1, new SubscriberRules { Firms = ["Citi"] }, prefix: "citi");
+        Subscribe(1, new SubscriberRules { MinTargetChangePct = 60m }, prefix: "big");
+        Subscribe(1, new SubscriberRules { MinTargetChangePct = 50m }, prefix: "half");
+
+        var matched = await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal(3, matched);
+        Assert.Equal(["ups-0", "ups-1", "half-0"], _queue.Enqueued.SelectMany(m => m.Recipients).Select(r => r.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_ReadsOnlyTheChangesTicker()
+    {
+        Subscribe(2, ticker: "MSFT", prefix: "msft");
+        Subscribe(1, ticker: "CIFR", prefix: "cifr");
+
+        var matched = await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal(1, matched);
+        Assert.Equal(["CIFR"], _index.Requests);
+        Assert.Equal("cifr-0", Assert.Single(Assert.Single(_queue.Enqueued).Recipients).SubscriptionId);
+    }
+
+    [Fact]
+    public async Task DispatchAsync_NoMatch_EnqueuesNothing()
+    {
+        Subscribe(3, new SubscriberRules { Actions = [RatingAction.Suspend] });
+
+        var matched = await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal(0, matched);
+        Assert.Empty(_queue.EnqueueCalls);
+    }
+
+    [Fact]
+    public async Task DispatchAsync_SameChangeTwice_SameMessageIds()
+    {
+        Subscribe(7);
+        var change = TestChanges.CifrUpgrade();
+
+        await FanOut(3).DispatchAsync(change, CancellationToken.None);
+        var first = _queue.Enqueued.Select(m => m.MessageId).ToList();
+        _queue.EnqueueCalls.Clear();
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await FanOut(3).DispatchAsync(change, CancellationToken.None);
+        var second = _queue.Enqueued.Select(m => m.MessageId).ToList();
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(first, second);
+        Assert.Equal(first.Count, first.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task DispatchAsync_OtherChange_OtherMessageIds()
+    {
+        Subscribe(2);
+
+        await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+        await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade() with { Id = "change-cifr-2" }, CancellationToken.None);
+
+        var ids = _queue.Enqueued.Select(m => m.MessageId).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.NotEqual(ids[0], ids[1]);
+    }
+
+    [Fact]
+    public async Task DispatchAsync_ManyMessages_EnqueuedInBatchesOfAtMostTen()
+    {
+        Subscribe(25);
+
+        var matched = await FanOut(1).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal(25, matched);
+        Assert.Equal([10, 10, 5], _queue.EnqueueCalls.Select(c => c.Count));
+        Assert.Equal(25, _queue.Enqueued.Select(m => m.MessageId).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task DispatchAsync_ExactMultipleOfPageSize_NoEmptyMessage()
+    {
+        Subscribe(4);
+
+        await FanOut(2).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal([2, 2], _queue.Enqueued.Select(m => m.Recipients.Count));
+    }
+}

@@ -1,0 +1,58 @@
+using Alerts.Core.Delivery;
+using Alerts.Core.Matching;
+
+namespace Alerts.Core.Tests.TestSupport;
+
+/// <summary>An <see cref="IAlertQueue"/> that records every call and hands out the messages put into <see cref="Pending"/>.</summary>
+internal sealed class InMemoryAlertQueue : IAlertQueue
+{
+    public List<IReadOnlyList<AlertsMatched>> EnqueueCalls { get; } = [];
+
+    public IEnumerable<AlertsMatched> Enqueued => EnqueueCalls.SelectMany(batch => batch);
+
+    public Queue<ReceivedAlerts> Pending { get; } = new();
+
+    public List<int> ReceiveRequests { get; } = [];
+
+    public List<ReceivedAlerts> Completed { get; } = [];
+
+    public List<(ReceivedAlerts Message, TimeSpan Delay)> Retried { get; } = [];
+
+    public List<(ReceivedAlerts Message, string Reason)> DeadLettered { get; } = [];
+
+    public Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
+    {
+        EnqueueCalls.Add(messages.ToList());
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        ReceiveRequests.Add(maxMessages);
+        var batch = new List<ReceivedAlerts>();
+        while (batch.Count < maxMessages && Pending.TryDequeue(out var message))
+        {
+            batch.Add(message);
+        }
+
+        return Task.FromResult<IReadOnlyList<ReceivedAlerts>>(batch);
+    }
+
+    public Task CompleteAsync(ReceivedAlerts message, CancellationToken cancellationToken)
+    {
+        Completed.Add(message);
+        return Task.CompletedTask;
+    }
+
+    public Task RetryLaterAsync(ReceivedAlerts message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        Retried.Add((message, delay));
+        return Task.CompletedTask;
+    }
+
+    public Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken)
+    {
+        DeadLettered.Add((message, reason));
+        return Task.CompletedTask;
+    }
+}
