@@ -18,6 +18,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SendGrid;
 
@@ -45,6 +46,9 @@ public static class AlertsServiceCollectionExtensions
         services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
+
+        // The Azure SDK logs every request at Information: noise next to ours.
+        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
 
         // Rating intelligence
         services.AddSingleton(_ =>

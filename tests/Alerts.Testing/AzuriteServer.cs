@@ -290,6 +290,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         Live.TryAdd(this, 0);
 
         var stopwatch = Stopwatch.StartNew();
+        TimeSpan? allAcceptingSince = null;
         while (true)
         {
             if (process.HasExited)
@@ -310,10 +311,22 @@ public sealed class AzuriteServer : IAsyncDisposable
 
             if (await AcceptsConnectionsAsync(BlobPort).ConfigureAwait(false) &&
                 await AcceptsConnectionsAsync(QueuePort).ConfigureAwait(false) &&
-                await AcceptsConnectionsAsync(TablePort).ConfigureAwait(false) &&
-                !process.HasExited)
+                await AcceptsConnectionsAsync(TablePort).ConfigureAwait(false))
             {
-                return;
+                allAcceptingSince ??= stopwatch.Elapsed;
+
+                // A port can also "accept" because someone else grabbed it (Azurite then exits with EADDRINUSE), so also wait
+                // for Azurite's own "successfully listening" lines (printed even with --silent), or, should a future version
+                // word them differently, for the ports to have been accepting for a while with the process still alive.
+                if (!process.HasExited &&
+                    (output.ListeningServices >= 3 || stopwatch.Elapsed - allAcceptingSince.Value > TimeSpan.FromSeconds(2)))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                allAcceptingSince = null;
             }
 
             if (stopwatch.Elapsed > StartupTimeout)
@@ -645,12 +658,21 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         private const int MaxLines = 200;
         private readonly Queue<string> _lines = new();
+        private int _listeningServices;
+
+        /// <summary>How many "Azurite ... service is successfully listening" lines were seen.</summary>
+        public int ListeningServices => Volatile.Read(ref _listeningServices);
 
         public void Add(string stream, string? line)
         {
             if (line is null)
             {
                 return;
+            }
+
+            if (line.Contains("service is successfully listening", StringComparison.OrdinalIgnoreCase))
+            {
+                Interlocked.Increment(ref _listeningServices);
             }
 
             lock (_lines)

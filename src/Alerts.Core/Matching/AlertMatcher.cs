@@ -11,7 +11,7 @@ public static class AlertMatcher
 {
     public static bool Matches(RatingChange change, SubscriberRules rules)
     {
-        if (rules.Actions.Count > 0 && !rules.Actions.Contains(change.Action))
+        if (rules.Actions.Count > 0 && !rules.Actions.Contains(change.Action) && !MatchesTargetMove(change, rules.Actions))
         {
             return false;
         }
@@ -29,4 +29,16 @@ public static class AlertMatcher
 
         return true;
     }
+
+    /// <summary>
+    /// "target_raise" / "target_cut" in a subscriber's actions follow the target whatever the rating did
+    /// (contract: "target cut by 20% or more" must be expressible), so a downgrade that cut the target is a target cut too.
+    /// </summary>
+    private static bool MatchesTargetMove(RatingChange change, IReadOnlyList<RatingAction> actions) =>
+        (change.FromTarget, change.ToTarget) switch
+        {
+            ({ } from, { } to) when to > from => actions.Contains(RatingAction.TargetRaise),
+            ({ } from, { } to) when to < from => actions.Contains(RatingAction.TargetCut),
+            _ => false,
+        };
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
+using Alerts.Core.Ratings;
 using Alerts.Core.Security;
 using Alerts.Core.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +15,7 @@ public class AlertEmailComposerTests
     private readonly FakeTimeProvider _time = new(TestChanges.Now);
     private readonly AlertRecipient _recipient = new(AlertIds.For("change-cifr-1", SubscriptionId), SubscriptionId, "ana@example.com");
 
-    private EmailMessage Compose(Ratings.RatingChange? change = null) =>
+    private EmailMessage Compose(RatingChange? change = null) =>
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()).Compose(change ?? TestChanges.CifrUpgrade(), _recipient);
 
     private static Uri LinkIn(string text, string page)

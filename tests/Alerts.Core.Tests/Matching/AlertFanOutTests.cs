@@ -1,3 +1,4 @@
+using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
@@ -12,9 +13,10 @@ public class AlertFanOutTests
     private readonly FakeTimeProvider _time = new(TestChanges.Now.AddSeconds(3));
     private readonly InMemorySubscriberIndex _index = new();
     private readonly InMemoryAlertQueue _queue = new();
+    private readonly DispatchSignal _signal = new();
 
     private AlertFanOut FanOut(int recipientsPerMessage) =>
-        new(_index, _queue, Options.Create(new DeliveryOptions { RecipientsPerMessage = recipientsPerMessage }), _time);
+        new(_index, _queue, _signal, Options.Create(new DeliveryOptions { RecipientsPerMessage = recipientsPerMessage }), _time);
 
     private void Subscribe(int count, SubscriberRules? rules = null, string ticker = "CIFR", string prefix = "sub")
     {
@@ -93,6 +95,17 @@ public class AlertFanOutTests
 
         Assert.Equal(0, matched);
         Assert.Empty(_queue.EnqueueCalls);
+        Assert.False(await _signal.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_Matched_SignalsTheDispatcher()
+    {
+        Subscribe(1);
+
+        await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.True(await _signal.WaitAsync(TimeSpan.Zero, CancellationToken.None));
     }
 
     [Fact]

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Alerts.Core.Security;
+using Alerts.Infrastructure.Email;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.LocalRunner;
+
+/// <summary>
+/// What the local runner sets up that Azure provides in production: an address (http://127.0.0.1:7071), a data
+/// folder under the working directory (<c>.alerts/</c>), a development webhook secret, a link-signing key kept in
+/// that folder, and the pickup directory for emails. Every one of them can be overridden by the usual settings.
+/// </summary>
+internal sealed class LocalEnvironment
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>Used only when <c>Webhook__Secrets</c> is not set, and printed at start so a script can sign with it.</summary>
+    public const string DevelopmentWebhookSecret = "local-development-secret";
+
+    private LocalEnvironment(string dataDirectory, string url, bool usesDevelopmentSecret)
+    {
+        DataDirectory = dataDirectory;
+        Url = url;
+        UsesDevelopmentSecret = usesDevelopmentSecret;
+    }
+
+    /// <summary>Where Azurite's data and the signing key live: <c>.alerts/</c> under the working directory.</summary>
+    public string DataDirectory { get; }
+
+    public string Url { get; }
+
+    public bool UsesDevelopmentSecret { get; }
+
+    public static LocalEnvironment Prepare(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var dataDirectory = Path.GetFullPath(configuration["LocalRunner:DataDirectory"] ?? Path.Combine(Directory.GetCurrentDirectory(), ".alerts"));
+        Directory.CreateDirectory(dataDirectory);
+
+        var url = configuration["urls"];
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            url = DefaultUrl;
+            builder.WebHost.UseUrls(url);
+        }
+
+        url = url.Split(';')[0].TrimEnd('/');
+        var defaults = new Dictionary<string, string?>();
+        if (string.IsNullOrWhiteSpace(configuration["Alerts:PublicBaseUrl"]))
+        {
+            defaults["Alerts:PublicBaseUrl"] = url;
+        }
+
+        var usesDevelopmentSecret = string.IsNullOrWhiteSpace(configuration["Webhook:Secrets"]);
+        if (usesDevelopmentSecret)
+        {
+            defaults["Webhook:Secrets"] = DevelopmentWebhookSecret;
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Alerts:SigningKeys"]))
+        {
+            defaults["Alerts:SigningKeys"] = SigningKey(dataDirectory);
+        }
+
+        if (defaults.Count > 0)
+        {
+            configuration.AddInMemoryCollection(defaults);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        return new LocalEnvironment(dataDirectory, url, usesDevelopmentSecret);
+    }
+
+    public void PrintBanner(IServiceProvider services, TextWriter output)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var email = services.GetRequiredService<IOptions<Alerts.Core.EmailOptions>>().Value;
+        var sendGrid = services.GetRequiredService<IOptions<SendGridOptions>>().Value;
+        var serviceBus = services.GetRequiredService<IOptions<Alerts.Api.ServiceBusOptions>>().Value;
+        output.WriteLine();
+        output.WriteLine($"Alerts local runner on {Url}  (routes under {Url}/api)");
+        output.WriteLine($"  data:     {DataDirectory}");
+        output.WriteLine($"  storage:  {Describe(configuration["Storage:ConnectionString"])}");
+        output.WriteLine($"  queue:    {(serviceBus.IsConfigured ? $"Service Bus queue '{serviceBus.QueueName}'" : "Azure Storage queue 'alerts'")}");
+        output.WriteLine($"  mail:     {(string.IsNullOrWhiteSpace(sendGrid.ApiKey) ? $".eml files in {Path.GetFullPath(email.PickupDirectory)}" : "SendGrid")}");
+        output.WriteLine(UsesDevelopmentSecret
+            ? $"  webhook:  signed with the development secret '{DevelopmentWebhookSecret}' (set Webhook__Secrets to use your own); header {WebhookSignature.HeaderName}"
+            : $"  webhook:  signed with Webhook__Secrets; header {WebhookSignature.HeaderName}");
+        output.WriteLine("Press Ctrl+C to stop.");
+        output.WriteLine();
+    }
+
+    private static string Describe(string? connectionString) =>
+        string.IsNullOrWhiteSpace(connectionString) || connectionString.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+            ? "Azurite (127.0.0.1:10000-10002)"
+            : "the account of Storage__ConnectionString";
+
+    /// <summary>A random key made on first start and kept, so links in emails keep working across restarts.</summary>
+    private static string SigningKey(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "signing-key");
+        if (File.Exists(path))
+        {
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length >= 16)
+            {
+                return existing;
+            }
+        }
+
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(path, key);
+        return key;
+    }
+}
