@@ -142,7 +142,8 @@ public static class RatingChangeParser
         var before = errors.Count;
         var reader = new ItemReader(item, index, errors);
 
-        var tickerText = reader.String("ticker", IngestLimits.MaxTickerLength + 20);
+        // No cap here: Tickers.TryNormalize names the real limit (12) whatever the length.
+        var tickerText = reader.String("ticker", int.MaxValue);
         string ticker = string.Empty;
         if (tickerText is null)
         {

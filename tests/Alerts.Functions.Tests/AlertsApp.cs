@@ -1,0 +1,182 @@
+using System.Text;
+using System.Text.Json;
+using Alerts.Api;
+using Alerts.Core.Security;
+using Alerts.Functions.Functions;
+using Alerts.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Alerts.Functions.Tests;
+
+/// <summary>
+/// The Functions app's services (the real <see cref="AlertsServiceCollectionExtensions.AddAlerts"/>) over a real Azurite,
+/// with emails written to a temporary pickup directory, and a way to call a function as the host does.
+/// </summary>
+public sealed class AlertsApp : IAsyncLifetime
+{
+    public const string Secret = "test-webhook-secret";
+    public const string RotatedSecret = "previous-webhook-secret";
+
+    private readonly AzuriteFixture _azurite = new();
+    private ServiceProvider? _services;
+
+    public string PickupDirectory { get; } = Path.Combine(Path.GetTempPath(), "alerts-functions-tests-" + Guid.NewGuid().ToString("N"));
+
+    public IServiceProvider Services => _services ?? throw new InvalidOperationException("Not initialized.");
+
+    public AzuriteServer Azurite => _azurite.Server;
+
+    public RatingsFunctions Ratings => Services.GetRequiredService<RatingsFunctions>();
+
+    public SubscriptionsFunctions Subscriptions => Services.GetRequiredService<SubscriptionsFunctions>();
+
+    public DispatchAlertsFunction Dispatch => Services.GetRequiredService<DispatchAlertsFunction>();
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Webhook:Secrets"] = $"{Secret};{RotatedSecret}",
+            ["Alerts:SigningKeys"] = "test-signing-key-0123456789",
+            ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
+            ["Email:PickupDirectory"] = PickupDirectory,
+            ["Email:From"] = "alerts@example.test",
+        }).Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddAlerts(configuration);
+        services.AddSingleton<RatingsFunctions>();
+        services.AddSingleton<SubscriptionsFunctions>();
+        services.AddSingleton<DispatchAlertsFunction>();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+        if (Directory.Exists(PickupDirectory))
+        {
+            Directory.Delete(PickupDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Calls a function with a request built as the host builds it, and runs its result against the response.</summary>
+    public async Task<Response> CallAsync(
+        Func<HttpRequest, Task<IResult>> function,
+        string method,
+        string path,
+        string? body = null,
+        string? contentType = null,
+        IDictionary<string, string>? headers = null)
+    {
+        var context = new DefaultHttpContext { RequestServices = Services };
+        var request = context.Request;
+        request.Method = method;
+        var question = path.IndexOf('?');
+        request.Path = question < 0 ? path : path[..question];
+        request.QueryString = question < 0 ? QueryString.Empty : new QueryString(path[question..]);
+        request.Scheme = "https";
+        request.Host = new HostString("alerts.example.test");
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            request.Body = new MemoryStream(bytes);
+            request.ContentLength = bytes.Length;
+        }
+
+        if (contentType is not null)
+        {
+            request.ContentType = contentType;
+        }
+
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers[name] = value;
+        }
+
+        var responseBody = new MemoryStream();
+        context.Response.Body = responseBody;
+        var result = await function(request);
+        await result.ExecuteAsync(context);
+        return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(responseBody.ToArray()));
+    }
+
+    /// <summary>POSTs a body to /api/ratings, signed with <paramref name="secret"/> at <paramref name="signedAt"/> (default: now).</summary>
+    public Task<Response> PostRatingsAsync(string body, string contentType = "application/json", string? secret = Secret, DateTimeOffset? signedAt = null, string query = "")
+    {
+        var headers = new Dictionary<string, string>();
+        if (secret is not null)
+        {
+            headers[WebhookSignature.HeaderName] = WebhookSignature.Sign(secret, (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body));
+        }
+
+        return CallAsync(r => Ratings.PostAsync(r, CancellationToken.None), "POST", "/api/ratings" + query, body, contentType, headers);
+    }
+
+    public Task<Response> GetRatingsAsync(string query) =>
+        CallAsync(r => Ratings.GetAsync(r, CancellationToken.None), "GET", "/api/ratings" + query);
+
+    /// <summary>The emails in the pickup directory, parsed.</summary>
+    public IReadOnlyList<MimeMessage> Emails(string to)
+    {
+        if (!Directory.Exists(PickupDirectory))
+        {
+            return [];
+        }
+
+        return Directory.GetFiles(PickupDirectory, "*.eml")
+            .Order(StringComparer.Ordinal)
+            .Select(path => MimeMessage.Load(path))
+            .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+    }
+
+    /// <summary>The alert emails to <paramref name="to"/> (all but confirmations).</summary>
+    public IReadOnlyList<MimeMessage> AlertEmails(string to) => Emails(to).Where(m => !IsConfirmation(m)).ToList();
+
+    public static bool IsConfirmation(MimeMessage message) => (message.Subject ?? string.Empty).Contains("Confirm", StringComparison.Ordinal);
+
+    /// <summary>Subscribes <paramref name="email"/> and confirms through the link of the confirmation email; returns the subscription id.</summary>
+    public async Task<string> SubscribeAndConfirmAsync(string email, string tickersJson, string extraJson = "")
+    {
+        var created = await CallAsync(
+            r => Subscriptions.CreateAsync(r, CancellationToken.None), "POST", "/api/subscriptions",
+            $"{{\"email\":\"{email}\",\"tickers\":{tickersJson}{extraJson}}}", "application/json");
+        Assert.Equal(StatusCodes.Status201Created, created.Status);
+        var id = created.Json().GetProperty("id").GetString()!;
+
+        var link = Links(Emails(email).Single(IsConfirmation)).Single(l => l.AbsolutePath.Contains("/confirm", StringComparison.Ordinal));
+        var confirmed = await CallAsync(r => Subscriptions.ConfirmAsync(r, id, CancellationToken.None), "POST", link.PathAndQuery);
+        Assert.Equal(StatusCodes.Status200OK, confirmed.Status);
+        return id;
+    }
+
+    /// <summary>Every link in an email's text part.</summary>
+    public static IReadOnlyList<Uri> Links(MimeMessage message) =>
+        System.Text.RegularExpressions.Regex.Matches(message.TextBody ?? string.Empty, @"https?://\S+")
+            .Select(m => new Uri(m.Value))
+            .ToList();
+
+    public sealed record Response(int Status, string? ContentType, IReadOnlyDictionary<string, string> Headers, string Body)
+    {
+        public JsonElement Json() => JsonDocument.Parse(Body).RootElement.Clone();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AlertsAppCollection : ICollectionFixture<AlertsApp>
+{
+    public const string Name = "Alerts app over Azurite";
+}

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Alerts.Functions.Tests;
+
+/// <summary>From a signed post to the email: store, match through the ticker index, queue, and the timer-triggered dispatcher.</summary>
+[Collection(AlertsAppCollection.Name)]
+public sealed class DispatchAlertsFunctionTests(AlertsApp app)
+{
+    [Fact]
+    public async Task SignedPost_ForAConfirmedSubscriber_SendsExactlyOneAlertEvenWhenPostedTwice()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+
+        await app.PostRatingsAsync(TestData.Change(ticker));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        await app.PostRatingsAsync(TestData.Change(ticker));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var alert = Assert.Single(app.AlertEmails(email));
+        Assert.Equal($"JPMorgan upgrades {ticker} to Overweight from Neutral, PT $12 -> $18", alert.Subject);
+        Assert.NotNull(alert.TextBody);
+        Assert.NotNull(alert.HtmlBody);
+        Assert.Equal("List-Unsubscribe=One-Click", alert.Headers["List-Unsubscribe-Post"]);
+        var unsubscribe = (alert.Headers["List-Unsubscribe"] ?? string.Empty).Trim();
+        Assert.StartsWith("<https://alerts.example.test/api/subscriptions/", unsubscribe, StringComparison.Ordinal);
+        Assert.Contains("/unsubscribe?token=", unsubscribe, StringComparison.Ordinal);
+        Assert.Contains(AlertsApp.Links(alert), l => l.AbsolutePath.EndsWith("/manage", StringComparison.Ordinal) && l.Query.StartsWith("?token=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SignedPost_NotMatchingTheRules_AlertsNobody()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]", ",\"actions\":[\"downgrade\"]");
+
+        await app.PostRatingsAsync(TestData.Change(ticker));
+        await app.PostRatingsAsync(TestData.Change(ticker, firm: "UBS", from: "Buy", to: "Sell"));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var alert = Assert.Single(app.AlertEmails(email));
+        Assert.StartsWith($"UBS downgrades {ticker}", alert.Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignedPost_PublishedLongAgo_IsStoredButAlertsNobody()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+
+        var response = await app.PostRatingsAsync(TestData.Change(ticker, publishedAt: DateTimeOffset.UtcNow.AddHours(-73).ToString("O")));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        Assert.Equal(1, response.Json().GetProperty("accepted").GetInt32());
+        Assert.Equal(1, (await app.GetRatingsAsync($"?ticker={ticker}")).Json().GetProperty("count").GetInt32());
+        Assert.Empty(app.AlertEmails(email));
+    }
+
+    [Fact]
+    public async Task OneClickUnsubscribe_StopsFurtherAlerts()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        var id = await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        await app.PostRatingsAsync(TestData.Change(ticker));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        var alert = app.Emails(email).Last();
+        var unsubscribe = new Uri((alert.Headers["List-Unsubscribe"] ?? string.Empty).Trim().Trim('<', '>'));
+
+        var page = await app.CallAsync(r => Task.FromResult(app.Subscriptions.UnsubscribePage(r, id)), "GET", unsubscribe.PathAndQuery, headers: new Dictionary<string, string> { ["Accept"] = "text/html" });
+        var oneClick = await app.CallAsync(r => app.Subscriptions.UnsubscribeAsync(r, id, CancellationToken.None), "POST", unsubscribe.PathAndQuery, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
+        await app.PostRatingsAsync(TestData.Change(ticker, firm: "Citi"));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        Assert.Equal(StatusCodes.Status200OK, page.Status);
+        Assert.Equal(StatusCodes.Status200OK, oneClick.Status);
+        Assert.Single(app.AlertEmails(email));
+    }
+
+    [Fact]
+    public async Task PostRatings_WhileStorageIsDown_Answers503WithRetryAfterAndRecovers()
+    {
+        var ticker = TestData.Ticker();
+        await app.Azurite.StopAsync();
+        AlertsApp.Response down;
+        try
+        {
+            down = await app.PostRatingsAsync(TestData.Change(ticker));
+        }
+        finally
+        {
+            await app.Azurite.StartAgainAsync();
+        }
+
+        var up = await app.PostRatingsAsync(TestData.Change(ticker));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, down.Status);
+        Assert.True(down.Headers.ContainsKey("Retry-After"));
+        Assert.Equal(StatusCodes.Status202Accepted, up.Status);
+        Assert.Equal(1, up.Json().GetProperty("accepted").GetInt32());
+    }
+}
