@@ -154,6 +154,18 @@ public class RatingChangeParserTests
     }
 
     [Theory]
+    [InlineData(13)]
+    [InlineData(40)]
+    [InlineData(5000)]
+    public void ParseJson_TickerTooLong_SaysTheLimitIsTwelve(int length)
+    {
+        var error = SingleError(Json($$"""{"ticker":"{{new string('A', length)}}","firm":"JPMorgan","action":"upgrade"}"""));
+
+        Assert.Equal("ticker", error.Field);
+        Assert.Equal("must be at most 12 characters", error.Message);
+    }
+
+    [Theory]
     [InlineData("A")]
     [InlineData("ABCDEFGHIJKL")]
     [InlineData("RDS.A")]

@@ -200,6 +200,16 @@ public class RatingChangeNormalizerTests
     }
 
     [Fact]
+    public void Normalize_UnknownFirmSpelledTwoWays_HasOneId()
+    {
+        var a = _normalizer.Normalize(Submission(RatingAction.Upgrade, "Hold", "Buy", firm: "Acme Research"), Received);
+        var b = _normalizer.Normalize(Submission(RatingAction.Upgrade, "Hold", "Buy", firm: "ACME  research"), Received);
+
+        Assert.NotEqual(a.Firm, b.Firm);
+        Assert.Equal(a.Id, b.Id);
+    }
+
+    [Fact]
     public void Normalize_DifferentTarget_HasDifferentId()
     {
         var a = _normalizer.Normalize(Submission(RatingAction.Upgrade, "Neutral", "Overweight", 12m, 18m), Received);

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text;
+using Alerts.Testing;
+
+namespace Alerts.EndToEnd.Tests;
+
+/// <summary>The local runner started as a user starts it (its own process), on a free port, against a given storage account.</summary>
+internal sealed class LocalRunnerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private LocalRunnerProcess(Process process, string baseUrl, string mailbox)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        Mailbox = mailbox;
+    }
+
+    public string BaseUrl { get; }
+
+    public string Mailbox { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<LocalRunnerProcess> StartAsync(string storageConnectionString, string webhookSecret, string workDirectory)
+    {
+        var port = FreePorts.GetOne();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var mailbox = Path.Combine(workDirectory, "mailbox");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RunnerAssembly());
+        start.Environment["urls"] = baseUrl;
+        start.Environment["Storage__ConnectionString"] = storageConnectionString;
+        start.Environment["Webhook__Secrets"] = webhookSecret;
+        start.Environment["Email__PickupDirectory"] = mailbox;
+        start.Environment["LocalRunner__DataDirectory"] = Path.Combine(workDirectory, ".alerts");
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the local runner.");
+        var runner = new LocalRunnerProcess(process, baseUrl, mailbox);
+        process.OutputDataReceived += (_, e) => runner.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => runner.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"The local runner exited with {process.ExitCode}:\n{runner.Output}");
+                }
+
+                try
+                {
+                    return (await http.GetAsync($"{baseUrl}/api/ratings?ticker=PING")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            "the local runner answers on " + baseUrl);
+        return runner;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>The runner built next to this test project: src/Alerts.LocalRunner/bin/{Debug|Release}/net10.0/.</summary>
+    private static string RunnerAssembly()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testDirectory.Parent!.Name;
+        var path = Path.Combine(RepoRoot.Path, "src", "Alerts.LocalRunner", "bin", configuration, testDirectory.Name, "Alerts.LocalRunner.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the local runner first.", path);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
