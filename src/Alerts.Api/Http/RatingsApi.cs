@@ -96,7 +96,7 @@ public sealed partial class RatingsApi(
         var sinceText = request.Query["since"].ToString();
         if (sinceText.Length > 0)
         {
-            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsedSince))
+            if (RatingChangeParser.TryParseIsoDate(sinceText, out var parsedSince))
             {
                 since = parsedSince;
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Alerts.Core.Ratings;
 
 namespace Alerts.Core.Ingest;
@@ -8,7 +9,7 @@ namespace Alerts.Core.Ingest;
 /// Reads rating changes from a JSON object, a JSON array or NDJSON, and validates every field of every item.
 /// Everything wrong is reported (by item index and field), so that a sender can fix a batch in one go.
 /// </summary>
-public static class RatingChangeParser
+public static partial class RatingChangeParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 
@@ -18,7 +19,7 @@ public static class RatingChangeParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            document = JsonDocument.Parse(WithoutByteOrderMark(body), DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -54,6 +55,7 @@ public static class RatingChangeParser
     /// <summary>Parses NDJSON: one JSON object per line; blank lines are skipped.</summary>
     public static Validated<IReadOnlyList<RatingChangeSubmission>> ParseNdjson(ReadOnlyMemory<byte> body, TimeProvider time)
     {
+        body = WithoutByteOrderMark(body);
         var documents = new List<JsonDocument>();
         var items = new List<(int Index, JsonElement Item)>();
         var errors = new List<ValidationError>();
@@ -196,7 +198,7 @@ public static class RatingChangeParser
         var publishedText = reader.String("publishedAt", 64);
         if (publishedText is not null)
         {
-            if (DateTimeOffset.TryParse(publishedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var published))
+            if (TryParseIsoDate(publishedText, out var published))
             {
                 if (published > now.AddDays(1))
                 {
@@ -248,6 +250,24 @@ public static class RatingChangeParser
             Url = url,
         };
     }
+
+    /// <summary>
+    /// ISO 8601 only ("2025-12-02", "2025-12-02T13:30:00Z", "2025-12-02T08:30:00-05:00"); no offset means UTC.
+    /// "12/02/2025" is refused rather than read in one country's order.
+    /// </summary>
+    public static bool TryParseIsoDate(string text, out DateTimeOffset value)
+    {
+        value = default;
+        return IsoDate().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+    }
+
+    /// <summary>A UTF-8 byte order mark is allowed before JSON (some Windows tools write one); it is skipped.</summary>
+    private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> body) =>
+        body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoDate();
 
     internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
 

@@ -16,6 +16,8 @@ public sealed class FirmDirectory
         "capitalmarkets", "securities", "research", "partners", "capital", "group", "andco", "co", "llc", "inc", "ltd", "plc", "ag", "sa",
     ];
 
+    private const int MinStrippedKeyLength = 4;
+
     private readonly FrozenDictionary<string, string> _canonicalByKey;
 
     private FirmDirectory(FrozenDictionary<string, string> canonicalByKey) => _canonicalByKey = canonicalByKey;
@@ -54,8 +56,9 @@ public sealed class FirmDirectory
             return canonical;
         }
 
+        // "Foo Securities" is "Foo", but only for names long enough not to collide with initials ("MS Co" is not Morgan Stanley).
         var stripped = StripSuffixes(key);
-        if (stripped.Length > 0 && _canonicalByKey.TryGetValue(stripped, out canonical))
+        if (stripped.Length >= MinStrippedKeyLength && _canonicalByKey.TryGetValue(stripped, out canonical))
         {
             return canonical;
         }
@@ -64,8 +67,11 @@ public sealed class FirmDirectory
     }
 
     /// <summary>True when <paramref name="firm"/> is a name or alias in the table.</summary>
-    public bool IsKnown(string firm) =>
-        _canonicalByKey.ContainsKey(Key(firm)) || _canonicalByKey.ContainsKey(StripSuffixes(Key(firm)));
+    public bool IsKnown(string firm)
+    {
+        var stripped = StripSuffixes(Key(firm));
+        return _canonicalByKey.ContainsKey(Key(firm)) || (stripped.Length >= MinStrippedKeyLength && _canonicalByKey.ContainsKey(stripped));
+    }
 
     internal static string Key(string name)
     {

@@ -6,7 +6,7 @@ using Alerts.Core.Ratings;
 namespace Alerts.Core.Subscriptions;
 
 /// <summary>A validated <c>POST /api/subscriptions</c> body.</summary>
-public sealed record SubscriptionRequest(string Email, IReadOnlyList<string> Tickers, SubscriberRules Rules)
+public sealed partial record SubscriptionRequest(string Email, IReadOnlyList<string> Tickers, SubscriberRules Rules)
 {
     public const int MaxTickers = 500;
     public const int MaxEmailLength = 254;
@@ -204,7 +204,7 @@ public sealed record SubscriptionRequest(string Email, IReadOnlyList<string> Tic
 
         var at = trimmed.LastIndexOf('@');
         var domain = trimmed[(at + 1)..];
-        if (at <= 0 || !domain.Contains('.', StringComparison.Ordinal) || domain.StartsWith('.') || domain.EndsWith('.'))
+        if (at <= 0 || !HostName().IsMatch(domain))
         {
             problem = "is not a valid email address";
             return false;
@@ -213,6 +213,10 @@ public sealed record SubscriptionRequest(string Email, IReadOnlyList<string> Tic
         email = trimmed[..at] + "@" + domain.ToLowerInvariant();
         return true;
     }
+
+    /// <summary>A DNS host name with a top-level domain: no IP literals, no label starting or ending with a hyphen.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")]
+    private static partial System.Text.RegularExpressions.Regex HostName();
 
     private static Validated<SubscriptionRequest> Fail(ValidationError error) => Validated<SubscriptionRequest>.Invalid([error]);
 }

@@ -215,8 +215,32 @@ public class RatingChangeParserTests
     [InlineData("yesterday")]
     [InlineData("2025-13-45T99:00:00Z")]
     [InlineData("2025-12-02T13:30:00Zulu")]
+    [InlineData("12/02/2025")]
+    [InlineData("02/12/2025")]
+    [InlineData("Tue, 02 Dec 2025 13:30:00 GMT")]
     public void ParseJson_UnparseableDate_ReportsPublishedAt(string date) =>
         Assert.Equal("publishedAt", SingleError(Json($$"""{"ticker":"CIFR","firm":"JPMorgan","action":"upgrade","publishedAt":"{{date}}"}""")).Field);
+
+    [Theory]
+    [InlineData("2025-12-02", "2025-12-02T00:00:00+00:00")]
+    [InlineData("2025-12-02T13:30:00Z", "2025-12-02T13:30:00+00:00")]
+    [InlineData("2025-12-02T08:30:00-05:00", "2025-12-02T13:30:00+00:00")]
+    [InlineData("2025-12-02T13:30:00.1234567Z", "2025-12-02T13:30:00.1234567+00:00")]
+    public void TryParseIsoDate_Iso8601_IsReadAsUtc(string text, string expected)
+    {
+        Assert.True(RatingChangeParser.TryParseIsoDate(text, out var value));
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), value);
+        Assert.Equal(TimeSpan.Zero, value.Offset);
+    }
+
+    [Fact]
+    public void ParseJson_Utf8ByteOrderMark_IsSkipped()
+    {
+        var body = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Valid)).ToArray();
+
+        Assert.True(RatingChangeParser.ParseJson(body, _time).IsValid);
+        Assert.True(RatingChangeParser.ParseNdjson(body, _time).IsValid);
+    }
 
     [Fact]
     public void ParseJson_DateMoreThanADayAhead_ReportsPublishedAt()

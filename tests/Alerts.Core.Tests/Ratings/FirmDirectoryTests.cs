@@ -93,4 +93,17 @@ public class FirmDirectoryTests
 
         Assert.Equal(FirmDirectory.Default.CanonicalNames.Order(), directory.CanonicalNames.Order());
     }
+
+    [Theory]
+    [InlineData("MS Co")]
+    [InlineData("DB SA")]
+    [InlineData("GS Group")]
+    public void Canonicalize_InitialsWithCorporateSuffix_AreNotTakenForABigBroker(string firm) =>
+        Assert.Equal(firm, FirmDirectory.Default.Canonicalize(firm));
+
+    [Theory]
+    [InlineData("Piper Sandler & Co.", "Piper Sandler")]
+    [InlineData("Wedbush Securities Inc", "Wedbush")]
+    public void Canonicalize_LongNameWithCorporateSuffix_FindsTheBroker(string firm, string expected) =>
+        Assert.Equal(expected, FirmDirectory.Default.Canonicalize(firm));
 }
