@@ -215,7 +215,7 @@ public sealed partial class SubscriptionsApi(
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex IdPattern();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} created for {TickerCount} tickers; confirmation sent")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} created for {TickerCount} tickers")]
     private partial void LogCreated(string subscriptionId, int tickerCount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} confirmed")]
