@@ -72,6 +72,8 @@ internal sealed class SendGridEmailSender(ISendGridClient client) : IEmailSender
             return delta;
         }
 
-        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+        // A date already past is no usable hint (a negative delay would make the Storage queue refuse the retry).
+        var now = DateTimeOffset.UtcNow;
+        return retryAfter?.Date is { } date && date > now ? date - now : null;
     }
 }

@@ -17,6 +17,12 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     /// <summary>How long a received message stays hidden from other dispatchers while it is handled.</summary>
     public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The longest retry delay used. The service refuses a visibility timeout below zero or beyond 7 days (or beyond the
+    /// message's expiry, 7 days after it was sent), so longer delays are shortened and negative ones mean "now".
+    /// </summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromDays(1);
+
     private readonly QueueClient _queue = queues.GetQueueClient(StorageNames.AlertsQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.AlertsPoisonQueue);
 
@@ -47,7 +53,8 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     public async Task RetryLaterAsync(ReceivedAlerts message, TimeSpan delay, CancellationToken cancellationToken)
     {
         var receipt = (Receipt)message.Receipt;
-        await _queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+        var visibilityTimeout = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxRetryDelay ? MaxRetryDelay : delay;
+        await _queue.UpdateMessageAsync(receipt.MessageId, receipt.PopReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken);
     }
 
     public async Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken)

@@ -1,0 +1,131 @@
+using Alerts.Core;
+using Alerts.Core.Delivery;
+using Alerts.Infrastructure.Email;
+using Alerts.Infrastructure.Tests.TestSupport;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+
+namespace Alerts.Infrastructure.Tests.Email;
+
+public sealed class PickupDirectoryEmailSenderTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "alerts-pickup-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(TestData.Now);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private PickupDirectoryEmailSender Sender(string? directory = null) =>
+        new(Options.Create(new EmailOptions { PickupDirectory = directory ?? _directory }), _time);
+
+    private string[] AllFiles() => Directory.GetFiles(_directory, "*", SearchOption.AllDirectories);
+
+    private static string? Normalize(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task SendAsync_OneEmail_WritesExactlyOneCompleteEmlFile()
+    {
+        var email = TestEmails.Alert();
+
+        var result = await Sender().SendAsync(email, CancellationToken.None);
+
+        Assert.Equal(EmailSendResult.Accepted, result);
+        var path = Assert.Single(AllFiles());
+        Assert.EndsWith(".eml", path, StringComparison.Ordinal);
+        Assert.Contains(email.Reference, Path.GetFileName(path), StringComparison.Ordinal);
+        Assert.Contains("alert", Path.GetFileName(path), StringComparison.Ordinal);
+
+        using var mime = MimeMessage.Load(path);
+        Assert.Equal(email.Subject, mime.Subject);
+        var from = Assert.Single(mime.From.Mailboxes);
+        Assert.Equal("alerts@example.com", from.Address);
+        Assert.Equal("Alerts", from.Name);
+        Assert.Equal("ana@example.com", Assert.Single(mime.To.Mailboxes).Address);
+        Assert.Equal(TestData.Now, mime.Date);
+        Assert.Equal($"<{TestEmails.UnsubscribeUrl}>", mime.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", mime.Headers["List-Unsubscribe-Post"]);
+
+        var alternative = Assert.IsType<MultipartAlternative>(mime.Body);
+        var parts = alternative.OfType<TextPart>().ToList();
+        Assert.Equal(2, parts.Count);
+        Assert.True(parts[0].IsPlain);
+        Assert.True(parts[1].IsHtml);
+        Assert.Equal(Normalize(email.TextBody), Normalize(parts[0].Text));
+        Assert.Equal(Normalize(email.HtmlBody), Normalize(parts[1].Text));
+        Assert.Equal(Normalize(email.TextBody), Normalize(mime.TextBody));
+        Assert.Equal(Normalize(email.HtmlBody), Normalize(mime.HtmlBody));
+    }
+
+    [Fact]
+    public async Task SendAsync_OneEmail_LeavesNoTemporaryFile()
+    {
+        await Sender().SendAsync(TestEmails.Alert(), CancellationToken.None);
+
+        Assert.DoesNotContain(AllFiles(), f => f.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase));
+        Assert.All(AllFiles(), f => Assert.False(Path.GetFileName(f).StartsWith('.'), $"hidden file left behind: {f}"));
+    }
+
+    [Fact]
+    public async Task SendAsync_UnicodeSubjectAndBody_SurviveTheRoundTrip()
+    {
+        var email = TestEmails.Alert(subject: "Deutsche Bank hebt Kursziel für SAP auf 250 € — Kaufen ✓") with
+        {
+            FromName = "Alertes Société",
+            TextBody = "Kursziel 250 € ✓\nÄnderung +12,5 %",
+            HtmlBody = "<p>Kursziel 250 € ✓</p>",
+        };
+
+        await Sender().SendAsync(email, CancellationToken.None);
+
+        using var mime = MimeMessage.Load(Assert.Single(AllFiles()));
+        Assert.Equal(email.Subject, mime.Subject);
+        Assert.Equal("Alertes Société", Assert.Single(mime.From.Mailboxes).Name);
+        Assert.Equal(Normalize(email.TextBody), Normalize(mime.TextBody));
+        Assert.Equal(email.HtmlBody, Normalize(mime.HtmlBody)?.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task SendAsync_TwoEmails_WritesTwoFiles()
+    {
+        var sender = Sender();
+
+        await sender.SendAsync(TestEmails.Alert(reference: "first"), CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await sender.SendAsync(TestEmails.Alert(reference: "second"), CancellationToken.None);
+
+        var files = AllFiles().Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, files.Count);
+        Assert.Contains(files, f => f!.Contains("first", StringComparison.Ordinal));
+        Assert.Contains(files, f => f!.Contains("second", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendAsync_DirectoryMissing_CreatesIt()
+    {
+        var nested = Path.Combine(_directory, "a", "b");
+
+        var result = await Sender(nested).SendAsync(TestEmails.Alert(), CancellationToken.None);
+
+        Assert.Equal(EmailSendStatus.Accepted, result.Status);
+        Assert.Single(Directory.GetFiles(nested, "*.eml"));
+    }
+
+    [Fact]
+    public async Task SendAsync_PickupPathIsAFile_ReturnsTransient()
+    {
+        Directory.CreateDirectory(_directory);
+        var file = Path.Combine(_directory, "not-a-directory");
+        await File.WriteAllTextAsync(file, "x");
+
+        var result = await Sender(file).SendAsync(TestEmails.Alert(), CancellationToken.None);
+
+        Assert.Equal(EmailSendStatus.Transient, result.Status);
+        Assert.Contains("pickup directory", result.Reason, StringComparison.Ordinal);
+    }
+}

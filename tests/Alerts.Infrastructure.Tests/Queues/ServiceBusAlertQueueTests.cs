@@ -1,0 +1,200 @@
+using Alerts.Core.Delivery;
+using Alerts.Core.Matching;
+using Alerts.Infrastructure.Queues;
+using Alerts.Infrastructure.Tests.TestSupport;
+using Azure.Messaging.ServiceBus;
+
+namespace Alerts.Infrastructure.Tests.Queues;
+
+/// <summary>
+/// No Service Bus emulator runs here, so the SDK's own test support stands in: <see cref="ServiceBusModelFactory"/> batches and
+/// received messages, and recording subclasses of <see cref="ServiceBusSender"/> and <see cref="ServiceBusReceiver"/>.
+/// </summary>
+public sealed class ServiceBusAlertQueueTests
+{
+    private readonly RecordingServiceBusReceiver _receiver = new();
+
+    private ServiceBusAlertQueue Queue(RecordingServiceBusSender sender) => new(sender, _receiver);
+
+    private static ServiceBusReceivedMessage Received(BinaryData body, string messageId, int deliveryCount) =>
+        ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: body,
+            messageId: messageId,
+            deliveryCount: deliveryCount,
+            lockTokenGuid: Guid.NewGuid());
+
+    private static ServiceBusReceivedMessage Received(AlertsMatched alerts, int deliveryCount = 1) =>
+        Received(AlertsMessageCodec.Encode(alerts), alerts.MessageId, deliveryCount);
+
+    [Fact]
+    public async Task EnqueueAsync_OneMessage_SendsItWithMessageIdContentTypeAndBody()
+    {
+        var sender = new RecordingServiceBusSender();
+        var alerts = TestData.Alerts(recipients: 3);
+
+        await Queue(sender).EnqueueAsync([alerts], CancellationToken.None);
+
+        var batch = Assert.Single(sender.SentBatches);
+        var message = Assert.Single(batch);
+        Assert.Equal(alerts.MessageId, message.MessageId);
+        Assert.Equal("application/json", message.ContentType);
+        Assert.Equal(nameof(AlertsMatched), message.Subject);
+        Assert.Equal(alerts.Change.Ticker, message.ApplicationProperties["ticker"]);
+        Assert.Equal(alerts.Change.Id, message.ApplicationProperties["changeId"]);
+        TestData.AssertSameAlerts(alerts, AlertsMessageCodec.Decode(message.Body));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_MoreMessagesThanABatchHolds_SplitsThemAcrossBatchesInOrder()
+    {
+        var sender = new RecordingServiceBusSender { MaxMessagesPerBatch = 4 };
+        var alerts = Enumerable.Range(0, 10).Select(_ => TestData.Alerts()).ToList();
+
+        await Queue(sender).EnqueueAsync(alerts, CancellationToken.None);
+
+        Assert.Equal([4, 4, 2], sender.SentBatches.Select(b => b.Count));
+        Assert.Equal(alerts.Select(a => a.MessageId), sender.Sent.Select(m => m.MessageId));
+        Assert.Equal(alerts.Select(a => a.MessageId), sender.Sent.Select(m => AlertsMessageCodec.Decode(m.Body)!.MessageId));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_NoMessages_SendsNothing()
+    {
+        var sender = new RecordingServiceBusSender();
+
+        await Queue(sender).EnqueueAsync([], CancellationToken.None);
+
+        Assert.Empty(sender.SentBatches);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_MessageThatFitsNoBatch_Throws()
+    {
+        var sender = new RecordingServiceBusSender { MaxMessagesPerBatch = 0 };
+        var alerts = TestData.Alerts();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Queue(sender).EnqueueAsync([alerts], CancellationToken.None));
+
+        Assert.Contains(alerts.MessageId, error.Message, StringComparison.Ordinal);
+        Assert.Empty(sender.SentBatches);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_Messages_MapsDeliveryCountAndDecodesBody()
+    {
+        var first = TestData.Alerts();
+        var second = TestData.Alerts(recipients: 1);
+        var firstMessage = Received(first, deliveryCount: 1);
+        var secondMessage = Received(second, deliveryCount: 4);
+        _receiver.ToReceive.Enqueue([firstMessage, secondMessage]);
+
+        var received = await Queue(new RecordingServiceBusSender()).ReceiveAsync(16, CancellationToken.None);
+
+        Assert.Equal((16, ServiceBusAlertQueue.ReceiveWait), Assert.Single(_receiver.ReceiveCalls));
+        Assert.Equal(2, received.Count);
+        Assert.Equal(first.MessageId, received[0].MessageId);
+        Assert.Equal(1, received[0].DeliveryCount);
+        TestData.AssertSameAlerts(first, received[0].Alerts);
+        Assert.Same(firstMessage, received[0].Receipt);
+        Assert.Equal(second.MessageId, received[1].MessageId);
+        Assert.Equal(4, received[1].DeliveryCount);
+        TestData.AssertSameAlerts(second, received[1].Alerts);
+        Assert.Same(secondMessage, received[1].Receipt);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_EmptyQueue_ReturnsNothing()
+    {
+        Assert.Empty(await Queue(new RecordingServiceBusSender()).ReceiveAsync(16, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"messageId\":\"m-1\"}")]
+    [InlineData("{\"messageId\":\"m-1\",\"change\":{\"ticker\":42}}")]
+    [InlineData("")]
+    public async Task ReceiveAsync_GarbageBody_ReturnsMessageWithoutAlerts(string body)
+    {
+        _receiver.ToReceive.Enqueue([Received(BinaryData.FromString(body), "garbage-1", deliveryCount: 2)]);
+
+        var message = Assert.Single(await Queue(new RecordingServiceBusSender()).ReceiveAsync(16, CancellationToken.None));
+
+        Assert.Null(message.Alerts);
+        Assert.Equal("garbage-1", message.MessageId);
+        Assert.Equal(2, message.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ReceivedMessage_CompletesThatMessage()
+    {
+        var serviceBusMessage = Received(TestData.Alerts());
+        _receiver.ToReceive.Enqueue([serviceBusMessage]);
+        var queue = Queue(new RecordingServiceBusSender());
+        var message = Assert.Single(await queue.ReceiveAsync(16, CancellationToken.None));
+
+        await queue.CompleteAsync(message, CancellationToken.None);
+
+        Assert.Same(serviceBusMessage, Assert.Single(_receiver.Completed));
+        Assert.Equal(["complete"], _receiver.Settlements);
+    }
+
+    [Fact]
+    public async Task DeadLetterAsync_ReceivedMessage_DeadLettersThatMessageWithTheReason()
+    {
+        var serviceBusMessage = Received(TestData.Alerts(), deliveryCount: 5);
+        _receiver.ToReceive.Enqueue([serviceBusMessage]);
+        var queue = Queue(new RecordingServiceBusSender());
+        var message = Assert.Single(await queue.ReceiveAsync(16, CancellationToken.None));
+
+        await queue.DeadLetterAsync(message, "SendGrid answered 400: bad address", CancellationToken.None);
+
+        var (deadLettered, reason, description) = Assert.Single(_receiver.DeadLettered);
+        Assert.Same(serviceBusMessage, deadLettered);
+        Assert.Equal("DeliveryFailed", reason);
+        Assert.Equal("SendGrid answered 400: bad address", description);
+        Assert.Equal(["deadletter"], _receiver.Settlements);
+    }
+
+    [Fact]
+    public async Task DeadLetterAsync_VeryLongReason_IsCutTo1024Characters()
+    {
+        var serviceBusMessage = Received(TestData.Alerts());
+        _receiver.ToReceive.Enqueue([serviceBusMessage]);
+        var queue = Queue(new RecordingServiceBusSender());
+        var message = Assert.Single(await queue.ReceiveAsync(16, CancellationToken.None));
+        var reason = new string('x', 5000);
+
+        await queue.DeadLetterAsync(message, reason, CancellationToken.None);
+
+        Assert.Equal(reason[..1024], Assert.Single(_receiver.DeadLettered).Description);
+    }
+
+    [Fact]
+    public async Task RetryLaterAsync_ReceivedMessage_DoesNotSettleIt()
+    {
+        _receiver.ToReceive.Enqueue([Received(TestData.Alerts())]);
+        var queue = Queue(new RecordingServiceBusSender());
+        var message = Assert.Single(await queue.ReceiveAsync(16, CancellationToken.None));
+
+        await queue.RetryLaterAsync(message, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.Empty(_receiver.Settlements);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_AfterEnqueue_RoundTripsThroughTheWireFormat()
+    {
+        // What one side sends is what the other side reads: the sent body becomes the received body.
+        var sender = new RecordingServiceBusSender();
+        var alerts = TestData.Alerts(recipients: 2);
+        var queue = Queue(sender);
+        await queue.EnqueueAsync([alerts], CancellationToken.None);
+        var sent = Assert.Single(sender.Sent);
+        _receiver.ToReceive.Enqueue([Received(sent.Body, sent.MessageId, deliveryCount: 1)]);
+
+        var received = Assert.Single(await queue.ReceiveAsync(1, CancellationToken.None));
+
+        Assert.Equal(alerts.MessageId, received.MessageId);
+        TestData.AssertSameAlerts(alerts, received.Alerts);
+    }
+}

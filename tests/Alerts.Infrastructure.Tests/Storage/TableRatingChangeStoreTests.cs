@@ -1,0 +1,395 @@
+using System.Globalization;
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
+using Alerts.Infrastructure.Storage;
+using Alerts.Infrastructure.Tests.TestSupport;
+using Alerts.Testing;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+
+namespace Alerts.Infrastructure.Tests.Storage;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
+{
+    private readonly TableRatingChangeStore _store = NewStore(azurite);
+
+    private static TableRatingChangeStore NewStore(AzuriteFixture azurite) =>
+        new(new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString), new QueueServiceClient(azurite.ConnectionString)));
+
+    private Task<IReadOnlyList<RatingChange>> HistoryAsync(string ticker, DateTimeOffset? since = null, int limit = 1000) =>
+        _store.GetHistoryAsync(ticker, since, limit, CancellationToken.None);
+
+    private TableClient RawTable() => new TableServiceClient(azurite.ConnectionString).GetTableClient(StorageNames.RatingChangesTable);
+
+    [Fact]
+    public async Task AddAsync_NewChanges_StoresEachAndReturnsNull()
+    {
+        var ticker = TestData.UniqueTicker();
+        var changes = new[]
+        {
+            TestData.Change(ticker, toTarget: 18m, publishedAt: TestData.Now),
+            TestData.Change(ticker, toTarget: 19m, publishedAt: TestData.Now.AddMinutes(1)),
+            TestData.Change(ticker, toTarget: 20m, publishedAt: TestData.Now.AddMinutes(2)),
+        };
+
+        var results = await _store.AddAsync(changes, CancellationToken.None);
+
+        Assert.Equal([null, null, null], results);
+        var history = await HistoryAsync(ticker);
+        Assert.Equal(changes.Select(c => c.Id).Reverse(), history.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task AddAsync_SameChangeAgain_ReturnsStoredIdAndStoresNothing()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, receivedAt: TestData.Now.AddMinutes(1));
+        Assert.Equal([null], await _store.AddAsync([first], CancellationToken.None));
+
+        // The same call received again later (another poll, a retried webhook): same content, same id.
+        var again = TestData.Change(ticker, receivedAt: TestData.Now.AddMinutes(7));
+        Assert.Equal(first.Id, again.Id);
+        var results = await _store.AddAsync([again], CancellationToken.None);
+
+        Assert.Equal([first.Id], results);
+        var history = await HistoryAsync(ticker);
+        Assert.Equal(first.Id, Assert.Single(history).Id);
+        Assert.Equal(first.ReceivedAt, history[0].ReceivedAt);
+    }
+
+    [Fact]
+    public async Task AddAsync_SameContentPublishedLaterThatDay_IsDuplicateOfFirst()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, publishedAt: TestData.Now);
+        var later = TestData.Change(ticker, publishedAt: TestData.Now.AddHours(2));
+        Assert.Equal(first.Id, later.Id); // the content id covers the day, not the minute
+        await _store.AddAsync([first], CancellationToken.None);
+
+        var results = await _store.AddAsync([later], CancellationToken.None);
+
+        Assert.Equal([first.Id], results);
+        Assert.Single(await HistoryAsync(ticker));
+    }
+
+    [Fact]
+    public async Task AddAsync_DifferentContentSameSourceAndSenderId_IsDuplicateOfFirst()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-123", source: "acme-feed");
+        var corrected = TestData.Change(ticker, toTarget: 19m, senderId: "vendor-123", source: "acme-feed");
+        Assert.NotEqual(first.Id, corrected.Id);
+        Assert.Equal([null], await _store.AddAsync([first], CancellationToken.None));
+
+        var results = await _store.AddAsync([corrected], CancellationToken.None);
+
+        Assert.Equal([first.Id], results);
+        var history = await HistoryAsync(ticker);
+        Assert.Equal(first.Id, Assert.Single(history).Id);
+        Assert.Equal(18m, history[0].ToTarget);
+    }
+
+    [Fact]
+    public async Task AddAsync_SameSenderIdFromAnotherSource_IsStored()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, toTarget: 18m, senderId: "123", source: "acme-feed");
+        var other = TestData.Change(ticker, toTarget: 19m, senderId: "123", source: "other-feed");
+        await _store.AddAsync([first], CancellationToken.None);
+
+        var results = await _store.AddAsync([other], CancellationToken.None);
+
+        Assert.Equal([null], results);
+        Assert.Equal(2, (await HistoryAsync(ticker)).Count);
+    }
+
+    [Fact]
+    public async Task AddAsync_BatchOf80WithStoredOnesMixedIn_StoresOnlyNewOnesAndReportsRepeats()
+    {
+        var ticker = TestData.UniqueTicker();
+        var changes = Enumerable.Range(0, 80)
+            .Select(i => TestData.Change(
+                ticker,
+                toTarget: 100m + i,
+                publishedAt: TestData.Now.AddMinutes(i),
+                senderId: i % 2 == 0 ? $"vendor-{i}" : null))
+            .ToList();
+        Assert.Equal(80, changes.Select(c => c.Id).Distinct().Count());
+
+        // Stored before: some in the first two transactions (33 each), and the whole third one (66..79).
+        int[] storedBefore = [0, 5, 32, 33, 40, 65, .. Enumerable.Range(66, 14)];
+        var preResults = await _store.AddAsync(storedBefore.Select(i => changes[i]).ToList(), CancellationToken.None);
+        Assert.All(preResults, Assert.Null);
+
+        var results = await _store.AddAsync(changes, CancellationToken.None);
+
+        Assert.Equal(80, results.Count);
+        for (var i = 0; i < 80; i++)
+        {
+            Assert.Equal(storedBefore.Contains(i) ? changes[i].Id : null, results[i]);
+        }
+
+        var history = await HistoryAsync(ticker);
+        Assert.Equal(80, history.Count);
+        Assert.Equal(changes.Select(c => c.Id).Reverse(), history.Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task AddAsync_BatchOf80AllWithSenderIds_StoresAllInFullTransactions()
+    {
+        // Three rows per change (log, content key, sender key): 33 changes make 99 entities, just within the 100 allowed.
+        var ticker = TestData.UniqueTicker();
+        var changes = Enumerable.Range(0, 80)
+            .Select(i => TestData.Change(ticker, toTarget: 100m + i, publishedAt: TestData.Now.AddMinutes(i), senderId: $"vendor-{i}"))
+            .ToList();
+
+        var results = await _store.AddAsync(changes, CancellationToken.None);
+
+        Assert.All(results, Assert.Null);
+        Assert.Equal(changes.Select(c => c.Id).Reverse(), (await HistoryAsync(ticker)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task AddAsync_BatchAcrossSeveralTickers_ReportsEachResultAtItsOwnPosition()
+    {
+        var tickers = Enumerable.Range(0, 3).Select(_ => TestData.UniqueTicker()).ToList();
+        var changes = Enumerable.Range(0, 60)
+            .Select(i => TestData.Change(tickers[i % 3], toTarget: 100m + i, publishedAt: TestData.Now.AddMinutes(i)))
+            .ToList();
+        int[] storedBefore = [1, 2, 9, 30, 31, 59];
+        await _store.AddAsync(storedBefore.Select(i => changes[i]).ToList(), CancellationToken.None);
+
+        var results = await _store.AddAsync(changes, CancellationToken.None);
+
+        for (var i = 0; i < changes.Count; i++)
+        {
+            Assert.Equal(storedBefore.Contains(i) ? changes[i].Id : null, results[i]);
+        }
+
+        foreach (var ticker in tickers)
+        {
+            Assert.Equal(
+                changes.Where(c => c.Ticker == ticker).Select(c => c.Id).Reverse(),
+                (await HistoryAsync(ticker)).Select(c => c.Id));
+        }
+    }
+
+    [Fact]
+    public async Task AddAsync_BatchWhoseRepeatsComeBySenderId_ReportsTheStoredIds()
+    {
+        var ticker = TestData.UniqueTicker();
+        var stored = Enumerable.Range(0, 40).Select(i => TestData.Change(ticker, toTarget: 100m + i, senderId: $"v-{i}")).ToList();
+        await _store.AddAsync(stored, CancellationToken.None);
+
+        // Same sender ids, different content (corrections), interleaved with new changes.
+        var batch = Enumerable.Range(0, 40)
+            .SelectMany(i => new[]
+            {
+                TestData.Change(ticker, toTarget: 500m + i, senderId: $"v-{i}"),
+                TestData.Change(ticker, toTarget: 900m + i, senderId: $"new-{i}"),
+            })
+            .ToList();
+
+        var results = await _store.AddAsync(batch, CancellationToken.None);
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(stored[i].Id, results[2 * i]);
+            Assert.Null(results[(2 * i) + 1]);
+        }
+
+        Assert.Equal(80, (await HistoryAsync(ticker)).Count);
+    }
+
+    [Fact]
+    public async Task AddAsync_SameChangeTwiceConcurrently_StoresItOnce()
+    {
+        // Two requests (each with its own clients) race on the same change, several rounds.
+        var other = NewStore(azurite);
+        for (var round = 0; round < 8; round++)
+        {
+            var ticker = TestData.UniqueTicker();
+            var change = TestData.Change(ticker, senderId: $"race-{round}");
+
+            var results = await Task.WhenAll(
+                _store.AddAsync([change], CancellationToken.None),
+                other.AddAsync([change], CancellationToken.None));
+
+            var outcomes = results.Select(r => Assert.Single(r)).ToList();
+            Assert.Single(outcomes, o => o is null);
+            Assert.Single(outcomes, o => o == change.Id);
+            Assert.Equal(change.Id, Assert.Single(await HistoryAsync(ticker)).Id);
+        }
+    }
+
+    [Fact]
+    public async Task AddAsync_SameBatchTwiceConcurrently_StoresEachChangeOnce()
+    {
+        var other = NewStore(azurite);
+        var ticker = TestData.UniqueTicker();
+        var changes = Enumerable.Range(0, 50).Select(i => TestData.Change(ticker, toTarget: 100m + i)).ToList();
+
+        var results = await Task.WhenAll(
+            _store.AddAsync(changes, CancellationToken.None),
+            other.AddAsync(changes, CancellationToken.None));
+
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var outcomes = new[] { results[0][i], results[1][i] };
+            Assert.Single(outcomes, o => o is null);
+            Assert.Single(outcomes, o => o == changes[i].Id);
+        }
+
+        Assert.Equal(50, (await HistoryAsync(ticker)).Count);
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_SeveralChanges_ReturnsNewestFirstHonouringSinceAndLimit()
+    {
+        var ticker = TestData.UniqueTicker();
+        var otherTicker = TestData.UniqueTicker();
+        var t = Enumerable.Range(0, 5).Select(i => TestData.Now.AddDays(-4 + i).AddMinutes(i * 7)).ToArray();
+        var changes = t.Select((at, i) => TestData.Change(ticker, toTarget: 20m + i, publishedAt: at)).ToList();
+
+        // Stored out of order, in separate calls, plus a change on another ticker.
+        await _store.AddAsync([changes[2], changes[0]], CancellationToken.None);
+        await _store.AddAsync([changes[4], changes[1], changes[3]], CancellationToken.None);
+        var other = TestData.Change(otherTicker, publishedAt: TestData.Now.AddDays(1));
+        await _store.AddAsync([other], CancellationToken.None);
+
+        var all = await HistoryAsync(ticker);
+        Assert.Equal([changes[4].Id, changes[3].Id, changes[2].Id, changes[1].Id, changes[0].Id], all.Select(c => c.Id));
+        Assert.All(all, c => Assert.Equal(ticker, c.Ticker));
+
+        var sinceT2 = await HistoryAsync(ticker, since: t[2]);
+        Assert.Equal([changes[4].Id, changes[3].Id, changes[2].Id], sinceT2.Select(c => c.Id));
+
+        var sinceJustAfterT2 = await HistoryAsync(ticker, since: t[2].AddTicks(1));
+        Assert.Equal([changes[4].Id, changes[3].Id], sinceJustAfterT2.Select(c => c.Id));
+
+        var newestTwo = await HistoryAsync(ticker, limit: 2);
+        Assert.Equal([changes[4].Id, changes[3].Id], newestTwo.Select(c => c.Id));
+
+        var sinceT1Limit2 = await HistoryAsync(ticker, since: t[1], limit: 2);
+        Assert.Equal([changes[4].Id, changes[3].Id], sinceT1Limit2.Select(c => c.Id));
+
+        var limitOne = await HistoryAsync(ticker, limit: 1);
+        Assert.Equal(changes[4].Id, Assert.Single(limitOne).Id);
+
+        Assert.Empty(await HistoryAsync(ticker, since: t[4].AddSeconds(1)));
+        Assert.Equal(other.Id, Assert.Single(await HistoryAsync(otherTicker)).Id);
+        Assert.Empty(await HistoryAsync(TestData.UniqueTicker()));
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_MoreChangesThanOnePage_ReturnsAllUpToLimit()
+    {
+        var ticker = TestData.UniqueTicker();
+        var changes = Enumerable.Range(0, 120).Select(i => TestData.Change(ticker, toTarget: 1000m + i, publishedAt: TestData.Now.AddSeconds(i))).ToList();
+        await _store.AddAsync(changes, CancellationToken.None);
+
+        var hundred = await HistoryAsync(ticker, limit: 100);
+        var all = await HistoryAsync(ticker, limit: 1000);
+
+        Assert.Equal(changes.Select(c => c.Id).Reverse().Take(100), hundred.Select(c => c.Id));
+        Assert.Equal(120, all.Count);
+    }
+
+    [Theory]
+    [InlineData("12.34", "1200")]
+    [InlineData("1200", "12.34")]
+    [InlineData("0.05", "1234.5678")]
+    [InlineData("18.00", "18.10")]
+    public async Task GetHistoryAsync_DecimalTargets_RoundTripExactly(string from, string to)
+    {
+        var ticker = TestData.UniqueTicker();
+        var fromTarget = decimal.Parse(from, CultureInfo.InvariantCulture);
+        var toTarget = decimal.Parse(to, CultureInfo.InvariantCulture);
+        var change = TestData.Change(ticker, fromTarget: fromTarget, toTarget: toTarget);
+        Assert.NotNull(change.TargetChangePct);
+        await _store.AddAsync([change], CancellationToken.None);
+
+        var read = Assert.Single(await HistoryAsync(ticker));
+
+        Assert.Equal(from, read.FromTarget?.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(to, read.ToTarget?.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(
+            change.TargetChangePct?.ToString(CultureInfo.InvariantCulture),
+            read.TargetChangePct?.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_StoredChange_RoundTripsEveryField()
+    {
+        var ticker = TestData.UniqueTicker();
+        var full = TestData.Change(ticker, senderId: "vendor-9", publishedAt: TestData.Now.AddHours(-1));
+        var sparse = TestData.Normalizer.Normalize(
+            new RatingChangeSubmission { Ticker = ticker, Firm = "Goldman Sachs", ToRating = "Buy", PublishedAt = TestData.Now.AddHours(-2) },
+            TestData.Now);
+        Assert.Equal(RatingAction.Upgrade, full.Action);
+        await _store.AddAsync([full, sparse], CancellationToken.None);
+
+        var history = await HistoryAsync(ticker);
+
+        Assert.Equal([full, sparse], history);
+    }
+
+    [Fact]
+    public async Task MarkAsync_DispatchedAndTooOld_SetsDispatchStateOnTheLogRow()
+    {
+        var ticker = TestData.UniqueTicker();
+        var dispatched = TestData.Change(ticker, toTarget: 18m);
+        var tooOld = TestData.Change(ticker, toTarget: 19m, publishedAt: TestData.Now.AddDays(-10));
+        await _store.AddAsync([dispatched, tooOld], CancellationToken.None);
+        var table = RawTable();
+        Assert.Equal("Pending", (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(dispatched))).Value.GetString("DispatchState"));
+
+        await _store.MarkAsync(dispatched, DispatchState.Dispatched, CancellationToken.None);
+        await _store.MarkAsync(tooOld, DispatchState.TooOld, CancellationToken.None);
+
+        var dispatchedRow = (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(dispatched))).Value;
+        var tooOldRow = (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(tooOld))).Value;
+        Assert.Equal("Dispatched", dispatchedRow.GetString("DispatchState"));
+        Assert.Equal("TooOld", tooOldRow.GetString("DispatchState"));
+
+        // A merge: the rest of the row is untouched, and the change still reads back whole.
+        Assert.Equal("JPMorgan", dispatchedRow.GetString("Firm"));
+        Assert.Equal(dispatched.Id, dispatchedRow.GetString("ChangeId"));
+        Assert.Equal([dispatched, tooOld], await HistoryAsync(ticker));
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_MixOfStoredAndNew_ReportsWithoutStoring()
+    {
+        var ticker = TestData.UniqueTicker();
+        var stored = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-1");
+        await _store.AddAsync([stored], CancellationToken.None);
+        var fresh = TestData.Change(ticker, toTarget: 25m);
+        var sameSender = TestData.Change(ticker, toTarget: 30m, senderId: "vendor-1");
+
+        var found = await _store.FindExistingAsync([stored, fresh, sameSender], CancellationToken.None);
+
+        Assert.Equal([stored.Id, null, stored.Id], found);
+        Assert.Equal(stored.Id, Assert.Single(await HistoryAsync(ticker)).Id);
+        Assert.Equal([null], await _store.AddAsync([fresh], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_NothingStored_ReturnsNullsAndCreatesNoRows()
+    {
+        var ticker = TestData.UniqueTicker();
+        var change = TestData.Change(ticker, senderId: "vendor-2");
+
+        var found = await _store.FindExistingAsync([change], CancellationToken.None);
+
+        Assert.Equal([null], found);
+        var rows = new List<TableEntity>();
+        await foreach (var row in RawTable().QueryAsync<TableEntity>(e => e.PartitionKey == ticker))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Empty(rows);
+    }
+}
