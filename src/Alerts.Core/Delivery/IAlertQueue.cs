@@ -8,6 +8,9 @@ namespace Alerts.Core.Delivery;
 /// </summary>
 public interface IAlertQueue
 {
+    /// <summary>The most recipients one message may carry on this transport (message size limits: 64 KiB for a Storage queue, 256 KB for Service Bus Standard).</summary>
+    int MaxRecipientsPerMessage { get; }
+
     Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken);

@@ -13,7 +13,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken)
     {
-        var perMessage = options.Value.RecipientsPerMessage;
+        var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
         var page = new List<AlertRecipient>(perMessage);
         var messages = new List<AlertsMatched>();
         var matched = 0;

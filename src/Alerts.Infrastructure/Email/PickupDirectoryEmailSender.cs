@@ -11,6 +11,9 @@ namespace Alerts.Infrastructure.Email;
 /// </summary>
 internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, TimeProvider time) : IEmailSender
 {
+    /// <summary>RFC 5322 lines end in CRLF, whatever the platform.</summary>
+    private static readonly FormatOptions Rfc5322 = new() { NewLineFormat = NewLineFormat.Dos };
+
     public string Directory => Path.GetFullPath(options.Value.PickupDirectory);
 
     public async Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
@@ -25,7 +28,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
             var mime = ToMime(message, now);
             await using (var stream = File.Create(temporary))
             {
-                await mime.WriteToAsync(stream, cancellationToken);
+                await mime.WriteToAsync(Rfc5322, stream, cancellationToken);
             }
 
             File.Move(temporary, path, overwrite: true);

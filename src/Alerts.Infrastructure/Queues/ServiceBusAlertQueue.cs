@@ -19,6 +19,9 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
     /// <summary>How long a receive waits for a message when the queue is empty.</summary>
     public static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>1,000 recipients (about 170 KB) fit a Service Bus Standard message (256 KB), and one SendGrid request.</summary>
+    public int MaxRecipientsPerMessage => 1000;
+
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
         var queue = new Queue<ServiceBusMessage>(messages.Select(ToMessage));

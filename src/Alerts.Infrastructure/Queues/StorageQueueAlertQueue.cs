@@ -23,6 +23,9 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     /// </summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromDays(1);
 
+    /// <summary>A recipient takes about 170 bytes of JSON; 250 of them and the change stay well inside a 64 KiB message.</summary>
+    public int MaxRecipientsPerMessage => 250;
+
     private readonly QueueClient _queue = queues.GetQueueClient(StorageNames.AlertsQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.AlertsPoisonQueue);
 

@@ -42,6 +42,17 @@ public class AlertFanOutTests
     }
 
     [Fact]
+    public async Task DispatchAsync_TransportTakesFewerRecipientsThanConfigured_UsesTheTransportsLimit()
+    {
+        Subscribe(7);
+        _queue.MaxRecipientsPerMessage = 3;
+
+        await FanOut(1000).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal([3, 3, 1], _queue.Enqueued.Select(m => m.Recipients.Count));
+    }
+
+    [Fact]
     public async Task DispatchAsync_Recipient_CarriesDeterministicAlertIdAndEmail()
     {
         Subscribe(1);

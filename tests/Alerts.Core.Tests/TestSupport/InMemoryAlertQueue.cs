@@ -6,6 +6,8 @@ namespace Alerts.Core.Tests.TestSupport;
 /// <summary>An <see cref="IAlertQueue"/> that records every call and hands out the messages put into <see cref="Pending"/>.</summary>
 internal sealed class InMemoryAlertQueue : IAlertQueue
 {
+    public int MaxRecipientsPerMessage { get; set; } = 1000;
+
     public List<IReadOnlyList<AlertsMatched>> EnqueueCalls { get; } = [];
 
     public IEnumerable<AlertsMatched> Enqueued => EnqueueCalls.SelectMany(batch => batch);

@@ -72,6 +72,16 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_OneEmail_EndsEveryLineWithCrLfAsRfc5322Says()
+    {
+        await Sender().SendAsync(TestEmails.Alert(), CancellationToken.None);
+
+        var raw = await File.ReadAllTextAsync(Assert.Single(AllFiles()));
+        Assert.Contains("\r\n", raw, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[^\r]\n", raw);
+    }
+
+    [Fact]
     public async Task SendAsync_UnicodeSubjectAndBody_SurviveTheRoundTrip()
     {
         var email = TestEmails.Alert(subject: "Deutsche Bank hebt Kursziel für SAP auf 250 € — Kaufen ✓") with
