@@ -31,6 +31,26 @@ public sealed class DispatchAlertsFunctionTests(AlertsApp app)
     }
 
     [Fact]
+    public async Task SenderCorrectsItsRecord_CorrectionIsInHistoryButAlertsNobodyAgain()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var first = (await app.PostRatingsAsync(TestData.Change(ticker, id: "vendor-77", toTarget: 18))).Json();
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var corrected = (await app.PostRatingsAsync(TestData.Change(ticker, id: "vendor-77", toTarget: 20))).Json();
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var firstId = first.GetProperty("changes")[0].GetProperty("id").GetString();
+        Assert.Equal(1, corrected.GetProperty("accepted").GetInt32());
+        Assert.Equal(firstId, corrected.GetProperty("changes")[0].GetProperty("correctionOf").GetString());
+        var history = (await app.GetRatingsAsync($"?ticker={ticker}")).Json().GetProperty("changes");
+        Assert.Equal(2, history.GetArrayLength());
+        Assert.Single(app.AlertEmails(email));
+    }
+
+    [Fact]
     public async Task SignedPost_NotMatchingTheRules_AlertsNobody()
     {
         var email = TestData.Email();

@@ -27,11 +27,12 @@ internal sealed record RatingChangeView(
     string? Source,
     string? Url,
     string? SenderId,
+    string? CorrectionOf,
     bool? Duplicate)
 {
     public static RatingChangeView From(RatingChange c, bool? duplicate = null) => new(
         c.Id, c.Ticker, c.Company, c.Firm, c.Analyst, c.Action, c.FromRating, c.ToRating, c.FromLevel, c.ToLevel,
-        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, duplicate);
+        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, c.CorrectionOf, duplicate);
 }
 
 /// <summary>The 202 answer of <c>POST /api/ratings</c>.</summary>

@@ -11,6 +11,9 @@ public enum DispatchState
     /// <summary>Every matching subscriber's alert is on the queue.</summary>
     Dispatched,
 
+    /// <summary>A sender's correction of a record it sent before: kept for history, alerts nobody (the first version did).</summary>
+    Correction,
+
     /// <summary>Published too long before it arrived (<see cref="AlertsOptions.MaxAlertAgeHours"/>): kept for history, alerts nobody.</summary>
     TooOld,
 }
@@ -19,13 +22,14 @@ public enum DispatchState
 public interface IRatingChangeStore
 {
     /// <summary>
-    /// Stores the changes not stored before. For each change, returns null when it was stored now, or the id of the
-    /// stored change it repeats (the same content, or the same sender id).
+    /// Stores the changes not stored before, and for each says what happened: stored, a duplicate of a stored change
+    /// (the same content, or the same sender record with the same content), or a correction (the same sender record
+    /// with other content, stored and pointing at the change it corrects).
     /// </summary>
-    Task<IReadOnlyList<string?>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken);
 
-    /// <summary>As <see cref="AddAsync"/> reports duplicates, without storing anything (for <c>?dryRun=true</c>).</summary>
-    Task<IReadOnlyList<string?>> FindExistingAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken);
+    /// <summary>What <see cref="AddAsync"/> would answer, without storing anything (for <c>?dryRun=true</c>).</summary>
+    Task<IReadOnlyList<StoreResult>> FindExistingAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken);
 
     Task MarkAsync(RatingChange change, DispatchState state, CancellationToken cancellationToken);
 

@@ -24,22 +24,22 @@ public sealed partial class RatingIngestService(
         var changes = submissions.Select(s => normalizer.Normalize(s, receivedAt)).ToList();
 
         // Repeats inside the post itself: the first occurrence wins.
-        var existing = new string?[changes.Count];
-        var firstById = new Dictionary<string, int>(StringComparer.Ordinal);
+        var results = new StoreResult?[changes.Count];
+        var firstByKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var fresh = new List<int>();
         for (var i = 0; i < changes.Count; i++)
         {
             var keys = new[] { "c:" + changes[i].Id, changes[i].SenderId is { } sid ? $"s:{changes[i].Source}|{sid}" : null };
-            var repeatOf = keys.Where(k => k is not null && firstById.ContainsKey(k)).Select(k => firstById[k!]).Cast<int?>().FirstOrDefault();
+            var repeatOf = keys.Where(k => k is not null && firstByKey.ContainsKey(k)).Select(k => firstByKey[k!]).Cast<int?>().FirstOrDefault();
             if (repeatOf is { } first)
             {
-                existing[i] = changes[first].Id;
+                results[i] = StoreResult.DuplicateOf(changes[first].Id);
                 continue;
             }
 
             foreach (var key in keys.OfType<string>())
             {
-                firstById[key] = i;
+                firstByKey[key] = i;
             }
 
             fresh.Add(i);
@@ -51,16 +51,21 @@ public sealed partial class RatingIngestService(
             : await store.AddAsync(freshChanges, cancellationToken);
         for (var j = 0; j < fresh.Count; j++)
         {
-            existing[fresh[j]] = stored[j];
+            results[fresh[j]] = stored[j];
         }
 
-        var accepted = changes.Where((_, i) => existing[i] is null).ToList();
-        var matched = dryRun ? 0 : await DispatchAsync(accepted, receivedAt, cancellationToken);
+        var items = changes.Select((change, i) => results[i]!.Kind switch
+        {
+            StoreResultKind.Duplicate => new IngestedChange(change with { Id = results[i]!.ExistingId! }, Duplicate: true),
+            StoreResultKind.Correction => new IngestedChange(change with { CorrectionOf = results[i]!.ExistingId }, Duplicate: false),
+            _ => new IngestedChange(change, Duplicate: false),
+        }).ToList();
 
-        var items = changes
-            .Select((change, i) => existing[i] is { } id ? new IngestedChange(change with { Id = id }, Duplicate: true) : new IngestedChange(change, Duplicate: false))
-            .ToList();
-        return new IngestResult(accepted.Count, changes.Count - accepted.Count, items, matched);
+        // Only news alerts: a duplicate was alerted (or not) the first time, and a correction's first version was alerted.
+        var news = items.Where((_, i) => results[i]!.Kind == StoreResultKind.Stored).Select(item => item.Change).ToList();
+        var matched = dryRun ? 0 : await DispatchAsync(news, receivedAt, cancellationToken);
+        var duplicates = items.Count(item => item.Duplicate);
+        return new IngestResult(changes.Count - duplicates, duplicates, items, matched);
     }
 
     private async Task<int> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)

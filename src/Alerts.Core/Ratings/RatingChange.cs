@@ -49,4 +49,7 @@ public sealed record RatingChange
 
     /// <summary>The sender's own id for this change, used to recognise a re-post.</summary>
     public string? SenderId { get; init; }
+
+    /// <summary>When the sender re-sent its record with other content: the id of the stored change this corrects.</summary>
+    public string? CorrectionOf { get; init; }
 }

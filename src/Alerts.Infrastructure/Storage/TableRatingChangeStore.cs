@@ -12,18 +12,19 @@ namespace Alerts.Infrastructure.Storage;
 /// a log row (<c>log_{inverted ticks}_{id}</c>, so a range read returns newest first) and its key rows
 /// (<c>key_c_{content id}</c> and, when the sender gave an id, <c>key_s_{digest}</c>).
 /// A change and its key rows are written in one entity-group transaction, so a repeat fails on its key row
-/// and is never stored twice, even when two requests race.
+/// and is never stored twice, even when two requests race. A sender's record re-sent with other content is a
+/// correction: stored (visible in history) and pointing at the change it corrects, the sender key moved to it.
 /// </summary>
 internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRatingChangeStore
 {
     /// <summary>Entity-group transactions hold at most 100 entities; a change takes up to 3.</summary>
     private const int ChangesPerTransaction = 33;
 
-    public async Task<IReadOnlyList<string?>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var table = storage.Table(StorageNames.RatingChangesTable);
-        var results = new string?[changes.Count];
+        var results = new StoreResult[changes.Count];
         var positions = changes.Select((change, index) => (change, index)).ToList();
 
         await Parallel.ForEachAsync(
@@ -36,23 +37,34 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
                 {
                     try
                     {
-                        await table.SubmitTransactionAsync(pending.SelectMany(p => Rows(p.change)).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
+                        await table.SubmitTransactionAsync(pending.SelectMany(p => Rows(p.change, correctionOf: null)).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
+                        foreach (var (_, index) in pending)
+                        {
+                            results[index] = StoreResult.Stored;
+                        }
+
                         return;
                     }
                     catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
                     {
-                        // Some change of the chunk is stored already: find which, report them, store the rest.
+                        // Some change of the chunk is known already: find which, settle them, store the rest together.
                         var existing = await FindExistingAsync(table, pending.Select(p => p.change).ToList(), ct);
                         var stillPending = new List<(RatingChange change, int index)>();
                         for (var i = 0; i < pending.Count; i++)
                         {
-                            if (existing[i] is { } id)
+                            var (change, index) = pending[i];
+                            switch (existing[i].Kind)
                             {
-                                results[pending[i].index] = id;
-                            }
-                            else
-                            {
-                                stillPending.Add(pending[i]);
+                                case StoreResultKind.Duplicate:
+                                    results[index] = existing[i];
+                                    await RememberSenderAsync(table, change, existing[i].ExistingId!, ct);
+                                    break;
+                                case StoreResultKind.Correction:
+                                    results[index] = await AddCorrectionAsync(table, change, existing[i].ExistingId!, ct);
+                                    break;
+                                default:
+                                    stillPending.Add(pending[i]);
+                                    break;
                             }
                         }
 
@@ -70,7 +82,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         return results;
     }
 
-    public async Task<IReadOnlyList<string?>> FindExistingAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoreResult>> FindExistingAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         return await FindExistingAsync(storage.Table(StorageNames.RatingChangesTable), changes, cancellationToken);
@@ -107,7 +119,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
     internal static string SenderKeyRowKey(RatingChange change) =>
         StorageNames.SenderKeyPrefix + Ids.Digest($"{change.Source}|{change.SenderId}", 32);
 
-    private static async Task<string?[]> FindExistingAsync(TableClient table, IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    private static async Task<StoreResult[]> FindExistingAsync(TableClient table, IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
     {
         return await Task.WhenAll(changes.Select(async change =>
         {
@@ -115,23 +127,82 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
                 change.Ticker, StorageNames.ContentKeyPrefix + change.Id, ["ChangeId"], cancellationToken);
             if (byContent.HasValue)
             {
-                return byContent.Value!.GetString("ChangeId");
+                return StoreResult.DuplicateOf(byContent.Value!.GetString("ChangeId"));
             }
 
             if (change.SenderId is null)
             {
-                return null;
+                return StoreResult.Stored;
             }
 
+            // The sender's record is known with other content: this is the sender correcting it.
             var bySender = await table.GetEntityIfExistsAsync<TableEntity>(change.Ticker, SenderKeyRowKey(change), ["ChangeId"], cancellationToken);
-            return bySender.HasValue ? bySender.Value!.GetString("ChangeId") : null;
+            return bySender.HasValue ? StoreResult.CorrectionOf(bySender.Value!.GetString("ChangeId")) : StoreResult.Stored;
         }));
     }
 
-    private static IEnumerable<TableEntity> Rows(RatingChange change)
+    /// <summary>
+    /// Stores a correction: its log row (pointing at the change it corrects), its content key, and the sender key moved
+    /// to it (under the ETag read, so two racing corrections cannot both win). A lost race is settled by reading again.
+    /// </summary>
+    private async Task<StoreResult> AddCorrectionAsync(TableClient table, RatingChange change, string correctedId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var senderKey = await table.GetEntityIfExistsAsync<TableEntity>(change.Ticker, SenderKeyRowKey(change), cancellationToken: cancellationToken);
+            var content = await table.GetEntityIfExistsAsync<TableEntity>(change.Ticker, StorageNames.ContentKeyPrefix + change.Id, ["ChangeId"], cancellationToken);
+            if (content.HasValue)
+            {
+                return StoreResult.DuplicateOf(content.Value!.GetString("ChangeId"));
+            }
+
+            var previous = senderKey.HasValue ? senderKey.Value!.GetString("ChangeId") : correctedId;
+            var rows = Rows(change, correctionOf: previous).ToList();
+            var actions = rows.Where(r => !r.RowKey.StartsWith(StorageNames.SenderKeyPrefix, StringComparison.Ordinal))
+                .Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
+                .Append(senderKey.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, rows.Single(r => r.RowKey.StartsWith(StorageNames.SenderKeyPrefix, StringComparison.Ordinal)), senderKey.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, rows.Single(r => r.RowKey.StartsWith(StorageNames.SenderKeyPrefix, StringComparison.Ordinal))));
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+                return StoreResult.CorrectionOf(previous);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Another writer got there first: look again.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not store the correction {change.Id} of {correctedId}: too much contention.");
+    }
+
+    /// <summary>
+    /// A change that repeats one stored from another source still teaches us its sender's id, so that a later
+    /// update of that sender's record is recognised as a correction rather than as news.
+    /// </summary>
+    private static async Task RememberSenderAsync(TableClient table, RatingChange change, string storedId, CancellationToken cancellationToken)
+    {
+        if (change.SenderId is null)
+        {
+            return;
+        }
+
+        var row = SenderKeyRow(change, storedId, LogRowKey(change));
+        try
+        {
+            await table.AddEntityAsync(row, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            // Known already.
+        }
+    }
+
+    private static IEnumerable<TableEntity> Rows(RatingChange change, string? correctionOf)
     {
         var logRowKey = LogRowKey(change);
-        yield return ToRow(change, logRowKey);
+        yield return ToRow(change, logRowKey, correctionOf);
         yield return new TableEntity(change.Ticker, StorageNames.ContentKeyPrefix + change.Id)
         {
             ["ChangeId"] = change.Id,
@@ -139,17 +210,19 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         };
         if (change.SenderId is not null)
         {
-            yield return new TableEntity(change.Ticker, SenderKeyRowKey(change))
-            {
-                ["ChangeId"] = change.Id,
-                ["LogRowKey"] = logRowKey,
-                ["SenderId"] = change.SenderId,
-                ["Source"] = change.Source,
-            };
+            yield return SenderKeyRow(change, change.Id, logRowKey);
         }
     }
 
-    private static TableEntity ToRow(RatingChange change, string rowKey) => new(change.Ticker, rowKey)
+    private static TableEntity SenderKeyRow(RatingChange change, string changeId, string logRowKey) => new(change.Ticker, SenderKeyRowKey(change))
+    {
+        ["ChangeId"] = changeId,
+        ["LogRowKey"] = logRowKey,
+        ["SenderId"] = change.SenderId,
+        ["Source"] = change.Source,
+    };
+
+    private static TableEntity ToRow(RatingChange change, string rowKey, string? correctionOf) => new(change.Ticker, rowKey)
     {
         ["ChangeId"] = change.Id,
         ["Company"] = change.Company,
@@ -169,7 +242,8 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         ["Source"] = change.Source,
         ["Url"] = change.Url,
         ["SenderId"] = change.SenderId,
-        ["DispatchState"] = DispatchState.Pending.ToString(),
+        ["CorrectionOf"] = correctionOf,
+        ["DispatchState"] = (correctionOf is null ? DispatchState.Pending : DispatchState.Correction).ToString(),
     };
 
     private static RatingChange FromRow(TableEntity row)
@@ -196,6 +270,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
             Source = row.GetString("Source"),
             Url = row.GetString("Url"),
             SenderId = row.GetString("SenderId"),
+            CorrectionOf = row.GetString("CorrectionOf"),
         };
     }
 }

@@ -33,7 +33,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
             TestData.Change(ticker, toTarget: 20m, publishedAt: TestData.Now.AddMinutes(2)),
         };
 
-        var results = await _store.AddAsync(changes, CancellationToken.None);
+        var results = await _store.AddIdsAsync(changes, CancellationToken.None);
 
         Assert.Equal([null, null, null], results);
         var history = await HistoryAsync(ticker);
@@ -45,12 +45,12 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
     {
         var ticker = TestData.UniqueTicker();
         var first = TestData.Change(ticker, receivedAt: TestData.Now.AddMinutes(1));
-        Assert.Equal([null], await _store.AddAsync([first], CancellationToken.None));
+        Assert.Equal([null], await _store.AddIdsAsync([first], CancellationToken.None));
 
         // The same call received again later (another poll, a retried webhook): same content, same id.
         var again = TestData.Change(ticker, receivedAt: TestData.Now.AddMinutes(7));
         Assert.Equal(first.Id, again.Id);
-        var results = await _store.AddAsync([again], CancellationToken.None);
+        var results = await _store.AddIdsAsync([again], CancellationToken.None);
 
         Assert.Equal([first.Id], results);
         var history = await HistoryAsync(ticker);
@@ -65,29 +65,67 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var first = TestData.Change(ticker, publishedAt: TestData.Now);
         var later = TestData.Change(ticker, publishedAt: TestData.Now.AddHours(2));
         Assert.Equal(first.Id, later.Id); // the content id covers the day, not the minute
-        await _store.AddAsync([first], CancellationToken.None);
+        await _store.AddIdsAsync([first], CancellationToken.None);
 
-        var results = await _store.AddAsync([later], CancellationToken.None);
+        var results = await _store.AddIdsAsync([later], CancellationToken.None);
 
         Assert.Equal([first.Id], results);
         Assert.Single(await HistoryAsync(ticker));
     }
 
     [Fact]
-    public async Task AddAsync_DifferentContentSameSourceAndSenderId_IsDuplicateOfFirst()
+    public async Task AddAsync_DifferentContentSameSourceAndSenderId_IsStoredAsCorrectionOfFirst()
     {
         var ticker = TestData.UniqueTicker();
         var first = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-123", source: "acme-feed");
         var corrected = TestData.Change(ticker, toTarget: 19m, senderId: "vendor-123", source: "acme-feed");
         Assert.NotEqual(first.Id, corrected.Id);
-        Assert.Equal([null], await _store.AddAsync([first], CancellationToken.None));
+        Assert.Equal([null], await _store.AddIdsAsync([first], CancellationToken.None));
 
-        var results = await _store.AddAsync([corrected], CancellationToken.None);
+        var results = await _store.AddIdsAsync([corrected], CancellationToken.None);
 
-        Assert.Equal([first.Id], results);
+        Assert.Equal(["correction-of:" + first.Id], results);
         var history = await HistoryAsync(ticker);
-        Assert.Equal(first.Id, Assert.Single(history).Id);
-        Assert.Equal(18m, history[0].ToTarget);
+        Assert.Equal(2, history.Count);
+        var correction = Assert.Single(history, c => c.Id == corrected.Id);
+        Assert.Equal(first.Id, correction.CorrectionOf);
+        Assert.Equal(19m, correction.ToTarget);
+        Assert.Null(Assert.Single(history, c => c.Id == first.Id).CorrectionOf);
+        var raw = await RawTable().GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(corrected));
+        Assert.Equal("Correction", raw.Value.GetString("DispatchState"));
+    }
+
+    [Fact]
+    public async Task AddAsync_CorrectionPostedAgain_IsADuplicateOfTheCorrection()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-9", source: "acme-feed");
+        var corrected = TestData.Change(ticker, toTarget: 19m, senderId: "vendor-9", source: "acme-feed");
+        await _store.AddIdsAsync([first], CancellationToken.None);
+        await _store.AddIdsAsync([corrected], CancellationToken.None);
+
+        var again = await _store.AddIdsAsync([corrected], CancellationToken.None);
+        var third = TestData.Change(ticker, toTarget: 21m, senderId: "vendor-9", source: "acme-feed");
+        var thirdResult = await _store.AddIdsAsync([third], CancellationToken.None);
+
+        Assert.Equal([corrected.Id], again);
+        Assert.Equal(["correction-of:" + corrected.Id], thirdResult);
+        Assert.Equal(3, (await HistoryAsync(ticker)).Count);
+    }
+
+    [Fact]
+    public async Task AddAsync_RecordFirstSeenAsAnotherSourcesDuplicate_LaterUpdateIsACorrection()
+    {
+        var ticker = TestData.UniqueTicker();
+        var fromA = TestData.Change(ticker, toTarget: 18m, senderId: "a-1", source: "feed-a");
+        var fromB = TestData.Change(ticker, toTarget: 18m, senderId: "b-1", source: "feed-b");
+        await _store.AddIdsAsync([fromA], CancellationToken.None);
+        Assert.Equal([fromA.Id], await _store.AddIdsAsync([fromB], CancellationToken.None));
+
+        var updatedB = TestData.Change(ticker, toTarget: 20m, senderId: "b-1", source: "feed-b");
+        var results = await _store.AddIdsAsync([updatedB], CancellationToken.None);
+
+        Assert.Equal(["correction-of:" + fromA.Id], results);
     }
 
     [Fact]
@@ -96,9 +134,9 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var ticker = TestData.UniqueTicker();
         var first = TestData.Change(ticker, toTarget: 18m, senderId: "123", source: "acme-feed");
         var other = TestData.Change(ticker, toTarget: 19m, senderId: "123", source: "other-feed");
-        await _store.AddAsync([first], CancellationToken.None);
+        await _store.AddIdsAsync([first], CancellationToken.None);
 
-        var results = await _store.AddAsync([other], CancellationToken.None);
+        var results = await _store.AddIdsAsync([other], CancellationToken.None);
 
         Assert.Equal([null], results);
         Assert.Equal(2, (await HistoryAsync(ticker)).Count);
@@ -119,10 +157,10 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
 
         // Stored before: some in the first two transactions (33 each), and the whole third one (66..79).
         int[] storedBefore = [0, 5, 32, 33, 40, 65, .. Enumerable.Range(66, 14)];
-        var preResults = await _store.AddAsync(storedBefore.Select(i => changes[i]).ToList(), CancellationToken.None);
+        var preResults = await _store.AddIdsAsync(storedBefore.Select(i => changes[i]).ToList(), CancellationToken.None);
         Assert.All(preResults, Assert.Null);
 
-        var results = await _store.AddAsync(changes, CancellationToken.None);
+        var results = await _store.AddIdsAsync(changes, CancellationToken.None);
 
         Assert.Equal(80, results.Count);
         for (var i = 0; i < 80; i++)
@@ -144,7 +182,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
             .Select(i => TestData.Change(ticker, toTarget: 100m + i, publishedAt: TestData.Now.AddMinutes(i), senderId: $"vendor-{i}"))
             .ToList();
 
-        var results = await _store.AddAsync(changes, CancellationToken.None);
+        var results = await _store.AddIdsAsync(changes, CancellationToken.None);
 
         Assert.All(results, Assert.Null);
         Assert.Equal(changes.Select(c => c.Id).Reverse(), (await HistoryAsync(ticker)).Select(c => c.Id));
@@ -158,9 +196,9 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
             .Select(i => TestData.Change(tickers[i % 3], toTarget: 100m + i, publishedAt: TestData.Now.AddMinutes(i)))
             .ToList();
         int[] storedBefore = [1, 2, 9, 30, 31, 59];
-        await _store.AddAsync(storedBefore.Select(i => changes[i]).ToList(), CancellationToken.None);
+        await _store.AddIdsAsync(storedBefore.Select(i => changes[i]).ToList(), CancellationToken.None);
 
-        var results = await _store.AddAsync(changes, CancellationToken.None);
+        var results = await _store.AddIdsAsync(changes, CancellationToken.None);
 
         for (var i = 0; i < changes.Count; i++)
         {
@@ -176,11 +214,11 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task AddAsync_BatchWhoseRepeatsComeBySenderId_ReportsTheStoredIds()
+    public async Task AddAsync_BatchOfCorrectionsInterleavedWithNews_StoresBothAndReportsWhatEachCorrects()
     {
         var ticker = TestData.UniqueTicker();
         var stored = Enumerable.Range(0, 40).Select(i => TestData.Change(ticker, toTarget: 100m + i, senderId: $"v-{i}")).ToList();
-        await _store.AddAsync(stored, CancellationToken.None);
+        await _store.AddIdsAsync(stored, CancellationToken.None);
 
         // Same sender ids, different content (corrections), interleaved with new changes.
         var batch = Enumerable.Range(0, 40)
@@ -191,15 +229,15 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
             })
             .ToList();
 
-        var results = await _store.AddAsync(batch, CancellationToken.None);
+        var results = await _store.AddIdsAsync(batch, CancellationToken.None);
 
         for (var i = 0; i < 40; i++)
         {
-            Assert.Equal(stored[i].Id, results[2 * i]);
+            Assert.Equal("correction-of:" + stored[i].Id, results[2 * i]);
             Assert.Null(results[(2 * i) + 1]);
         }
 
-        Assert.Equal(80, (await HistoryAsync(ticker)).Count);
+        Assert.Equal(120, (await HistoryAsync(ticker)).Count);
     }
 
     [Fact]
@@ -213,8 +251,8 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
             var change = TestData.Change(ticker, senderId: $"race-{round}");
 
             var results = await Task.WhenAll(
-                _store.AddAsync([change], CancellationToken.None),
-                other.AddAsync([change], CancellationToken.None));
+                _store.AddIdsAsync([change], CancellationToken.None),
+                other.AddIdsAsync([change], CancellationToken.None));
 
             var outcomes = results.Select(r => Assert.Single(r)).ToList();
             Assert.Single(outcomes, o => o is null);
@@ -231,8 +269,8 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var changes = Enumerable.Range(0, 50).Select(i => TestData.Change(ticker, toTarget: 100m + i)).ToList();
 
         var results = await Task.WhenAll(
-            _store.AddAsync(changes, CancellationToken.None),
-            other.AddAsync(changes, CancellationToken.None));
+            _store.AddIdsAsync(changes, CancellationToken.None),
+            other.AddIdsAsync(changes, CancellationToken.None));
 
         for (var i = 0; i < changes.Count; i++)
         {
@@ -253,10 +291,10 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var changes = t.Select((at, i) => TestData.Change(ticker, toTarget: 20m + i, publishedAt: at)).ToList();
 
         // Stored out of order, in separate calls, plus a change on another ticker.
-        await _store.AddAsync([changes[2], changes[0]], CancellationToken.None);
-        await _store.AddAsync([changes[4], changes[1], changes[3]], CancellationToken.None);
+        await _store.AddIdsAsync([changes[2], changes[0]], CancellationToken.None);
+        await _store.AddIdsAsync([changes[4], changes[1], changes[3]], CancellationToken.None);
         var other = TestData.Change(otherTicker, publishedAt: TestData.Now.AddDays(1));
-        await _store.AddAsync([other], CancellationToken.None);
+        await _store.AddIdsAsync([other], CancellationToken.None);
 
         var all = await HistoryAsync(ticker);
         Assert.Equal([changes[4].Id, changes[3].Id, changes[2].Id, changes[1].Id, changes[0].Id], all.Select(c => c.Id));
@@ -287,7 +325,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
     {
         var ticker = TestData.UniqueTicker();
         var changes = Enumerable.Range(0, 120).Select(i => TestData.Change(ticker, toTarget: 1000m + i, publishedAt: TestData.Now.AddSeconds(i))).ToList();
-        await _store.AddAsync(changes, CancellationToken.None);
+        await _store.AddIdsAsync(changes, CancellationToken.None);
 
         var hundred = await HistoryAsync(ticker, limit: 100);
         var all = await HistoryAsync(ticker, limit: 1000);
@@ -308,7 +346,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var toTarget = decimal.Parse(to, CultureInfo.InvariantCulture);
         var change = TestData.Change(ticker, fromTarget: fromTarget, toTarget: toTarget);
         Assert.NotNull(change.TargetChangePct);
-        await _store.AddAsync([change], CancellationToken.None);
+        await _store.AddIdsAsync([change], CancellationToken.None);
 
         var read = Assert.Single(await HistoryAsync(ticker));
 
@@ -328,7 +366,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
             new RatingChangeSubmission { Ticker = ticker, Firm = "Goldman Sachs", ToRating = "Buy", PublishedAt = TestData.Now.AddHours(-2) },
             TestData.Now);
         Assert.Equal(RatingAction.Upgrade, full.Action);
-        await _store.AddAsync([full, sparse], CancellationToken.None);
+        await _store.AddIdsAsync([full, sparse], CancellationToken.None);
 
         var history = await HistoryAsync(ticker);
 
@@ -341,7 +379,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var ticker = TestData.UniqueTicker();
         var dispatched = TestData.Change(ticker, toTarget: 18m);
         var tooOld = TestData.Change(ticker, toTarget: 19m, publishedAt: TestData.Now.AddDays(-10));
-        await _store.AddAsync([dispatched, tooOld], CancellationToken.None);
+        await _store.AddIdsAsync([dispatched, tooOld], CancellationToken.None);
         var table = RawTable();
         Assert.Equal("Pending", (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(dispatched))).Value.GetString("DispatchState"));
 
@@ -364,15 +402,15 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
     {
         var ticker = TestData.UniqueTicker();
         var stored = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-1");
-        await _store.AddAsync([stored], CancellationToken.None);
+        await _store.AddIdsAsync([stored], CancellationToken.None);
         var fresh = TestData.Change(ticker, toTarget: 25m);
         var sameSender = TestData.Change(ticker, toTarget: 30m, senderId: "vendor-1");
 
-        var found = await _store.FindExistingAsync([stored, fresh, sameSender], CancellationToken.None);
+        var found = await _store.FindExistingIdsAsync([stored, fresh, sameSender], CancellationToken.None);
 
-        Assert.Equal([stored.Id, null, stored.Id], found);
+        Assert.Equal([stored.Id, null, "correction-of:" + stored.Id], found);
         Assert.Equal(stored.Id, Assert.Single(await HistoryAsync(ticker)).Id);
-        Assert.Equal([null], await _store.AddAsync([fresh], CancellationToken.None));
+        Assert.Equal([null], await _store.AddIdsAsync([fresh], CancellationToken.None));
     }
 
     [Fact]
@@ -381,7 +419,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var ticker = TestData.UniqueTicker();
         var change = TestData.Change(ticker, senderId: "vendor-2");
 
-        var found = await _store.FindExistingAsync([change], CancellationToken.None);
+        var found = await _store.FindExistingIdsAsync([change], CancellationToken.None);
 
         Assert.Equal([null], found);
         var rows = new List<TableEntity>();

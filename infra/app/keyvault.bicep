@@ -1,0 +1,71 @@
+// The app's three secrets. Access is by Azure RBAC only (the app's identity holds Key Vault Secrets User); the
+// app reads them as Key Vault references, so rotating one is a new secret version, picked up within 24 hours
+// (or at once on a restart).
+param name string
+param location string
+
+@description('Tags of every resource (azd-env-name).')
+param tags { *: string }
+
+@secure()
+param sendGridApiKey string
+
+@secure()
+param webhookSecrets string
+
+@secure()
+param alertsSigningKeys string
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    // The shortest retention: with purge protection on, a deleted vault's name stays taken for this long.
+    softDeleteRetentionInDays: 7
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+
+  resource sendGridApiKeySecret 'secrets' = {
+    name: 'sendgrid-api-key'
+    properties: {
+      value: sendGridApiKey
+      contentType: 'text/plain'
+    }
+  }
+
+  resource webhookSecretsSecret 'secrets' = {
+    name: 'webhook-secrets'
+    properties: {
+      value: webhookSecrets
+      contentType: 'text/plain'
+    }
+  }
+
+  resource alertsSigningKeysSecret 'secrets' = {
+    name: 'alerts-signing-keys'
+    properties: {
+      value: alertsSigningKeys
+      contentType: 'text/plain'
+    }
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri
+// Versionless URIs, so that Key Vault references follow rotation.
+output sendGridApiKeyUri string = vault::sendGridApiKeySecret.properties.secretUri
+output webhookSecretsUri string = vault::webhookSecretsSecret.properties.secretUri
+output alertsSigningKeysUri string = vault::alertsSigningKeysSecret.properties.secretUri
