@@ -27,7 +27,13 @@ public static class ChangeDescription
             RatingAction.Initiate => to is null ? $"{firm} initiates coverage of {ticker}" : $"{firm} initiates {ticker} at {to}",
             RatingAction.Resume => to is null ? $"{firm} resumes coverage of {ticker}" : $"{firm} resumes coverage of {ticker} at {to}",
             RatingAction.Suspend => $"{firm} suspends coverage of {ticker}",
-            RatingAction.Reiterate => to is null ? $"{firm} reiterates {ticker}" : $"{firm} reiterates {to} on {ticker}",
+            RatingAction.Reiterate => (from, to) switch
+            {
+                (_, null) => $"{firm} reiterates {ticker}",
+                // A relabel within the same level ("Positive" -> "Buy"): the same view, in new words.
+                ({ } was, { } now) when RatingScale.Key(was) != RatingScale.Key(now) => $"{firm} reiterates {now} on {ticker} (was {was})",
+                _ => $"{firm} reiterates {to} on {ticker}",
+            },
             RatingAction.TargetRaise => $"{firm} raises {ticker} price target{TargetMove(change)}",
             RatingAction.TargetCut => $"{firm} cuts {ticker} price target{TargetMove(change)}",
             _ => $"{firm} on {ticker}",

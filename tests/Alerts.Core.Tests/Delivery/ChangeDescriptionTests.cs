@@ -69,6 +69,10 @@ public class ChangeDescriptionTests
         Assert.Equal("Needham reiterates Buy on CIFR, PT $18", ChangeDescription.Headline(Change(RatingAction.Reiterate, "Buy", "Buy", 18m, 18m, "Needham")));
 
     [Fact]
+    public void Headline_SameLevelRelabel_SaysReiteratesAndTheOldWord() =>
+        Assert.Equal("Needham reiterates Buy on CIFR (was Positive), PT $18", ChangeDescription.Headline(Change(RatingAction.Reiterate, "Positive", "Buy", 18m, 18m, "Needham")));
+
+    [Fact]
     public void Headline_UpgradeWithoutPriorRating_SaysOnlyNewRating() =>
         Assert.Equal("JPMorgan upgrades CIFR to Overweight", ChangeDescription.Headline(Change(RatingAction.Upgrade, null, "Overweight")));
 
