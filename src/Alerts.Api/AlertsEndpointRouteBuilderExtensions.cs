@@ -29,6 +29,7 @@ public static class AlertsEndpointRouteBuilderExtensions
         subscriptions.MapGet("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler) => handler.UnsubscribePage(request, id));
         subscriptions.MapPost("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.UnsubscribeAsync(request, id, ct));
         subscriptions.MapGet("/{id}/manage", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ManagePage(request, id, ct));
+        api.MapPost("/sendgrid/events", (HttpRequest request, SendGridEventsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
         return app;
     }
 }

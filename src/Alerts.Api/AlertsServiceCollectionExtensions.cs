@@ -68,6 +68,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<Links>();
         services.AddSingleton<AlertEmailComposer>();
         services.AddSingleton<ConfirmationEmailComposer>();
+        services.AddSingleton<EmailEventProcessor>();
 
         AddStorage(services, configuration);
         AddAlertQueue(services, configuration);
@@ -76,6 +77,7 @@ public static class AlertsServiceCollectionExtensions
         // The HTTP surface
         services.AddSingleton<RatingsApi>();
         services.AddSingleton<SubscriptionsApi>();
+        services.AddSingleton<SendGridEventsApi>();
         return services;
     }
 
@@ -132,6 +134,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<TableSubscriptionStore>());
         services.AddSingleton<ISubscriberIndex>(sp => sp.GetRequiredService<TableSubscriptionStore>());
         services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
+        services.AddSingleton<ISuppressionList, TableSuppressionList>();
     }
 
     private static void AddAlertQueue(IServiceCollection services, IConfiguration configuration)

@@ -21,6 +21,9 @@ public sealed class AlertsApp : IAsyncLifetime
     public const string RotatedSecret = "previous-webhook-secret";
 
     private readonly AzuriteFixture _azurite = new();
+
+    /// <summary>Stands in for SendGrid's Event Webhook signing key (the app gets its public half, as in SendGrid's settings).</summary>
+    public System.Security.Cryptography.ECDsa SendGridEventKey { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
     private ServiceProvider? _services;
 
     public string PickupDirectory { get; } = Path.Combine(Path.GetTempPath(), "alerts-functions-tests-" + Guid.NewGuid().ToString("N"));
@@ -35,6 +38,8 @@ public sealed class AlertsApp : IAsyncLifetime
 
     public DispatchAlertsFunction Dispatch => Services.GetRequiredService<DispatchAlertsFunction>();
 
+    public SendGridEventsFunction SendGridEvents => Services.GetRequiredService<SendGridEventsFunction>();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -46,6 +51,7 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
             ["Email:PickupDirectory"] = PickupDirectory,
             ["Email:From"] = "alerts@example.test",
+            ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
         }).Build();
 
         var services = new ServiceCollection();
@@ -55,6 +61,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<RatingsFunctions>();
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();
+        services.AddSingleton<SendGridEventsFunction>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -66,6 +73,7 @@ public sealed class AlertsApp : IAsyncLifetime
         }
 
         await _azurite.DisposeAsync();
+        SendGridEventKey.Dispose();
         if (Directory.Exists(PickupDirectory))
         {
             Directory.Delete(PickupDirectory, recursive: true);

@@ -17,12 +17,13 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 /// Drains the alert queue and emails each recipient. A message is completed only once every recipient's email was
 /// accepted (or refused for good); a transient failure makes it visible again after a backoff, and after
 /// <see cref="DeliveryOptions.MaxDeliveryCount"/> attempts it is dead-lettered with the reason, never dropped.
-/// The sent log makes a redelivered message skip those already emailed.
+/// The sent log makes a redelivered message skip those already emailed; suppressed addresses are never emailed.
 /// </summary>
 public sealed partial class AlertDispatcher(
     IAlertQueue queue,
     IEmailSender sender,
     ISentAlertLog sentLog,
+    ISuppressionList suppressions,
     AlertEmailComposer composer,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -74,7 +75,9 @@ public sealed partial class AlertDispatcher(
             EmailSendResult result;
             try
             {
-                result = await sender.SendAsync(composer.Compose(message.Alerts.Change, recipient), cancellationToken);
+                result = await suppressions.IsSuppressedAsync(recipient.Email, cancellationToken)
+                    ? EmailSendResult.Permanent("The address is suppressed (it bounced, reported spam or unsubscribed at the carrier).")
+                    : await sender.SendAsync(composer.Compose(message.Alerts.Change, recipient), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

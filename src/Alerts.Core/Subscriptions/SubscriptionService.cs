@@ -18,6 +18,7 @@ public enum SubscriptionAccess
 public sealed partial class SubscriptionService(
     ISubscriptionStore store,
     IEmailSender emailSender,
+    ISuppressionList suppressions,
     ConfirmationEmailComposer confirmationComposer,
     LinkTokens tokens,
     IOptions<AlertsOptions> options,
@@ -43,7 +44,12 @@ public sealed partial class SubscriptionService(
         };
         await store.CreateAsync(subscription, cancellationToken);
 
-        if (await store.TryCountConfirmationAsync(subscription.Email, now, options.Value.MaxConfirmationsPerHour, cancellationToken))
+        if (await suppressions.IsSuppressedAsync(subscription.Email, cancellationToken))
+        {
+            // Same answer as ever (no enumeration), but no mail to an address that bounced or complained.
+            LogConfirmationSuppressed(subscription.Id);
+        }
+        else if (await store.TryCountConfirmationAsync(subscription.Email, now, options.Value.MaxConfirmationsPerHour, cancellationToken))
         {
             var result = await emailSender.SendAsync(confirmationComposer.Compose(subscription), cancellationToken);
             if (result.Status != EmailSendStatus.Accepted)
@@ -113,6 +119,9 @@ public sealed partial class SubscriptionService(
         var subscription = await store.GetAsync(id, cancellationToken);
         return subscription is null ? (SubscriptionAccess.Denied, null) : (SubscriptionAccess.Granted, subscription);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}: confirmation email not sent, the address is suppressed")]
+    private partial void LogConfirmationSuppressed(string subscriptionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}: confirmation email not sent, the address reached its hourly limit")]
     private partial void LogConfirmationThrottled(string subscriptionId);

@@ -18,6 +18,12 @@ internal static class StorageNames
     /// <summary>Alerts already emailed: PartitionKey = alert id.</summary>
     public const string SentAlertsTable = "SentAlerts";
 
+    /// <summary>Addresses never to email again (bounced, dropped, spam report, unsubscribed at SendGrid): PartitionKey = digest of the address.</summary>
+    public const string SuppressionsTable = "Suppressions";
+
+    /// <summary>Each polled feed's cursor: PartitionKey = source name, one row.</summary>
+    public const string FeedCursorsTable = "FeedCursors";
+
     /// <summary>The Storage queue that carries alerts when no Service Bus is configured.</summary>
     public const string AlertsQueue = "alerts";
 
@@ -36,5 +42,5 @@ internal static class StorageNames
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable, SuppressionsTable, FeedCursorsTable];
 }

@@ -15,11 +15,13 @@ public class AlertDispatcherTests
     private readonly InMemoryAlertQueue _queue = new();
     private readonly ScriptedEmailSender _sender = new();
     private readonly InMemorySentAlertLog _sentLog = new();
+    private readonly InMemorySuppressionList _suppressions = new();
 
     private AlertDispatcher Dispatcher(int receiveBatchSize = 16) => new(
         _queue,
         _sender,
         _sentLog,
+        _suppressions,
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
@@ -32,6 +34,21 @@ public class AlertDispatcherTests
     {
         var list = Enumerable.Range(0, recipients).Select(Recipient).ToList();
         return new ReceivedAlerts(messageId, new AlertsMatched(messageId, TestChanges.CifrUpgrade(), list, TestChanges.Now), deliveryCount, new object());
+    }
+
+    [Fact]
+    public async Task HandleAsync_SuppressedRecipient_IsNotEmailedAndTheOthersAre()
+    {
+        var message = Message(recipients: 2);
+        await _suppressions.SuppressAsync("user0@example.com", "bounce", TestChanges.Now, CancellationToken.None);
+
+        var summary = await Dispatcher().HandleAsync(message, CancellationToken.None);
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Equal(1, summary.Refused);
+        Assert.DoesNotContain(_sender.Sent, m => m.To == "user0@example.com");
+        Assert.Contains(_sender.Sent, m => m.To == "user1@example.com");
+        Assert.Single(_queue.Completed);
     }
 
     [Fact]
