@@ -93,7 +93,7 @@ public sealed class AlertsApp : IAsyncLifetime
         var request = context.Request;
         request.Method = method;
         var question = path.IndexOf('?');
-        request.Path = question < 0 ? path : path[..question];
+        request.Path = new PathString(question < 0 ? path : path[..question]);
         request.QueryString = question < 0 ? QueryString.Empty : new QueryString(path[question..]);
         request.Scheme = "https";
         request.Host = new HostString("alerts.example.test");
