@@ -30,6 +30,12 @@ public static class AlertsEndpointRouteBuilderExtensions
         subscriptions.MapPost("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.UnsubscribeAsync(request, id, ct));
         subscriptions.MapGet("/{id}/manage", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ManagePage(request, id, ct));
         api.MapPost("/sendgrid/events", (HttpRequest request, SendGridEventsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
+        api.MapGet("/health", (HealthApi handler, CancellationToken ct) => handler.GetAsync(ct));
+
+        var admin = api.MapGroup("/ops");
+        admin.MapGet("/subscribers", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ListSubscribersAsync(request, ct));
+        admin.MapGet("/dead-letters", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ListDeadLettersAsync(request, ct));
+        admin.MapPost("/dead-letters/replay", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ReplayDeadLettersAsync(request, ct));
         return app;
     }
 }

@@ -41,6 +41,7 @@ public static class AlertsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
         services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName);
@@ -78,6 +79,8 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<RatingsApi>();
         services.AddSingleton<SubscriptionsApi>();
         services.AddSingleton<SendGridEventsApi>();
+        services.AddSingleton<AdminApi>();
+        services.AddSingleton<HealthApi>();
         return services;
     }
 
@@ -148,12 +151,16 @@ public static class AlertsServiceCollectionExtensions
                 var queueName = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.QueueName;
                 return new ServiceBusAlertQueue(
                     client.CreateSender(queueName),
-                    client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }));
+                    client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
+                    client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock, SubQueue = SubQueue.DeadLetter }));
             });
+            services.AddSingleton(sp => (IDeadLetterQueue)sp.GetRequiredService<IAlertQueue>());
         }
         else
         {
-            services.AddSingleton<IAlertQueue, StorageQueueAlertQueue>();
+            services.AddSingleton<StorageQueueAlertQueue>();
+            services.AddSingleton<IAlertQueue>(sp => sp.GetRequiredService<StorageQueueAlertQueue>());
+            services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<StorageQueueAlertQueue>());
         }
     }
 

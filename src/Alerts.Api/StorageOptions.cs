@@ -30,3 +30,21 @@ public sealed class ServiceBusOptions
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || !string.IsNullOrWhiteSpace(FullyQualifiedNamespace);
 }
+
+/// <summary>Operator settings (section <c>Admin</c>).</summary>
+public sealed class AdminOptions
+{
+    public const string SectionName = "Admin";
+
+    /// <summary>
+    /// <c>;</c>-separated keys that open the admin routes (<c>X-Alerts-Admin-Key</c> header or <c>Authorization: Bearer</c>).
+    /// Without one, the admin routes answer 401 to everybody.
+    /// </summary>
+    public string Keys { get; set; } = string.Empty;
+
+    /// <summary>The health route reports a problem when the oldest undelivered alert is older than this. The default is 10 minutes.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 24 * 60)]
+    public int MaxPendingAgeMinutes { get; set; } = 10;
+
+    public IReadOnlyList<string> KeyList => Keys.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}

@@ -19,6 +19,7 @@ public sealed class AlertsApp : IAsyncLifetime
 {
     public const string Secret = "test-webhook-secret";
     public const string RotatedSecret = "previous-webhook-secret";
+    public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly AzuriteFixture _azurite = new();
 
@@ -40,6 +41,8 @@ public sealed class AlertsApp : IAsyncLifetime
 
     public SendGridEventsFunction SendGridEvents => Services.GetRequiredService<SendGridEventsFunction>();
 
+    public AdminFunctions Admin => Services.GetRequiredService<AdminFunctions>();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -51,6 +54,7 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
             ["Email:PickupDirectory"] = PickupDirectory,
             ["Email:From"] = "alerts@example.test",
+            ["Admin:Keys"] = AdminKey,
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
         }).Build();
 
@@ -62,6 +66,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();
         services.AddSingleton<SendGridEventsFunction>();
+        services.AddSingleton<AdminFunctions>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

@@ -30,6 +30,9 @@ public sealed class HostileInputTests(AlertsApp app)
         Unsubscribe,
         ManagePage,
         SendGridEvents,
+        OpsSubscribers,
+        OpsDeadLetters,
+        OpsReplay,
     }
 
     public sealed record Case(string Name, Route Route, string? Body = null, string? ContentType = "application/json", string Query = "", string? Id = null, IReadOnlyDictionary<string, string>? Headers = null)
@@ -188,6 +191,24 @@ public sealed class HostileInputTests(AlertsApp app)
             cases.Add(new Case($"sendgrid events: {name}", Route.SendGridEvents, "[{\"email\":\"hostile@example.com\",\"event\":\"unsubscribe\"}]", Headers: headers));
         }
 
+        // Operator routes without the admin key.
+        foreach (var route in new[] { Route.OpsSubscribers, Route.OpsDeadLetters, Route.OpsReplay })
+        {
+            foreach (var (name, headers) in new (string, Dictionary<string, string>?)[]
+            {
+                ("no key", null),
+                ("empty key", new() { ["X-Alerts-Admin-Key"] = "" }),
+                ("wrong key", new() { ["X-Alerts-Admin-Key"] = "guess" }),
+                ("key with a suffix", new() { ["X-Alerts-Admin-Key"] = AlertsApp.AdminKey + "x" }),
+                ("key prefix", new() { ["X-Alerts-Admin-Key"] = AlertsApp.AdminKey[..^1] }),
+                ("wrong bearer", new() { ["Authorization"] = "Bearer guess" }),
+                ("basic auth", new() { ["Authorization"] = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AlertsApp.AdminKey)) }),
+            })
+            {
+                cases.Add(new Case($"{route}: {name}", route, Query: "?ticker=AAPL", Headers: headers));
+            }
+        }
+
         var data = new TheoryData<Case>();
         foreach (var c in cases)
         {
@@ -235,6 +256,9 @@ public sealed class HostileInputTests(AlertsApp app)
             Route.Unsubscribe => app.CallAsync(r => app.Subscriptions.UnsubscribeAsync(r, id, CancellationToken.None), "POST", path + "/unsubscribe" + c.Query, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded"),
             Route.ManagePage => app.CallAsync(r => app.Subscriptions.ManagePage(r, id, CancellationToken.None), "GET", path + "/manage" + c.Query),
             Route.SendGridEvents => app.CallAsync(r => app.SendGridEvents.PostAsync(r, CancellationToken.None), "POST", "/api/sendgrid/events", c.Body, c.ContentType, headers),
+            Route.OpsSubscribers => app.CallAsync(r => app.Admin.ListSubscribersAsync(r, CancellationToken.None), "GET", "/api/ops/subscribers" + c.Query, headers: headers),
+            Route.OpsDeadLetters => app.CallAsync(r => app.Admin.ListDeadLettersAsync(r, CancellationToken.None), "GET", "/api/ops/dead-letters" + c.Query, headers: headers),
+            Route.OpsReplay => app.CallAsync(r => app.Admin.ReplayDeadLettersAsync(r, CancellationToken.None), "POST", "/api/ops/dead-letters/replay" + c.Query, headers: headers),
             _ => throw new ArgumentOutOfRangeException(nameof(c)),
         };
     }

@@ -64,9 +64,34 @@ internal sealed record SubscriptionView(
 /// <summary>The 201 answer of <c>POST /api/subscriptions</c>: the same whether or not the address was known.</summary>
 internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message);
 
+/// <summary>A subscriber of one ticker, as the admin route lists it.</summary>
+internal sealed record AdminSubscriberView(string SubscriptionId, string Email, IReadOnlyList<RatingAction> Actions, IReadOnlyList<string> Firms, decimal? MinTargetChangePct);
+
+internal sealed record AdminSubscribersResponse(string Ticker, int Count, IReadOnlyList<AdminSubscriberView> Subscribers);
+
+internal sealed record DeadLetterView(string MessageId, string Reason, int DeliveryCount, DateTimeOffset? EnqueuedAt, string? Ticker, string? ChangeId, int Recipients);
+
+internal sealed record DeadLettersResponse(int Count, IReadOnlyList<DeadLetterView> DeadLetters);
+
+internal sealed record ReplayResponse(int Replayed);
+
+/// <summary>The answer of <c>GET /api/health</c>.</summary>
+internal sealed record HealthReport(
+    string Status,
+    IReadOnlyList<string> Problems,
+    bool StorageReachable,
+    long? PendingAlertMessages,
+    long? DeadLetters,
+    double? OldestPendingAlertAgeSeconds,
+    DateTimeOffset CheckedAt);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(SubscriptionView))]
 [JsonSerializable(typeof(SubscriptionCreatedResponse))]
+[JsonSerializable(typeof(AdminSubscribersResponse))]
+[JsonSerializable(typeof(DeadLettersResponse))]
+[JsonSerializable(typeof(ReplayResponse))]
+[JsonSerializable(typeof(HealthReport))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

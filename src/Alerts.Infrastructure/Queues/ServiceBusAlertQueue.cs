@@ -11,7 +11,7 @@ namespace Alerts.Infrastructure.Queues;
 /// every email was accepted. A transient failure leaves the message locked until its lock expires (the backoff is
 /// the queue's lock duration); Service Bus then redelivers it, and dead-letters it after its MaxDeliveryCount.
 /// </summary>
-internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusReceiver receiver) : IAlertQueue
+internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver? deadLetters = null) : IAlertQueue, IDeadLetterQueue
 {
     public const string QueueNameSetting = "ServiceBus:QueueName";
     public const string DefaultQueueName = "alerts";
@@ -61,6 +61,60 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
             deadLetterReason: "DeliveryFailed",
             deadLetterErrorDescription: reason.Length > 1024 ? reason[..1024] : reason,
             cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<DeadLetter>> PeekDeadLettersAsync(int max, CancellationToken cancellationToken)
+    {
+        var peeked = await DeadLetters.PeekMessagesAsync(Math.Clamp(max, 1, 250), cancellationToken: cancellationToken);
+        return peeked.Select(m => new DeadLetter(
+            m.MessageId,
+            $"{m.DeadLetterReason}: {m.DeadLetterErrorDescription}",
+            m.DeliveryCount,
+            m.EnqueuedTime,
+            AlertsMessageCodec.Decode(m.Body))).ToList();
+    }
+
+    /// <summary>
+    /// Sends each dead letter again under a new MessageId (the old one is still inside the duplicate-detection window,
+    /// and would be dropped), then completes it on the dead-letter queue.
+    /// </summary>
+    public async Task<int> ReplayDeadLettersAsync(int max, CancellationToken cancellationToken)
+    {
+        var replayed = 0;
+        while (replayed < max)
+        {
+            var batch = await DeadLetters.ReceiveMessagesAsync(Math.Clamp(max - replayed, 1, 100), ReceiveWait, cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var message in batch)
+            {
+                var again = new ServiceBusMessage(message) { MessageId = $"{message.MessageId}-replay-{message.SequenceNumber}" };
+                await sender.SendMessageAsync(again, cancellationToken);
+                await DeadLetters.CompleteMessageAsync(message, cancellationToken);
+                replayed++;
+            }
+        }
+
+        return replayed;
+    }
+
+    /// <summary>
+    /// Counts by peeking (the data-plane roles the app holds cannot read queue runtime properties), so counts above
+    /// <see cref="StatsPeekLimit"/> read as that limit.
+    /// </summary>
+    public async Task<AlertQueueStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await receiver.PeekMessagesAsync(StatsPeekLimit, cancellationToken: cancellationToken);
+        var dead = await DeadLetters.PeekMessagesAsync(StatsPeekLimit, cancellationToken: cancellationToken);
+        return new AlertQueueStats(pending.Count, dead.Count, pending.Count > 0 ? pending.Min(m => m.EnqueuedTime) : null);
+    }
+
+    /// <summary>The most messages a health check peeks at.</summary>
+    public const int StatsPeekLimit = 250;
+
+    private ServiceBusReceiver DeadLetters => deadLetters ?? throw new InvalidOperationException("No dead-letter receiver was given.");
 
     internal static ServiceBusMessage ToMessage(AlertsMatched alerts) =>
         new(AlertsMessageCodec.Encode(alerts))

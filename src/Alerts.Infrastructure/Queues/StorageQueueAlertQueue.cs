@@ -12,7 +12,7 @@ namespace Alerts.Infrastructure.Queues;
 /// A received message stays invisible for <see cref="VisibilityTimeout"/>; after the last failed attempt it is
 /// copied, with the reason, to <c>alerts-poison</c> and only then deleted.
 /// </summary>
-internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageBootstrapper storage) : IAlertQueue
+internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageBootstrapper storage) : IAlertQueue, IDeadLetterQueue
 {
     /// <summary>How long a received message stays hidden from other dispatchers while it is handled.</summary>
     public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
@@ -69,6 +69,70 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     }
 
     private sealed record Receipt(string MessageId, string PopReceipt, BinaryData Body);
+
+    public async Task<IReadOnlyList<DeadLetter>> PeekDeadLettersAsync(int max, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        PeekedMessage[] peeked = await _poison.PeekMessagesAsync(Math.Clamp(max, 1, 32), cancellationToken);
+        return peeked.Select(m =>
+        {
+            var poisoned = ReadPoisoned(m.Body);
+            return new DeadLetter(
+                poisoned?.MessageId ?? m.MessageId,
+                poisoned?.Reason ?? "unreadable poison message",
+                poisoned?.DeliveryCount ?? 0,
+                m.InsertedOn,
+                poisoned is null ? null : AlertsMessageCodec.Decode(BinaryData.FromString(poisoned.Body)));
+        }).ToList();
+    }
+
+    public async Task<int> ReplayDeadLettersAsync(int max, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var replayed = 0;
+        while (replayed < max)
+        {
+            QueueMessage[] batch = await _poison.ReceiveMessagesAsync(Math.Clamp(max - replayed, 1, 32), TimeSpan.FromMinutes(1), cancellationToken);
+            if (batch.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var message in batch)
+            {
+                var poisoned = ReadPoisoned(message.Body);
+                if (poisoned is not null)
+                {
+                    await _queue.SendMessageAsync(BinaryData.FromString(poisoned.Body), cancellationToken: cancellationToken);
+                    await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                    replayed++;
+                }
+            }
+        }
+
+        return replayed;
+    }
+
+    public async Task<AlertQueueStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var pending = await _queue.GetPropertiesAsync(cancellationToken);
+        var poisoned = await _poison.GetPropertiesAsync(cancellationToken);
+        PeekedMessage[] oldest = await _queue.PeekMessagesAsync(1, cancellationToken);
+        return new AlertQueueStats(pending.Value.ApproximateMessagesCountLong, poisoned.Value.ApproximateMessagesCountLong, oldest.FirstOrDefault()?.InsertedOn);
+    }
+
+    private static PoisonedMessage? ReadPoisoned(BinaryData body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body.ToMemory().Span, InfrastructureJsonContext.Default.PoisonedMessage);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>What the poison queue holds: the original body and why it was given up on.</summary>

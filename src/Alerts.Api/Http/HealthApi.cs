@@ -1,0 +1,72 @@
+using Alerts.Core.Delivery;
+using Alerts.Core.Ingest;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Api.Http;
+
+/// <summary>
+/// <c>GET /api/health</c>: storage reachable, queue depth, dead letters, age of the oldest undelivered alert.
+/// 200 when all is well; 503 (same body) when storage is unreachable, alerts wait too long, or dead letters wait for an operator.
+/// </summary>
+public sealed partial class HealthApi(
+    IRatingChangeStore store,
+    IDeadLetterQueue queue,
+    IOptionsMonitor<AdminOptions> options,
+    TimeProvider time,
+    ILogger<HealthApi> logger)
+{
+    private const string ProbeTicker = "HEALTH-PROBE";
+
+    public async Task<IResult> GetAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var storageReachable = true;
+        try
+        {
+            await store.GetHistoryAsync(ProbeTicker, since: null, limit: 1, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            storageReachable = false;
+            problems.Add("storage is unreachable");
+            LogProbeFailed("storage", ex.Message);
+        }
+
+        AlertQueueStats? stats = null;
+        try
+        {
+            stats = await queue.GetStatsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            problems.Add("the alert queue is unreachable");
+            LogProbeFailed("queue", ex.Message);
+        }
+
+        double? oldestAgeSeconds = stats?.OldestPendingEnqueuedAt is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : null;
+        if (oldestAgeSeconds > options.CurrentValue.MaxPendingAgeMinutes * 60)
+        {
+            problems.Add($"the oldest undelivered alert has waited {oldestAgeSeconds:0} s");
+        }
+
+        if (stats is { DeadLettered: > 0 })
+        {
+            problems.Add($"{stats.DeadLettered} dead letters wait for an operator (GET /api/ops/dead-letters)");
+        }
+
+        var report = new HealthReport(
+            problems.Count == 0 ? "healthy" : "unhealthy",
+            problems,
+            storageReachable,
+            stats?.Pending,
+            stats?.DeadLettered,
+            oldestAgeSeconds is { } age ? Math.Round(age, 1) : null,
+            time.GetUtcNow());
+        return TypedResults.Json(report, ApiJsonContext.Default.HealthReport, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health probe of {Part} failed: {Reason}")]
+    private partial void LogProbeFailed(string part, string reason);
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Alerts.Functions.Tests;
+
+/// <summary>The operator routes (admin key), dead letters listed and replayed, and the health route.</summary>
+[Collection(AlertsAppCollection.Name)]
+public sealed class AdminFunctionsTests(AlertsApp app)
+{
+    private static Dictionary<string, string> AdminHeader(string key = AlertsApp.AdminKey) => new() { ["X-Alerts-Admin-Key"] = key };
+
+    private QueueClient Queue(string name) => new QueueServiceClient(app.Azurite.ConnectionString).GetQueueClient(name);
+
+    [Fact]
+    public async Task ListSubscribers_WithAdminKey_ListsTheTickersSubscribers_WithoutIt401()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        var id = await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+
+        var none = await app.CallAsync(r => app.Admin.ListSubscribersAsync(r, CancellationToken.None), "GET", $"/api/ops/subscribers?ticker={ticker}");
+        var wrong = await app.CallAsync(r => app.Admin.ListSubscribersAsync(r, CancellationToken.None), "GET", $"/api/ops/subscribers?ticker={ticker}", headers: AdminHeader("not-the-key"));
+        var bearer = await app.CallAsync(r => app.Admin.ListSubscribersAsync(r, CancellationToken.None), "GET", $"/api/ops/subscribers?ticker={ticker}", headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + AlertsApp.AdminKey });
+        var listed = await app.CallAsync(r => app.Admin.ListSubscribersAsync(r, CancellationToken.None), "GET", $"/api/ops/subscribers?ticker={ticker}", headers: AdminHeader());
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, none.Status);
+        Assert.Equal(StatusCodes.Status401Unauthorized, wrong.Status);
+        Assert.Equal("application/problem+json", wrong.ContentType);
+        Assert.Equal(StatusCodes.Status200OK, bearer.Status);
+        var subscriber = Assert.Single(listed.Json().GetProperty("subscribers").EnumerateArray());
+        Assert.Equal(id, subscriber.GetProperty("subscriptionId").GetString());
+        Assert.Equal(email, subscriber.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task DeadLetter_IsListedWithItsReason_AndReplayDeliversIt()
+    {
+        // An alert message that failed for good: taken off the alert queue and put on the poison queue, as the dispatcher does.
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        await app.PostRatingsAsync(TestData.Change(ticker));
+        var message = (await Queue("alerts").ReceiveMessageAsync()).Value;
+        await Queue("alerts").DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        var messageId = JsonDocument.Parse(message.Body.ToString()).RootElement.GetProperty("messageId").GetString();
+        await Queue("alerts-poison").SendMessageAsync(JsonSerializer.Serialize(new { messageId, reason = "Gave up after 5 attempts: SendGrid answered 500", deliveryCount = 5, body = message.Body.ToString() }));
+
+        var listed = await app.CallAsync(r => app.Admin.ListDeadLettersAsync(r, CancellationToken.None), "GET", "/api/ops/dead-letters?limit=32", headers: AdminHeader());
+        var health = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        var replayed = await app.CallAsync(r => app.Admin.ReplayDeadLettersAsync(r, CancellationToken.None), "POST", "/api/ops/dead-letters/replay", headers: AdminHeader());
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var letter = Assert.Single(listed.Json().GetProperty("deadLetters").EnumerateArray(), d => d.GetProperty("messageId").GetString() == messageId);
+        Assert.Contains("SendGrid answered 500", letter.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ticker, letter.GetProperty("ticker").GetString());
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, health.Status);
+        Assert.Contains(health.Json().GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("dead letters", StringComparison.Ordinal));
+        Assert.True(replayed.Json().GetProperty("replayed").GetInt32() >= 1);
+        Assert.Single(app.AlertEmails(email));
+    }
+
+    [Fact]
+    public async Task UnreadableMessage_IsDeadLetteredWithItsReason()
+    {
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        await Queue("alerts").SendMessageAsync("this is not an alert");
+
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        var listed = await app.CallAsync(r => app.Admin.ListDeadLettersAsync(r, CancellationToken.None), "GET", "/api/ops/dead-letters?limit=32", headers: AdminHeader());
+
+        Assert.Contains(listed.Json().GetProperty("deadLetters").EnumerateArray(), d => d.GetProperty("reason").GetString()!.Contains("not an AlertsMatched message", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Health_ReportsStorageQueueAndAge_And503WhileStorageIsDown()
+    {
+        var up = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        await app.Azurite.StopAsync();
+        AlertsApp.Response down;
+        try
+        {
+            down = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        }
+        finally
+        {
+            await app.Azurite.StartAgainAsync();
+        }
+
+        Assert.True(up.Json().GetProperty("storageReachable").GetBoolean());
+        Assert.True(up.Json().TryGetProperty("pendingAlertMessages", out _));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, down.Status);
+        Assert.False(down.Json().GetProperty("storageReachable").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("/api/ops/subscribers?ticker=A%27B")]
+    [InlineData("/api/ops/subscribers")]
+    [InlineData("/api/ops/subscribers?ticker=AAPL&limit=0")]
+    public async Task ListSubscribers_BadQueryWithKey_Answers400(string path)
+    {
+        var response = await app.CallAsync(r => app.Admin.ListSubscribersAsync(r, CancellationToken.None), "GET", path, headers: AdminHeader());
+
+        Assert.Equal(StatusCodes.Status400BadRequest, response.Status);
+    }
+}
