@@ -197,4 +197,59 @@ public sealed class ServiceBusAlertQueueTests
         Assert.Equal(alerts.MessageId, received.MessageId);
         TestData.AssertSameAlerts(alerts, received.Alerts);
     }
+
+    [Fact]
+    public async Task PeekDeadLettersAsync_ReadsReasonAndAlerts_AndSettlesNothing()
+    {
+        var deadLetters = new RecordingServiceBusReceiver();
+        var alerts = TestData.Alerts(recipients: 2);
+        deadLetters.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: AlertsMessageCodec.Encode(alerts),
+            messageId: alerts.MessageId,
+            deliveryCount: 10,
+            properties: new Dictionary<string, object> { ["DeadLetterReason"] = "DeliveryFailed", ["DeadLetterErrorDescription"] = "Gave up after 10 attempts" }));
+
+        var letters = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver, deadLetters).PeekDeadLettersAsync(10, CancellationToken.None);
+
+        var letter = Assert.Single(letters);
+        Assert.Equal(alerts.MessageId, letter.MessageId);
+        Assert.Equal(10, letter.DeliveryCount);
+        Assert.Equal(alerts.Change.Id, letter.Alerts?.Change.Id);
+        Assert.Empty(deadLetters.Settlements);
+    }
+
+    [Fact]
+    public async Task ReplayDeadLettersAsync_SendsUnderANewMessageIdThenCompletesTheDeadLetter()
+    {
+        var sender = new RecordingServiceBusSender();
+        var deadLetters = new RecordingServiceBusReceiver();
+        var alerts = TestData.Alerts(recipients: 2);
+        var dead = ServiceBusModelFactory.ServiceBusReceivedMessage(body: AlertsMessageCodec.Encode(alerts), messageId: alerts.MessageId, sequenceNumber: 42, lockTokenGuid: Guid.NewGuid());
+        deadLetters.ToReceive.Enqueue([dead]);
+
+        var replayed = await new ServiceBusAlertQueue(sender, _receiver, deadLetters).ReplayDeadLettersAsync(10, CancellationToken.None);
+
+        Assert.Equal(1, replayed);
+        var again = Assert.Single(sender.Sent);
+        Assert.NotEqual(alerts.MessageId, again.MessageId);
+        Assert.StartsWith(alerts.MessageId, again.MessageId, StringComparison.Ordinal);
+        Assert.Equal(alerts.Change.Id, AlertsMessageCodec.Decode(again.Body)?.Change.Id);
+        Assert.Same(dead, Assert.Single(deadLetters.Completed));
+    }
+
+    [Fact]
+    public async Task GetStatsAsync_CountsPendingAndDeadLettersAndTheOldestPending()
+    {
+        var deadLetters = new RecordingServiceBusReceiver();
+        var old = DateTimeOffset.UtcNow.AddMinutes(-7);
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "a", enqueuedTime: old));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "b", enqueuedTime: old.AddMinutes(3)));
+        deadLetters.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "c"));
+
+        var stats = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver, deadLetters).GetStatsAsync(CancellationToken.None);
+
+        Assert.Equal(2, stats.Pending);
+        Assert.Equal(1, stats.DeadLettered);
+        Assert.Equal(old, stats.OldestPendingEnqueuedAt);
+    }
 }

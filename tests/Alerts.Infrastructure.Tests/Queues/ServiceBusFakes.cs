@@ -50,6 +50,16 @@ internal sealed class RecordingServiceBusSender : ServiceBusSender
         return Task.CompletedTask;
     }
 
+    public override Task SendMessageAsync(ServiceBusMessage message, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            SentBatches.Add([message]);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override Task SendMessagesAsync(IEnumerable<ServiceBusMessage> messages, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -69,6 +79,12 @@ internal sealed class RecordingServiceBusReceiver : ServiceBusReceiver
     public List<(int MaxMessages, TimeSpan? MaxWaitTime)> ReceiveCalls { get; } = [];
 
     public List<ServiceBusReceivedMessage> Completed { get; } = [];
+
+    /// <summary>What a peek sees (peeking settles nothing).</summary>
+    public List<ServiceBusReceivedMessage> ToPeek { get; } = [];
+
+    public override Task<IReadOnlyList<ServiceBusReceivedMessage>> PeekMessagesAsync(int maxMessages, long? fromSequenceNumber = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ServiceBusReceivedMessage>>(ToPeek.Take(maxMessages).ToList());
 
     public List<(ServiceBusReceivedMessage Message, string? Reason, string? Description)> DeadLettered { get; } = [];
 
