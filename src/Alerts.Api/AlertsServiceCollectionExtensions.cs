@@ -78,6 +78,7 @@ public static class AlertsServiceCollectionExtensions
         // The HTTP surface
         services.AddSingleton<RatingsApi>();
         services.AddSingleton<SubscriptionsApi>();
+        services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();

@@ -26,6 +26,10 @@ public sealed class AlertsOptions
     [Range(1, 100)]
     public int MaxConfirmationsPerHour { get; set; } = 3;
 
+    /// <summary>How many subscriptions one client (IP address) may create per hour. The default is 20.</summary>
+    [Range(1, 100_000)]
+    public int MaxSubscriptionsPerClientPerHour { get; set; } = 20;
+
     public IReadOnlyList<string> SigningKeyList =>
         SigningKeys.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

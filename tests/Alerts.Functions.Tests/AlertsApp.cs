@@ -55,6 +55,7 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Email:PickupDirectory"] = PickupDirectory,
             ["Email:From"] = "alerts@example.test",
             ["Admin:Keys"] = AdminKey,
+            ["Alerts:MaxSubscriptionsPerClientPerHour"] = "5",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
         }).Build();
 
@@ -114,6 +115,8 @@ public sealed class AlertsApp : IAsyncLifetime
             request.ContentType = contentType;
         }
 
+        // Each call comes from its own client address unless the test says otherwise (the per-client limit is 5 an hour here).
+        request.Headers["X-Forwarded-For"] = $"203.0.113.{Random.Shared.Next(1, 255)}, 10.0.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(0, 255)}";
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers[name] = value;

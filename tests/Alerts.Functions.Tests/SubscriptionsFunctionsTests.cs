@@ -110,6 +110,23 @@ public sealed class SubscriptionsFunctionsTests(AlertsApp app)
     }
 
     [Fact]
+    public async Task CreateSubscription_OneClientManyTimes_IsLimitedWith429AndRetryAfter()
+    {
+        var client = new Dictionary<string, string> { ["X-Forwarded-For"] = "198.51.100.7, 10.1.2.3" };
+        var statuses = new List<int>();
+        AlertsApp.Response last = null!;
+        for (var i = 0; i < 6; i++)
+        {
+            last = await app.CallAsync(r => app.Subscriptions.CreateAsync(r, CancellationToken.None), "POST", "/api/subscriptions", $"{{\"email\":\"{TestData.Email()}\",\"tickers\":[\"AAPL\"]}}", "application/json", client);
+            statuses.Add(last.Status);
+        }
+
+        Assert.Equal([201, 201, 201, 201, 201, 429], statuses);
+        Assert.Equal("application/problem+json", last.ContentType);
+        Assert.True(int.Parse(last.Headers["Retry-After"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
     public async Task CreateSubscription_SameAddressManyTimes_SendsAtMostThreeConfirmationsAnHour()
     {
         var email = TestData.Email();

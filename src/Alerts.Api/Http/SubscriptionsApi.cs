@@ -18,6 +18,7 @@ public sealed partial class SubscriptionsApi(
     SubscriptionService subscriptions,
     FirmDirectory firms,
     Links links,
+    ClientRateLimiter rateLimiter,
     ILogger<SubscriptionsApi> logger)
 {
     /// <summary>A subscription body is small: 500 tickers and some rules.</summary>
@@ -25,6 +26,12 @@ public sealed partial class SubscriptionsApi(
 
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (!rateLimiter.TryAcquire(request, out var retryAfter))
+        {
+            LogRateLimited();
+            return Unavailable.TooManyRequests(retryAfter, "Too many subscriptions from this client; try again later.");
+        }
+
         var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
@@ -217,6 +224,9 @@ public sealed partial class SubscriptionsApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} created for {TickerCount} tickers")]
     private partial void LogCreated(string subscriptionId, int tickerCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription creation refused: the client reached its hourly limit")]
+    private partial void LogRateLimited();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} confirmed")]
     private partial void LogConfirmed(string subscriptionId);

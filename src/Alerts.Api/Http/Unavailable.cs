@@ -24,11 +24,15 @@ internal static class Unavailable
             Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable", $"{what} is unavailable; nothing was stored. Try again shortly.", RetryAfter),
             RetryAfter);
 
+    /// <summary>429 with Retry-After: a limit was reached, not a fault.</summary>
+    public static IResult TooManyRequests(TimeSpan retryAfter, string detail) =>
+        new RetryAfterResult(Problems.Status(StatusCodes.Status429TooManyRequests, "Too many requests", detail, retryAfter), retryAfter);
+
     private sealed class RetryAfterResult(IResult inner, TimeSpan retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return inner.ExecuteAsync(httpContext);
         }
     }
