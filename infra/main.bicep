@@ -32,6 +32,14 @@ param webhookSecrets string
 @description('Keys that sign the links in emails (Alerts__SigningKeys), ;-separated, 16 or more characters each; the first signs, all verify.')
 param alertsSigningKeys string
 
+@secure()
+@minLength(16)
+@description('Keys that open the operator routes under /api/ops (Admin__Keys), ;-separated, 16 or more characters each.')
+param adminKeys string
+
+@description('Verification key of SendGrid\'s signed Event Webhook (SendGrid__EventWebhookPublicKey, base64); empty leaves POST /api/sendgrid/events closed.')
+param sendGridEventWebhookPublicKey string = ''
+
 @minLength(3)
 @description('Sender address of every email (Email__From); its domain must be verified in SendGrid.')
 param emailFrom string
@@ -130,6 +138,7 @@ module keyVault 'app/keyvault.bicep' = {
     sendGridApiKey: sendGridApiKey
     webhookSecrets: webhookSecrets
     alertsSigningKeys: alertsSigningKeys
+    adminKeys: adminKeys
   }
 }
 
@@ -180,6 +189,8 @@ module api 'app/api.bicep' = {
       SendGrid__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.sendGridApiKeyUri})'
       Webhook__Secrets: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.webhookSecretsUri})'
       Alerts__SigningKeys: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.alertsSigningKeysUri})'
+      Admin__Keys: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.adminKeysUri})'
+      SendGrid__EventWebhookPublicKey: sendGridEventWebhookPublicKey
     }
     publicBaseUrl: publicBaseUrl
   }

@@ -1,4 +1,4 @@
-// The app's three secrets. Access is by Azure RBAC only (the app's identity holds Key Vault Secrets User); the
+// The app's four secrets. Access is by Azure RBAC only (the app's identity holds Key Vault Secrets User); the
 // app reads them as Key Vault references, so rotating one is a new secret version, picked up within 24 hours
 // (or at once on a restart).
 param name string
@@ -15,6 +15,9 @@ param webhookSecrets string
 
 @secure()
 param alertsSigningKeys string
+
+@secure()
+param adminKeys string
 
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
@@ -61,6 +64,14 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
       contentType: 'text/plain'
     }
   }
+
+  resource adminKeysSecret 'secrets' = {
+    name: 'admin-keys'
+    properties: {
+      value: adminKeys
+      contentType: 'text/plain'
+    }
+  }
 }
 
 output name string = vault.name
@@ -69,3 +80,4 @@ output uri string = vault.properties.vaultUri
 output sendGridApiKeyUri string = vault::sendGridApiKeySecret.properties.secretUri
 output webhookSecretsUri string = vault::webhookSecretsSecret.properties.secretUri
 output alertsSigningKeysUri string = vault::alertsSigningKeysSecret.properties.secretUri
+output adminKeysUri string = vault::adminKeysSecret.properties.secretUri
