@@ -51,6 +51,31 @@ public sealed class DispatchAlertsFunctionTests(AlertsApp app)
     }
 
     [Fact]
+    public async Task ReplayOfTheSameSignedRequest_WithinTheWindow_ChangesNothing()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var body = TestData.Change(ticker);
+        var headers = new Dictionary<string, string>
+        {
+            [Alerts.Core.Security.WebhookSignature.HeaderName] = Alerts.Core.Security.WebhookSignature.Sign(AlertsApp.Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), System.Text.Encoding.UTF8.GetBytes(body)),
+        };
+
+        var first = await app.CallAsync(r => app.Ratings.PostAsync(r, CancellationToken.None), "POST", "/api/ratings", body, "application/json", headers);
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        var replay = await app.CallAsync(r => app.Ratings.PostAsync(r, CancellationToken.None), "POST", "/api/ratings", body, "application/json", headers);
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        Assert.Equal(1, first.Json().GetProperty("accepted").GetInt32());
+        Assert.Equal(StatusCodes.Status202Accepted, replay.Status);
+        Assert.Equal(0, replay.Json().GetProperty("accepted").GetInt32());
+        Assert.Equal(1, replay.Json().GetProperty("duplicates").GetInt32());
+        Assert.Equal(1, (await app.GetRatingsAsync($"?ticker={ticker}")).Json().GetProperty("count").GetInt32());
+        Assert.Single(app.AlertEmails(email));
+    }
+
+    [Fact]
     public async Task SignedPost_NotMatchingTheRules_AlertsNobody()
     {
         var email = TestData.Email();
