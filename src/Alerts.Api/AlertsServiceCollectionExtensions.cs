@@ -61,6 +61,7 @@ public static class AlertsServiceCollectionExtensions
 
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();
+        services.AddSingleton<OutboxRedriver>();
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<AlertDispatcher>();
@@ -139,6 +140,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ISubscriberIndex>(sp => sp.GetRequiredService<TableSubscriptionStore>());
         services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddSingleton<IOutbox, TableOutbox>();
     }
 
     private static void AddAlertQueue(IServiceCollection services, IConfiguration configuration)

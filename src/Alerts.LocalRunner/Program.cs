@@ -7,6 +7,7 @@ await using var azurite = await LocalAzurite.StartIfNeededAsync(builder.Configur
 
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddHostedService<DispatcherLoop>();
+builder.Services.AddHostedService<OutboxLoop>();
 
 var app = builder.Build();
 app.MapAlertsApi();

@@ -33,6 +33,9 @@ public interface IRatingChangeStore
 
     Task MarkAsync(RatingChange change, DispatchState state, CancellationToken cancellationToken);
 
+    /// <summary>A stored change and its dispatch state, or null when no change of that id is stored for the ticker.</summary>
+    Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken);
+
     /// <summary>The changes of one ticker, newest first.</summary>
     Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken);
 }

@@ -12,6 +12,7 @@ namespace Alerts.Core.Ingest;
 public sealed partial class RatingIngestService(
     RatingChangeNormalizer normalizer,
     IRatingChangeStore store,
+    IOutbox outbox,
     AlertFanOut fanOut,
     IOptions<AlertsOptions> options,
     TimeProvider time,
@@ -46,6 +47,12 @@ public sealed partial class RatingIngestService(
         }
 
         var freshChanges = fresh.Select(i => changes[i]).ToList();
+        if (!dryRun)
+        {
+            // The outbox entry goes first: from here on, a crash leaves a trace the re-driver follows.
+            await outbox.AddAsync(freshChanges, receivedAt, cancellationToken);
+        }
+
         var stored = dryRun
             ? await store.FindExistingAsync(freshChanges, cancellationToken)
             : await store.AddAsync(freshChanges, cancellationToken);
@@ -63,15 +70,35 @@ public sealed partial class RatingIngestService(
 
         // Only news alerts: a duplicate was alerted (or not) the first time, and a correction's first version was alerted.
         var news = items.Where((_, i) => results[i]!.Kind == StoreResultKind.Stored).Select(item => item.Change).ToList();
-        var matched = dryRun ? 0 : await DispatchAsync(news, receivedAt, cancellationToken);
+        var matched = 0;
+        if (!dryRun)
+        {
+            var dispatched = await DispatchAsync(news, receivedAt, cancellationToken);
+            matched = dispatched.Matched;
+
+            // Done with every fresh change but those whose dispatch failed: they stay in the outbox.
+            // Failing to remove an entry is harmless (the re-driver finds the change dispatched and removes it), so it
+            // must not turn a stored, dispatched post into an error.
+            try
+            {
+                await outbox.RemoveAsync(
+                    freshChanges.Where(c => !dispatched.Failed.Contains(c.Id)).Select(c => new OutboxEntry(c.Ticker, c.Id, receivedAt)).ToList(),
+                    cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogOutboxCleanupFailed(ex);
+            }
+        }
         var duplicates = items.Count(item => item.Duplicate);
         return new IngestResult(changes.Count - duplicates, duplicates, items, matched);
     }
 
-    private async Task<int> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<(int Matched, IReadOnlySet<string> Failed)> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
         var matched = 0;
+        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
             changes.GroupBy(c => c.Ticker),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
@@ -79,32 +106,36 @@ public sealed partial class RatingIngestService(
             {
                 foreach (var change in group)
                 {
-                    if (receivedAt - change.PublishedAt > maxAge)
-                    {
-                        await store.MarkAsync(change, DispatchState.TooOld, ct);
-                        LogTooOld(change.Id, change.Ticker, change.PublishedAt);
-                        continue;
-                    }
-
                     try
                     {
+                        if (receivedAt - change.PublishedAt > maxAge)
+                        {
+                            await store.MarkAsync(change, DispatchState.TooOld, ct);
+                            LogTooOld(change.Id, change.Ticker, change.PublishedAt);
+                            continue;
+                        }
+
                         var count = await fanOut.DispatchAsync(change, ct);
                         await store.MarkAsync(change, DispatchState.Dispatched, ct);
                         Interlocked.Add(ref matched, count);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        // The change is stored with its dispatch pending; it is not lost.
+                        // The change is stored with its dispatch pending and its outbox entry kept: the re-driver finishes it.
+                        failed[change.Id] = true;
                         LogDispatchFailed(ex, change.Id, change.Ticker);
                     }
                 }
             });
-        return matched;
+        return (matched, failed.Keys.ToHashSet(StringComparer.Ordinal));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox entries of a finished post could not be removed; the re-driver will")]
+    private partial void LogOutboxCleanupFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Change {ChangeId} on {Ticker} published {PublishedAt} is too old to alert anyone; stored for history")]
     private partial void LogTooOld(string changeId, string ticker, DateTimeOffset publishedAt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts of change {ChangeId} on {Ticker} could not be enqueued; the change stays pending")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts of change {ChangeId} on {Ticker} could not be enqueued; the change stays pending in the outbox")]
     private partial void LogDispatchFailed(Exception exception, string changeId, string ticker);
 }

@@ -18,6 +18,9 @@ internal static class StorageNames
     /// <summary>Alerts already emailed: PartitionKey = alert id.</summary>
     public const string SentAlertsTable = "SentAlerts";
 
+    /// <summary>The outbox: PartitionKey = the minute the entry was written (yyyyMMddHHmm), RowKey = {ticker}|{change id}.</summary>
+    public const string OutboxTable = "Outbox";
+
     /// <summary>Addresses never to email again (bounced, dropped, spam report, unsubscribed at SendGrid): PartitionKey = digest of the address.</summary>
     public const string SuppressionsTable = "Suppressions";
 
@@ -42,5 +45,5 @@ internal static class StorageNames
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable, SuppressionsTable, FeedCursorsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable];
 }

@@ -95,6 +95,26 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         await storage.Table(StorageNames.RatingChangesTable).UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    public async Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var table = storage.Table(StorageNames.RatingChangesTable);
+        var key = await table.GetEntityIfExistsAsync<TableEntity>(ticker, StorageNames.ContentKeyPrefix + changeId, ["ChangeId", "LogRowKey"], cancellationToken);
+        if (!key.HasValue || key.Value!.GetString("ChangeId") != changeId)
+        {
+            return null;
+        }
+
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(ticker, key.Value.GetString("LogRowKey"), cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        var state = Enum.TryParse<DispatchState>(row.Value!.GetString("DispatchState"), out var parsed) ? parsed : DispatchState.Pending;
+        return (FromRow(row.Value), state);
+    }
+
     public async Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
