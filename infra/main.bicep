@@ -32,6 +32,9 @@ param webhookSecrets string
 @description('Keys that sign the links in emails (Alerts__SigningKeys), ;-separated, 16 or more characters each; the first signs, all verify.')
 param alertsSigningKeys string
 
+@description('NCRONTAB schedule of the feed poller (FEEDS_SCHEDULE); feeds themselves are app settings Feeds__Sources__N__*.')
+param feedsSchedule string = '0 * * * * *'
+
 @secure()
 @minLength(16)
 @description('Keys that open the operator routes under /api/ops (Admin__Keys), ;-separated, 16 or more characters each.')
@@ -180,6 +183,8 @@ module api 'app/api.bicep' = {
     appSettings: {
       AZURE_CLIENT_ID: identity.outputs.clientId
       DISPATCH_SCHEDULE: dispatchSchedule
+      OUTBOX_SCHEDULE: '*/30 * * * * *'
+      FEEDS_SCHEDULE: feedsSchedule
       Storage__TableServiceUri: storage.outputs.tableEndpoint
       Storage__QueueServiceUri: storage.outputs.queueEndpoint
       ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -7,6 +7,7 @@ using Alerts.Core.Ratings;
 using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
 using Alerts.Infrastructure.Email;
+using Alerts.Infrastructure.Feeds;
 using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Storage;
 using Azure.Core;
@@ -75,6 +76,9 @@ public static class AlertsServiceCollectionExtensions
         AddStorage(services, configuration);
         AddAlertQueue(services, configuration);
         AddEmail(services, configuration);
+
+        // Feeds polled on a timer (none unless Feeds__Sources__* is set)
+        services.AddAlertsFeeds(configuration);
 
         // The HTTP surface
         services.AddSingleton<RatingsApi>();

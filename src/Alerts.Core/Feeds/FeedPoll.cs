@@ -1,0 +1,9 @@
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Feeds;
+
+/// <summary>What one poll of a source read.</summary>
+/// <param name="Changes">The records read, as submissions (validated again by <see cref="FeedPoller"/> before ingest).</param>
+/// <param name="NextCursor">Where the next poll starts; saved only once <paramref name="Changes"/> are stored.</param>
+/// <param name="Skipped">Malformed records left out (a number or a date that could not be read).</param>
+public sealed record FeedPoll(IReadOnlyList<RatingChangeSubmission> Changes, string? NextCursor, int Skipped);

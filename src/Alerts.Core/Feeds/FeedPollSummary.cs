@@ -1,0 +1,25 @@
+namespace Alerts.Core.Feeds;
+
+/// <summary>What polling one source did.</summary>
+/// <param name="Source">The source's name.</param>
+/// <param name="Succeeded">False when the source could not be read or its changes could not be stored: its cursor was kept.</param>
+/// <param name="Accepted">New changes stored now (and matched against subscribers).</param>
+/// <param name="Corrections">
+/// Records the vendor changed after publishing them (same record id, other content): stored as corrections of the first
+/// version, visible in history, alerting nobody a second time.
+/// </param>
+/// <param name="Duplicates">Changes read again that were stored before (overlapping windows, re-polls).</param>
+/// <param name="Skipped">Records left out: malformed, or outside the contract's limits (bad ticker, non-positive target...).</param>
+/// <param name="AlertsMatched">Subscribers the new changes matched.</param>
+/// <param name="Cursor">The cursor the next poll starts from.</param>
+/// <param name="Error">Why the poll failed, when it did.</param>
+public sealed record FeedPollSummary(
+    string Source,
+    bool Succeeded,
+    int Accepted,
+    int Corrections,
+    int Duplicates,
+    int Skipped,
+    int AlertsMatched,
+    string? Cursor,
+    string? Error);

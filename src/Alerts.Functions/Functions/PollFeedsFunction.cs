@@ -1,0 +1,42 @@
+using Alerts.Core.Feeds;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Functions.Functions;
+
+/// <summary>
+/// Polls every configured feed on a timer (<c>FEEDS_SCHEDULE</c>, e.g. <c>0 * * * * *</c>: every minute). The poller is the
+/// same class the local runner loops on; a failing source is logged by it and skipped, its cursor kept.
+/// </summary>
+public sealed partial class PollFeedsFunction(FeedPoller poller, ILogger<PollFeedsFunction> logger)
+{
+    [Function("PollFeeds")]
+    public async Task RunAsync([TimerTrigger("%FEEDS_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var summaries = await poller.PollAllAsync(cancellationToken);
+        if (summaries.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var summary in summaries.Where(s => s.Succeeded))
+        {
+            LogSource(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.AlertsMatched);
+        }
+
+        LogPolled(
+            summaries.Count,
+            summaries.Count(s => !s.Succeeded),
+            summaries.Sum(s => s.Accepted),
+            summaries.Sum(s => s.Corrections),
+            summaries.Sum(s => s.Duplicates),
+            summaries.Sum(s => s.Skipped),
+            summaries.Sum(s => s.AlertsMatched));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
+    private partial void LogSource(string source, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled {Sources} feeds ({Failed} failed): {Accepted} new changes, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
+    private partial void LogPolled(int sources, int failed, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json;
+using Alerts.Core.Feeds;
+using Alerts.Core.Ratings;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Infrastructure.Feeds;
+
+/// <summary>
+/// Benzinga <c>GET {base}/api/v2.1/calendar/ratings?token=&amp;parameters[updated]=&lt;unix s&gt;&amp;pagesize=&amp;page=</c>:
+/// <c>{"ratings": [{id, date, time (New York), ticker, name, currency, action_company, action_pt, rating_current,
+/// rating_prior, pt_current, pt_prior (strings holding numbers, may be ""), analyst (the firm), analyst_name, importance,
+/// updated (unix s), url}]}</c>, every record updated at or after the given time. The cursor is the newest
+/// <c>updated</c> seen. A record Benzinga updates later comes again with the same <c>id</c>, which is its sender id: it is
+/// stored and alerted once.
+/// </summary>
+internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp http, TimeProvider time, ILogger<BenzingaFeedSource> logger) : IFeedSource
+{
+    public const string DefaultBaseUrl = "https://api.benzinga.com";
+
+    /// <summary>Records per page (Benzinga's maximum).</summary>
+    public const int PageSize = 1000;
+
+    /// <summary>Pages read in one poll at most; the rest comes on the next poll, from the cursor reached.</summary>
+    public const int MaxPages = 20;
+
+    public string Name { get; } = options.Name!;
+
+    public async Task<FeedPoll> PollAsync(string? cursor, CancellationToken cancellationToken)
+    {
+        long? since = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        if (since is null && cursor is not null)
+        {
+            FeedLog.UnreadableCursor(logger, Name, cursor);
+        }
+        var from = since ?? time.GetUtcNow().AddDays(-options.LookbackDays).ToUnixTimeSeconds();
+        var newest = since;
+
+        var changes = new List<RatingChangeSubmission>();
+        var skipped = 0;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var uri = FeedUrls.Build(
+                options.BaseUrl ?? DefaultBaseUrl,
+                "/api/v2.1/calendar/ratings",
+                ("token", options.ApiKey),
+                ("parameters[updated]", from.ToString(CultureInfo.InvariantCulture)),
+                ("pagesize", PageSize.ToString(CultureInfo.InvariantCulture)),
+                ("page", page.ToString(CultureInfo.InvariantCulture)));
+            var body = await http.GetAsync(uri, "application/json", cancellationToken);
+            using var document = FeedJson.Parse(body, Name);
+            var records = 0;
+            foreach (var item in Records(document.RootElement))
+            {
+                records++;
+                try
+                {
+                    var (change, updated) = Read(item);
+                    changes.Add(change);
+                    if (updated is { } u && (newest is null || u > newest))
+                    {
+                        newest = u;
+                    }
+                }
+                catch (MalformedRecordException ex)
+                {
+                    skipped++;
+                    FeedLog.RecordSkipped(logger, Name, ex.Message);
+                }
+            }
+
+            if (records < PageSize)
+            {
+                break;
+            }
+        }
+
+        return new FeedPoll(changes, newest?.ToString(CultureInfo.InvariantCulture) ?? cursor, skipped);
+    }
+
+    /// <summary>The records of an answer: <c>{"ratings": [...]}</c>; <c>{}</c> or <c>[]</c> when there are none.</summary>
+    private IEnumerable<JsonElement> Records(JsonElement root)
+    {
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object when root.TryGetProperty("ratings", out var ratings):
+                return ratings.ValueKind switch
+                {
+                    JsonValueKind.Array => ratings.EnumerateArray().ToList(),
+                    JsonValueKind.Null => [],
+                    _ => throw new FeedFormatException($"{Name} answered \"ratings\" as a JSON {ratings.ValueKind}, not an array"),
+                };
+            case JsonValueKind.Object:
+                // An error object, or {} for no records.
+                return root.EnumerateObject().Any() ? FeedJson.Array(root, Name).EnumerateArray().ToList() : [];
+            case JsonValueKind.Array:
+                return root.EnumerateArray().ToList();
+            default:
+                throw new FeedFormatException($"{Name} answered a JSON {root.ValueKind} where {{\"ratings\": [...]}} was expected");
+        }
+    }
+
+    private (RatingChangeSubmission Change, long? Updated) Read(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new MalformedRecordException($"a record is a JSON {item.ValueKind}, not an object");
+        }
+
+        var id = FeedJson.String(item, "id");
+        var date = FeedJson.String(item, "date") ?? throw new MalformedRecordException($"record {id}: 'date' is missing");
+        var change = new RatingChangeSubmission
+        {
+            SenderId = id,
+            Ticker = FeedJson.String(item, "ticker") ?? string.Empty,
+            Company = FeedJson.String(item, "name"),
+            Firm = FeedJson.String(item, "analyst") ?? string.Empty,
+            Analyst = FeedJson.String(item, "analyst_name"),
+            Action = VendorActions.Combine(FeedJson.String(item, "action_company"), FeedJson.String(item, "action_pt")),
+            FromRating = FeedJson.String(item, "rating_prior"),
+            ToRating = FeedJson.String(item, "rating_current"),
+            FromTarget = FeedJson.Decimal(item, "pt_prior"),
+            ToTarget = FeedJson.Decimal(item, "pt_current"),
+            Currency = FeedJson.String(item, "currency"),
+            PublishedAt = FeedDates.Eastern(date, FeedJson.String(item, "time")),
+            Url = FeedJson.String(item, "url"),
+            Source = Name,
+        };
+        return (change, FeedJson.Int64(item, "updated"));
+    }
+}

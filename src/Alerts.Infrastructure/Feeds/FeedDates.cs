@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Alerts.Core.Ingest;
+
+namespace Alerts.Infrastructure.Feeds;
+
+/// <summary>The date forms the feeds use: unix seconds, ISO 8601, RFC 822 (RSS), and US Eastern wall-clock time (Benzinga).</summary>
+internal static partial class FeedDates
+{
+    private static readonly Lazy<TimeZoneInfo?> EasternZone = new(() =>
+    {
+        foreach (var id in new[] { "America/New_York", "Eastern Standard Time" })
+        {
+            try
+            {
+                return TimeZoneInfo.FindSystemTimeZoneById(id);
+            }
+            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                // try the next name
+            }
+        }
+
+        return null;
+    });
+
+    private static readonly Dictionary<string, int> ZoneHours = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["GMT"] = 0, ["UT"] = 0, ["UTC"] = 0, ["Z"] = 0,
+        ["EST"] = -5, ["EDT"] = -4, ["CST"] = -6, ["CDT"] = -5,
+        ["MST"] = -7, ["MDT"] = -6, ["PST"] = -8, ["PDT"] = -7,
+    };
+
+    private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+    public static DateTimeOffset FromUnixSeconds(long seconds, string name)
+    {
+        // Before 2000 or after 2100: not a rating change of ours (milliseconds sent as seconds, a zero placeholder).
+        if (seconds is < 946_684_800 or > 4_102_444_800)
+        {
+            throw new MalformedRecordException($"'{name}' {seconds} is not a plausible unix time in seconds");
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
+    }
+
+    /// <summary>"2025-12-02", "2025-12-02 13:30:00", "2025-12-02T13:30:00.000Z"; no offset means UTC.</summary>
+    public static DateTimeOffset Iso(string text, string name) =>
+        RatingChangeParser.TryParseIsoDate(text.Trim(), out var value)
+            ? value
+            : throw new MalformedRecordException($"'{name}' \"{FeedJson.Shorten(text)}\" is not an ISO 8601 date");
+
+    /// <summary>A date ("2025-12-02") and an optional time ("07:31:22") on New York's clock, as Benzinga gives them.</summary>
+    public static DateTimeOffset Eastern(string date, string? time)
+    {
+        if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            throw new MalformedRecordException($"'date' \"{FeedJson.Shorten(date)}\" is not a yyyy-MM-dd date");
+        }
+
+        var clock = TimeOnly.MinValue;
+        if (!string.IsNullOrWhiteSpace(time)
+            && !TimeOnly.TryParseExact(time.Trim(), ["HH:mm:ss", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out clock))
+        {
+            throw new MalformedRecordException($"'time' \"{FeedJson.Shorten(time)}\" is not an HH:mm:ss time");
+        }
+
+        var local = day.ToDateTime(clock, DateTimeKind.Unspecified);
+        var offset = EasternZone.Value is { } zone ? zone.GetUtcOffset(local) : TimeSpan.FromHours(-5);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>RSS dates (RFC 822, "Tue, 02 Dec 2025 13:30:00 GMT" or "-0500"), and ISO 8601 (Atom, dc:date).</summary>
+    public static bool TryParseFeedDate(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        text = text.Trim();
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
+            && IsoLike().IsMatch(text))
+        {
+            return true;
+        }
+
+        var match = Rfc822().Match(text);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var month = Array.IndexOf(Months, match.Groups["month"].Value[..3].ToLowerInvariant()) + 1;
+        var year = int.Parse(match.Groups["year"].Value, CultureInfo.InvariantCulture);
+        year = year < 100 ? 2000 + year : year;
+        var zone = match.Groups["zone"].Value;
+        TimeSpan offset;
+        if (zone.Length == 0)
+        {
+            offset = TimeSpan.Zero;
+        }
+        else if (zone[0] is '+' or '-')
+        {
+            var sign = zone[0] == '-' ? -1 : 1;
+            offset = sign * new TimeSpan(int.Parse(zone[1..3], CultureInfo.InvariantCulture), int.Parse(zone[3..5], CultureInfo.InvariantCulture), 0);
+        }
+        else if (ZoneHours.TryGetValue(zone, out var hours))
+        {
+            offset = TimeSpan.FromHours(hours);
+        }
+        else
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new DateTimeOffset(
+                year, month, int.Parse(match.Groups["day"].Value, CultureInfo.InvariantCulture),
+                int.Parse(match.Groups["hour"].Value, CultureInfo.InvariantCulture),
+                int.Parse(match.Groups["minute"].Value, CultureInfo.InvariantCulture),
+                match.Groups["second"].Success ? int.Parse(match.Groups["second"].Value, CultureInfo.InvariantCulture) : 0,
+                offset).ToUniversalTime();
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoLike();
+
+    [GeneratedRegex(
+        @"^(?:[A-Za-z]{3,9},?\s+)?(?<day>\d{1,2})\s+(?<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?<year>\d{2}|\d{4})\s+(?<hour>\d{1,2}):(?<minute>\d{2})(?::(?<second>\d{2}))?\s*(?<zone>[+-]\d{4}|[A-Za-z]{1,5})?$",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex Rfc822();
+}

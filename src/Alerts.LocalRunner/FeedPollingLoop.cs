@@ -1,0 +1,67 @@
+using Alerts.Core.Feeds;
+using Alerts.Infrastructure.Feeds;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.LocalRunner;
+
+/// <summary>
+/// The local runner's stand-in for the <c>PollFeeds</c> timer: polls every configured feed at once on start, then every
+/// <c>Feeds:PollIntervalSeconds</c> (default 60). Does nothing when no feed is configured.
+/// </summary>
+internal sealed partial class FeedPollingLoop(FeedPoller poller, IOptions<FeedsOptions> options, TimeProvider time, ILogger<FeedPollingLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sources = poller.SourceNames;
+        if (sources.Count == 0)
+        {
+            LogNoFeeds();
+            return;
+        }
+
+        var interval = TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
+        LogStarted(sources.Count, string.Join(", ", sources), interval.TotalSeconds);
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            try
+            {
+                var summaries = await poller.PollAllAsync(stoppingToken);
+                foreach (var summary in summaries.Where(s => s.Succeeded && (s.Accepted > 0 || s.Corrections > 0 || s.Skipped > 0)))
+                {
+                    LogPolled(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.AlertsMatched);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The poller logs and skips failing sources itself; this is a last guard so the loop never dies.
+                LogFailed(ex.Message);
+            }
+        }
+        while (await NextTickAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No feeds configured (Feeds__Sources__0__Name...); none is polled")]
+    private partial void LogNoFeeds();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {Count} feeds ({Sources}) every {IntervalSeconds} s")]
+    private partial void LogStarted(int count, string sources, double intervalSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
+    private partial void LogPolled(string source, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The feed poll failed: {Reason}")]
+    private partial void LogFailed(string reason);
+}

@@ -1,0 +1,169 @@
+using Alerts.Feeds.Tests.TestSupport;
+using Alerts.Infrastructure.Feeds;
+using Alerts.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Feeds.Tests.Http;
+
+/// <summary>
+/// Timeouts, 429 and 5xx against a real local server, through a Finnhub source (every source shares the same client
+/// pipeline). Delays are real and short: retry delay 20 ms, timeout as set per test.
+/// </summary>
+public sealed class FeedHttpResilienceTests : IAsyncLifetime
+{
+    private CaptureServer _server = null!;
+    private int _calls;
+
+    public async Task InitializeAsync() => _server = await CaptureServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private FeedTestHost Host(Action<FeedSettings>? tune = null)
+    {
+        var settings = new FeedSettings().Source("finnhub-main", "Finnhub", baseUrl: _server.BaseUrl, symbols: "AAPL");
+        tune?.Invoke(settings);
+        return FeedTestHost.Create(settings);
+    }
+
+    /// <summary>Answers the first <paramref name="failures"/> calls with <paramref name="failure"/>, then the fixture.</summary>
+    private void FailFirst(int failures, Func<(int Status, string? Body, IDictionary<string, string>? Headers)> failure) =>
+        _server.SetResponder(_ => Interlocked.Increment(ref _calls) <= failures
+            ? failure()
+            : Responses.Json(Fixture.Text("finnhub-upgrade-downgrade-aapl.json")));
+
+    [Fact]
+    public async Task PollAsync_TooManyRequestsWithRetryAfter_WaitsAsAskedThenSucceeds()
+    {
+        FailFirst(1, () => Responses.Status(429, """{"error":"API limit reached. Please try again later."}""", new Dictionary<string, string> { ["Retry-After"] = "1" }));
+        await using var host = Host();
+
+        var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
+
+        Assert.Equal(5, poll.Changes.Count);
+        var requests = _server.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.True(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(900), "Retry-After: 1 was not honoured");
+        Assert.Single(host.Logged(LogLevel.Warning, "answered 429 (Retry-After 1 s); retry 1 of 3"));
+    }
+
+    [Fact]
+    public async Task PollAsync_ServerErrorTwiceThenOk_Succeeds()
+    {
+        FailFirst(2, () => Responses.Status(500, "Internal Server Error"));
+        await using var host = Host();
+
+        var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
+
+        Assert.Equal(5, poll.Changes.Count);
+        Assert.Equal(3, _server.Requests.Count);
+        Assert.Equal(2, host.Logged(LogLevel.Warning, "answered 500").Count);
+    }
+
+    [Fact]
+    public async Task PollAsync_ServerErrorEveryTime_FailsAfterTheRetriesWithoutLeakingTheKey()
+    {
+        _server.SetResponder(_ => Responses.Status(503, "upstream down"));
+        await using var host = Host();
+
+        var error = await Assert.ThrowsAsync<FeedUnavailableException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
+
+        Assert.Equal(1 + 3, _server.Requests.Count);
+        Assert.Contains("503", error.Message);
+        Assert.Contains("upstream down", error.Message);
+        Assert.DoesNotContain(FeedSettings.ApiKey, error.Message);
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains(FeedSettings.ApiKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PollAsync_AnswerSlowerThanTheTimeout_IsAbandonedAndRetried()
+    {
+        _server.SetResponder(_ =>
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(2.5));
+            }
+
+            return Responses.Json(Fixture.Text("finnhub-upgrade-downgrade-aapl.json"));
+        });
+        await using var host = Host(s => s.Set("Feeds:RequestTimeoutSeconds", 0.5));
+        var started = DateTimeOffset.UtcNow;
+
+        var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
+
+        Assert.Equal(5, poll.Changes.Count);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(2.4), "the slow answer was waited for instead of timed out");
+        Assert.Single(host.Logged(LogLevel.Warning, "the request timed out; retry 1 of 3"));
+    }
+
+    [Fact]
+    public async Task PollAsync_TimesOutEveryTime_FailsAsUnavailable()
+    {
+        _server.SetResponder(_ =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(0.6));
+            return Responses.Json("[]");
+        });
+        await using var host = Host(s => s.Set("Feeds:RequestTimeoutSeconds", 0.2).Set("Feeds:MaxRetries", 1));
+
+        var error = await Assert.ThrowsAsync<FeedUnavailableException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
+
+        Assert.Contains("did not answer within 0.2 s", error.Message);
+        Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task PollAsync_RetryAfterLongerThanTheCap_IsNotWaitedForAndNotCalledAgainBeforeThen()
+    {
+        _server.SetResponder(_ => Responses.Status(429, null, new Dictionary<string, string> { ["Retry-After"] = "600" }));
+        await using var host = Host();
+        var source = host.Source("finnhub-main");
+
+        var first = await Assert.ThrowsAsync<FeedUnavailableException>(() => source.PollAsync(null, CancellationToken.None));
+        var second = await Assert.ThrowsAsync<FeedUnavailableException>(() => source.PollAsync(null, CancellationToken.None));
+
+        Assert.Single(_server.Requests);
+        Assert.Contains("asked to wait 600 s", first.Message);
+        Assert.Contains("not called", second.Message);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task PollAsync_ClientError_IsNotRetried(int status)
+    {
+        _server.SetResponder(_ => Responses.Status(status, """{"error":"Invalid API key"}"""));
+        await using var host = Host();
+
+        var error = await Assert.ThrowsAsync<FeedUnavailableException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
+
+        Assert.Single(_server.Requests);
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Fact]
+    public async Task PollAsync_InvalidJsonWithOk_IsAFormatErrorAndNotRetried()
+    {
+        _server.SetResponder(_ => Responses.Json("[{\"symbol\":\"AAPL\",\"company\":"));
+        await using var host = Host();
+
+        await Assert.ThrowsAsync<FeedFormatException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
+
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task PollAsync_NobodyListening_RetriesThenFailsAsUnavailable()
+    {
+        var closedPort = FreePorts.GetOne();
+        await using var host = FeedTestHost.Create(new FeedSettings().Source("finnhub-main", "Finnhub", baseUrl: $"http://127.0.0.1:{closedPort}", symbols: "AAPL"));
+
+        var error = await Assert.ThrowsAsync<FeedUnavailableException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
+
+        Assert.Contains("could not be read after 4 attempts", error.Message);
+        Assert.Equal(3, host.Logged(LogLevel.Warning, "HttpRequestException").Count);
+    }
+}
