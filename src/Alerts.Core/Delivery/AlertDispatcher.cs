@@ -1,3 +1,4 @@
+using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -62,14 +63,30 @@ public sealed partial class AlertDispatcher(
             return new DispatchSummary(1, 0, 0, 0, 0, 1);
         }
 
-        int sent = 0, already = 0, refused = 0;
+        if (message.Alerts.DeadLetterReason is { } refusedFor)
+        {
+            await queue.DeadLetterAsync(message, refusedFor, cancellationToken);
+            LogDeadLettered(message.MessageId, refusedFor);
+            return new DispatchSummary(1, 0, 0, 0, 0, 1);
+        }
+
+        int sent = 0, already = 0;
+        var refused = new List<(AlertRecipient Recipient, string Reason)>();
         EmailSendResult? transient = null;
         foreach (var recipient in message.Alerts.Recipients)
         {
-            if (await sentLog.WasSentAsync(recipient.AlertId, cancellationToken))
+            var now = time.GetUtcNow();
+            var claim = await sentLog.TryClaimAsync(recipient.AlertId, recipient.SubscriptionId, now, cancellationToken);
+            if (claim == SendClaim.AlreadySent)
             {
                 already++;
                 continue;
+            }
+
+            if (claim == SendClaim.Busy)
+            {
+                transient = EmailSendResult.Transient("Another dispatcher is sending this alert.");
+                break;
             }
 
             EmailSendResult result;
@@ -87,14 +104,17 @@ public sealed partial class AlertDispatcher(
             switch (result.Status)
             {
                 case EmailSendStatus.Accepted:
-                    await sentLog.RecordSentAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), cancellationToken);
+                    await sentLog.MarkSentAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), cancellationToken);
                     sent++;
                     break;
                 case EmailSendStatus.Permanent:
-                    LogRefused(recipient.AlertId, result.Reason);
-                    refused++;
+                    var reason = result.Reason ?? "refused";
+                    await sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), cancellationToken);
+                    LogRefused(recipient.AlertId, reason);
+                    refused.Add((recipient, reason));
                     break;
                 default:
+                    await sentLog.ReleaseAsync(recipient.AlertId, cancellationToken);
                     transient = result;
                     break;
             }
@@ -105,10 +125,27 @@ public sealed partial class AlertDispatcher(
             }
         }
 
+        // Every refused recipient is dead-lettered with its reason, never silently dropped: the whole message when it
+        // was the only one, else split off into a message of its own that the next drain dead-letters.
+        if (transient is null && refused.Count > 0 && refused.Count == message.Alerts.Recipients.Count && message.Alerts.Recipients.Count == 1)
+        {
+            await queue.DeadLetterAsync(message, refused[0].Reason, cancellationToken);
+            LogDeadLettered(message.MessageId, refused[0].Reason);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 1);
+        }
+
+        if (refused.Count > 0)
+        {
+            await queue.EnqueueAsync(
+                refused.Select(r => new AlertsMatched(
+                    AlertIds.ForMessage([r.Recipient.AlertId]) + "-refused", message.Alerts.Change, [r.Recipient], message.Alerts.MatchedAt, r.Reason)).ToList(),
+                cancellationToken);
+        }
+
         if (transient is null)
         {
             await queue.CompleteAsync(message, cancellationToken);
-            return new DispatchSummary(1, sent, already, refused, 0, 0);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 0);
         }
 
         if (message.DeliveryCount >= options.Value.MaxDeliveryCount)
@@ -116,13 +153,13 @@ public sealed partial class AlertDispatcher(
             var reason = $"Gave up after {message.DeliveryCount} attempts: {transient.Reason}";
             await queue.DeadLetterAsync(message, reason, cancellationToken);
             LogDeadLettered(message.MessageId, reason);
-            return new DispatchSummary(1, sent, already, refused, 0, 1);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 1);
         }
 
         var delay = transient.RetryAfter ?? Backoff(message.DeliveryCount);
         await queue.RetryLaterAsync(message, delay, cancellationToken);
         LogRetrying(message.MessageId, message.DeliveryCount, delay, transient.Reason);
-        return new DispatchSummary(1, sent, already, refused, 1, 0);
+        return new DispatchSummary(1, sent, already, refused.Count, 1, 0);
     }
 
     /// <summary>Exponential backoff: 2 s, 4 s, 8 s, ... at most 5 minutes.</summary>

@@ -1,9 +1,36 @@
 namespace Alerts.Core.Delivery;
 
-/// <summary>The alerts already sent, by alert id: a redelivered queue message never emails anyone twice.</summary>
+/// <summary>What claiming an alert before sending it found.</summary>
+public enum SendClaim
+{
+    /// <summary>Ours to send now.</summary>
+    Claimed,
+
+    /// <summary>Sent (or refused for good) before: skip it.</summary>
+    AlreadySent,
+
+    /// <summary>Another dispatcher claimed it moments ago and may be sending it: try again later.</summary>
+    Busy,
+}
+
+/// <summary>
+/// The sent log, by alert id: an alert is claimed (a conditional insert) before its email is handed to the carrier,
+/// and marked sent after, so two dispatchers holding copies of one message never both send it, and a redelivered
+/// message skips what was sent. A claim left behind by a crash expires after <see cref="ClaimTimeout"/>, and the
+/// alert is then sent (at least once beats never, for the rare crash between the carrier's yes and the mark).
+/// </summary>
 public interface ISentAlertLog
 {
-    Task<bool> WasSentAsync(string alertId, CancellationToken cancellationToken);
+    /// <summary>How long a claim holds before another dispatcher may take it over. The default is 5 minutes.</summary>
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
 
-    Task RecordSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+    Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+
+    /// <summary>The carrier refused the alert for good (e.g. an invalid address): it is not tried again.</summary>
+    Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Gives the claim up after a transient failure, so that the retry can claim it.</summary>
+    Task ReleaseAsync(string alertId, CancellationToken cancellationToken);
 }

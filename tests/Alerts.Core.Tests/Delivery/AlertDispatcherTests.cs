@@ -192,6 +192,73 @@ public class AlertDispatcherTests
     }
 
     [Fact]
+    public async Task HandleAsync_PermanentFailureOfOneOfMany_SplitsItOffToBeDeadLetteredWithItsReason()
+    {
+        _sender.Answer("user0@example.com", EmailSendResult.Permanent("550 mailbox does not exist"));
+
+        await Dispatcher().HandleAsync(Message(recipients: 2), CancellationToken.None);
+
+        var split = Assert.Single(_queue.Enqueued);
+        Assert.Equal("550 mailbox does not exist", split.DeadLetterReason);
+        Assert.Equal(Recipient(0).AlertId, Assert.Single(split.Recipients).AlertId);
+        Assert.Equal("550 mailbox does not exist", _sentLog.Refused[Recipient(0).AlertId]);
+
+        var summary = await Dispatcher().HandleAsync(new ReceivedAlerts(split.MessageId, split, 1, new object()), CancellationToken.None);
+
+        Assert.Equal(1, summary.DeadLettered);
+        Assert.Equal("550 mailbox does not exist", Assert.Single(_queue.DeadLettered).Reason);
+        Assert.Single(_sender.Sent, m => m.To == "user0@example.com");
+    }
+
+    [Fact]
+    public async Task HandleAsync_PermanentFailureOfTheOnlyRecipient_DeadLettersTheMessageWithTheReason()
+    {
+        _sender.Answer("user0@example.com", EmailSendResult.Permanent("550 mailbox does not exist"));
+
+        var summary = await Dispatcher().HandleAsync(Message(recipients: 1), CancellationToken.None);
+
+        Assert.Equal(1, summary.DeadLettered);
+        Assert.Equal("550 mailbox does not exist", Assert.Single(_queue.DeadLettered).Reason);
+        Assert.Empty(_queue.Completed);
+        Assert.Empty(_queue.Enqueued);
+    }
+
+    [Fact]
+    public async Task HandleAsync_AlertClaimedByAnotherDispatcher_IsNotSentAndTheMessageIsRetried()
+    {
+        await _sentLog.TryClaimAsync(Recipient(0).AlertId, "sub-0", _time.GetUtcNow(), CancellationToken.None);
+
+        var summary = await Dispatcher().HandleAsync(Message(recipients: 1), CancellationToken.None);
+
+        Assert.Equal(1, summary.Retried);
+        Assert.Empty(_sender.Sent);
+        Assert.Empty(_queue.Completed);
+    }
+
+    [Fact]
+    public async Task HandleAsync_StaleClaimLeftByACrash_IsTakenOverAndSent()
+    {
+        await _sentLog.TryClaimAsync(Recipient(0).AlertId, "sub-0", _time.GetUtcNow(), CancellationToken.None);
+        _time.Advance(ISentAlertLog.ClaimTimeout + TimeSpan.FromSeconds(1));
+
+        var summary = await Dispatcher().HandleAsync(Message(recipients: 1), CancellationToken.None);
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Single(_queue.Completed);
+    }
+
+    [Fact]
+    public async Task HandleAsync_TransientFailure_ReleasesTheClaimForTheRetry()
+    {
+        _sender.Answer("user0@example.com", EmailSendResult.Transient("503"));
+
+        await Dispatcher().HandleAsync(Message(recipients: 1), CancellationToken.None);
+
+        Assert.Empty(_sentLog.Claims);
+        Assert.Equal(SendClaim.Claimed, await _sentLog.TryClaimAsync(Recipient(0).AlertId, "sub-0", _time.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task HandleAsync_UnreadableBody_IsDeadLettered()
     {
         var message = new ReceivedAlerts("msg-garbage", null, 1, new object());

@@ -4,14 +4,47 @@ namespace Alerts.Core.Tests.TestSupport;
 
 internal sealed class InMemorySentAlertLog : ISentAlertLog
 {
+    /// <summary>Alerts marked sent.</summary>
     public Dictionary<string, (string SubscriptionId, DateTimeOffset SentAt)> Records { get; } = new(StringComparer.Ordinal);
 
-    public Task<bool> WasSentAsync(string alertId, CancellationToken cancellationToken) =>
-        Task.FromResult(Records.ContainsKey(alertId));
+    public Dictionary<string, string> Refused { get; } = new(StringComparer.Ordinal);
 
-    public Task RecordSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    /// <summary>Alerts claimed and not yet marked or released, with the time of the claim.</summary>
+    public Dictionary<string, DateTimeOffset> Claims { get; } = new(StringComparer.Ordinal);
+
+    public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId))
+        {
+            return Task.FromResult(SendClaim.AlreadySent);
+        }
+
+        if (Claims.TryGetValue(alertId, out var claimedAt) && now - claimedAt < ISentAlertLog.ClaimTimeout)
+        {
+            return Task.FromResult(SendClaim.Busy);
+        }
+
+        Claims[alertId] = now;
+        return Task.FromResult(SendClaim.Claimed);
+    }
+
+    public Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        Claims.Remove(alertId);
         Records[alertId] = (subscriptionId, sentAt);
+        return Task.CompletedTask;
+    }
+
+    public Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        Claims.Remove(alertId);
+        Refused[alertId] = reason;
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(string alertId, CancellationToken cancellationToken)
+    {
+        Claims.Remove(alertId);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Infrastructure.Storage;
 using Alerts.Infrastructure.Tests.TestSupport;
@@ -13,48 +14,86 @@ public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
 
     private static string NewAlertId() => AlertIds.For(Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
 
-    [Fact]
-    public async Task WasSentAsync_NeverRecorded_ReturnsFalse()
-    {
-        Assert.False(await _log.WasSentAsync(NewAlertId(), CancellationToken.None));
-    }
+    private async Task<TableEntity> RowAsync(string alertId) =>
+        (await new TableServiceClient(azurite.ConnectionString).GetTableClient(StorageNames.SentAlertsTable)
+            .GetEntityAsync<TableEntity>(alertId, StorageNames.SingletonRowKey)).Value;
 
     [Fact]
-    public async Task RecordSentAsync_ThenWasSentAsync_ReturnsTrueForThatAlertOnly()
-    {
-        var alertId = NewAlertId();
-        var otherId = NewAlertId();
-        Assert.False(await _log.WasSentAsync(alertId, CancellationToken.None));
-
-        await _log.RecordSentAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
-
-        Assert.True(await _log.WasSentAsync(alertId, CancellationToken.None));
-        Assert.False(await _log.WasSentAsync(otherId, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task RecordSentAsync_Twice_IsHarmlessAndKeepsTheFirstRecord()
+    public async Task TryClaimAsync_NewAlert_IsClaimed_ThenBusyForOthers()
     {
         var alertId = NewAlertId();
 
-        await _log.RecordSentAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
-        await _log.RecordSentAsync(alertId, "sub-1", TestData.Now.AddMinutes(5), CancellationToken.None);
-
-        Assert.True(await _log.WasSentAsync(alertId, CancellationToken.None));
-        var row = await new TableServiceClient(azurite.ConnectionString)
-            .GetTableClient(StorageNames.SentAlertsTable)
-            .GetEntityAsync<TableEntity>(alertId, StorageNames.SingletonRowKey);
-        Assert.Equal(TestData.Now, row.Value.GetDateTimeOffset("SentAt"));
-        Assert.Equal("sub-1", row.Value.GetString("SubscriptionId"));
+        Assert.Equal(SendClaim.Claimed, await _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None));
+        Assert.Equal(SendClaim.Busy, await _log.TryClaimAsync(alertId, "sub-1", TestData.Now.AddSeconds(5), CancellationToken.None));
+        Assert.Equal("Sending", (await RowAsync(alertId)).GetString("State"));
     }
 
     [Fact]
-    public async Task RecordSentAsync_ConcurrentlyForOneAlert_DoesNotThrow()
+    public async Task TryClaimAsync_AfterMarkSent_IsAlreadySent()
     {
         var alertId = NewAlertId();
+        await _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
 
-        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => _log.RecordSentAsync(alertId, "sub-1", TestData.Now.AddSeconds(i), CancellationToken.None)));
+        await _log.MarkSentAsync(alertId, "sub-1", TestData.Now.AddSeconds(1), CancellationToken.None);
 
-        Assert.True(await _log.WasSentAsync(alertId, CancellationToken.None));
+        Assert.Equal(SendClaim.AlreadySent, await _log.TryClaimAsync(alertId, "sub-1", TestData.Now.AddHours(1), CancellationToken.None));
+        var row = await RowAsync(alertId);
+        Assert.Equal("Sent", row.GetString("State"));
+        Assert.Equal(TestData.Now.AddSeconds(1), row.GetDateTimeOffset("SentAt"));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_AfterMarkRefused_IsAlreadySentAndKeepsTheReason()
+    {
+        var alertId = NewAlertId();
+        await _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
+
+        await _log.MarkRefusedAsync(alertId, "sub-1", "550 no such user", TestData.Now, CancellationToken.None);
+
+        Assert.Equal(SendClaim.AlreadySent, await _log.TryClaimAsync(alertId, "sub-1", TestData.Now.AddHours(1), CancellationToken.None));
+        Assert.Equal("550 no such user", (await RowAsync(alertId)).GetString("Reason"));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_AfterRelease_IsClaimedAgain()
+    {
+        var alertId = NewAlertId();
+        await _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
+
+        await _log.ReleaseAsync(alertId, CancellationToken.None);
+
+        Assert.Equal(SendClaim.Claimed, await _log.TryClaimAsync(alertId, "sub-1", TestData.Now.AddSeconds(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_StaleClaim_IsTakenOver()
+    {
+        var alertId = NewAlertId();
+        await _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
+
+        var later = TestData.Now + ISentAlertLog.ClaimTimeout + TimeSpan.FromSeconds(1);
+
+        Assert.Equal(SendClaim.Claimed, await _log.TryClaimAsync(alertId, "sub-1", later, CancellationToken.None));
+        Assert.Equal(later, (await RowAsync(alertId)).GetDateTimeOffset("ClaimedAt"));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_ManyDispatchersAtOnce_ExactlyOneClaims()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var alertId = NewAlertId();
+
+            var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None)));
+
+            Assert.Equal(1, claims.Count(c => c == SendClaim.Claimed));
+            Assert.Equal(9, claims.Count(c => c == SendClaim.Busy));
+        }
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_NothingClaimed_IsHarmless()
+    {
+        await _log.ReleaseAsync(NewAlertId(), CancellationToken.None);
     }
 }
