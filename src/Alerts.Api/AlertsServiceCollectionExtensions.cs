@@ -49,8 +49,9 @@ public static class AlertsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
 
-        // The Azure SDK logs every request at Information: noise next to ours.
-        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Warning));
+        // The Azure SDK logs every request at Information and every expected 409 (a duplicate, a claim taken) at
+        // Warning: noise next to ours. Failures that matter surface as exceptions our code logs.
+        services.AddLogging(logging => logging.AddFilter("Azure", LogLevel.Error));
 
         // Rating intelligence
         services.AddSingleton(_ =>

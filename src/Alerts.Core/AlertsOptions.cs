@@ -77,6 +77,20 @@ public sealed class DeliveryOptions
     [Range(1, 1000)]
     public int RecipientsPerMessage { get; set; } = 100;
 
+    /// <summary>
+    /// How long a received Storage-queue message stays hidden while it is handled, and so how soon a message held by a
+    /// crashed dispatcher comes back. The default is 120 seconds. (Service Bus uses the queue's own lock duration.)
+    /// </summary>
+    [Range(5, 3600)]
+    public int LockSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// How long an alert claimed for sending stays claimed before another dispatcher may take it over (after a crash).
+    /// Keep it longer than one send can take. The default is 120 seconds.
+    /// </summary>
+    [Range(5, 3600)]
+    public int ClaimTimeoutSeconds { get; set; } = 120;
+
     /// <summary>How many queue messages the dispatcher takes at once. The default is 16 (the Storage queue maximum is 32).</summary>
     [Range(1, 32)]
     public int ReceiveBatchSize { get; set; } = 16;

@@ -16,14 +16,11 @@ public enum SendClaim
 /// <summary>
 /// The sent log, by alert id: an alert is claimed (a conditional insert) before its email is handed to the carrier,
 /// and marked sent after, so two dispatchers holding copies of one message never both send it, and a redelivered
-/// message skips what was sent. A claim left behind by a crash expires after <see cref="ClaimTimeout"/>, and the
-/// alert is then sent (at least once beats never, for the rare crash between the carrier's yes and the mark).
+/// message skips what was sent. A claim left behind by a crash expires after <see cref="DeliveryOptions.ClaimTimeoutSeconds"/>,
+/// and the alert is then sent (at least once beats never, for the rare crash between the carrier's yes and the mark).
 /// </summary>
 public interface ISentAlertLog
 {
-    /// <summary>How long a claim holds before another dispatcher may take it over. The default is 5 minutes.</summary>
-    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
-
     Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken);

@@ -68,11 +68,14 @@ public sealed partial class RatingIngestService(
             _ => new IngestedChange(change, Duplicate: false),
         }).ToList();
 
-        // Only news alerts: a duplicate was alerted (or not) the first time, and a correction's first version was alerted.
+        // Only news alerts: a duplicate was alerted the first time, and a correction's first version was alerted.
+        // Except a duplicate whose first post never got as far as its alerts (the sender resending after a crash):
+        // it is dispatched now (safe to repeat: alert ids are deterministic and the sent log claims each alert once).
         var news = items.Where((_, i) => results[i]!.Kind == StoreResultKind.Stored).Select(item => item.Change).ToList();
         var matched = 0;
         if (!dryRun)
         {
+            news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
             var dispatched = await DispatchAsync(news, receivedAt, cancellationToken);
             matched = dispatched.Matched;
 
@@ -90,8 +93,26 @@ public sealed partial class RatingIngestService(
                 LogOutboxCleanupFailed(ex);
             }
         }
+
         var duplicates = items.Count(item => item.Duplicate);
         return new IngestResult(changes.Count - duplicates, duplicates, items, matched);
+    }
+
+    /// <summary>The stored versions of <paramref name="duplicates"/> whose alerts were never dispatched.</summary>
+    private async Task<IReadOnlyList<RatingChange>> StillPendingAsync(IReadOnlyList<RatingChange> duplicates, CancellationToken cancellationToken)
+    {
+        var pending = new System.Collections.Concurrent.ConcurrentBag<RatingChange>();
+        await Parallel.ForEachAsync(
+            duplicates.DistinctBy(d => (d.Ticker, d.Id)),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (duplicate, ct) =>
+            {
+                if (await store.GetAsync(duplicate.Ticker, duplicate.Id, ct) is { State: DispatchState.Pending } stored)
+                {
+                    pending.Add(stored.Change);
+                }
+            });
+        return pending.ToList();
     }
 
     private async Task<(int Matched, IReadOnlySet<string> Failed)> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
@@ -99,32 +120,30 @@ public sealed partial class RatingIngestService(
         var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
         var matched = 0;
         var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // Changes are independent: matched and enqueued concurrently (bounded), whatever their ticker.
         await Parallel.ForEachAsync(
-            changes.GroupBy(c => c.Ticker),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (group, ct) =>
+            changes,
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (change, ct) =>
             {
-                foreach (var change in group)
+                try
                 {
-                    try
+                    if (receivedAt - change.PublishedAt > maxAge)
                     {
-                        if (receivedAt - change.PublishedAt > maxAge)
-                        {
-                            await store.MarkAsync(change, DispatchState.TooOld, ct);
-                            LogTooOld(change.Id, change.Ticker, change.PublishedAt);
-                            continue;
-                        }
+                        await store.MarkAsync(change, DispatchState.TooOld, ct);
+                        LogTooOld(change.Id, change.Ticker, change.PublishedAt);
+                        return;
+                    }
 
-                        var count = await fanOut.DispatchAsync(change, ct);
-                        await store.MarkAsync(change, DispatchState.Dispatched, ct);
-                        Interlocked.Add(ref matched, count);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // The change is stored with its dispatch pending and its outbox entry kept: the re-driver finishes it.
-                        failed[change.Id] = true;
-                        LogDispatchFailed(ex, change.Id, change.Ticker);
-                    }
+                    var count = await fanOut.DispatchAsync(change, ct);
+                    await store.MarkAsync(change, DispatchState.Dispatched, ct);
+                    Interlocked.Add(ref matched, count);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The change is stored with its dispatch pending and its outbox entry kept: the re-driver finishes it.
+                    failed[change.Id] = true;
+                    LogDispatchFailed(ex, change.Id, change.Ticker);
                 }
             });
         return (matched, failed.Keys.ToHashSet(StringComparer.Ordinal));

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Alerts.Core;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Infrastructure.Storage;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Infrastructure.Queues;
 
@@ -12,10 +14,10 @@ namespace Alerts.Infrastructure.Queues;
 /// A received message stays invisible for <see cref="VisibilityTimeout"/>; after the last failed attempt it is
 /// copied, with the reason, to <c>alerts-poison</c> and only then deleted.
 /// </summary>
-internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageBootstrapper storage) : IAlertQueue, IDeadLetterQueue
+internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageBootstrapper storage, IOptions<DeliveryOptions>? options = null) : IAlertQueue, IDeadLetterQueue
 {
-    /// <summary>How long a received message stays hidden from other dispatchers while it is handled.</summary>
-    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
+    /// <summary>How long a received message stays hidden from other dispatchers while it is handled (<see cref="DeliveryOptions.LockSeconds"/>).</summary>
+    public TimeSpan VisibilityTimeout { get; } = TimeSpan.FromSeconds((options?.Value ?? new DeliveryOptions()).LockSeconds);
 
     /// <summary>
     /// The longest retry delay used. The service refuses a visibility timeout below zero or beyond 7 days (or beyond the

@@ -1,7 +1,9 @@
 using System.Net;
+using Alerts.Core;
 using Alerts.Core.Delivery;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Infrastructure.Storage;
 
@@ -9,7 +11,7 @@ namespace Alerts.Infrastructure.Storage;
 /// The sent log in Table Storage, a row per alert id with its state: <c>Sending</c> (claimed), <c>Sent</c> or
 /// <c>Refused</c>. The claim is an insert, so exactly one dispatcher wins it; a stale claim is taken over under its ETag.
 /// </summary>
-internal sealed class TableSentAlertLog(StorageBootstrapper storage) : ISentAlertLog
+internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<DeliveryOptions> options) : ISentAlertLog
 {
     private const string Sending = "Sending";
     private const string Sent = "Sent";
@@ -48,7 +50,7 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage) : ISentAler
             return SendClaim.AlreadySent;
         }
 
-        if (row.GetDateTimeOffset("ClaimedAt") is { } claimedAt && now - claimedAt < ISentAlertLog.ClaimTimeout)
+        if (row.GetDateTimeOffset("ClaimedAt") is { } claimedAt && now - claimedAt < TimeSpan.FromSeconds(options.Value.ClaimTimeoutSeconds))
         {
             return SendClaim.Busy;
         }

@@ -239,7 +239,7 @@ public class AlertDispatcherTests
     public async Task HandleAsync_StaleClaimLeftByACrash_IsTakenOverAndSent()
     {
         await _sentLog.TryClaimAsync(Recipient(0).AlertId, "sub-0", _time.GetUtcNow(), CancellationToken.None);
-        _time.Advance(ISentAlertLog.ClaimTimeout + TimeSpan.FromSeconds(1));
+        _time.Advance(_sentLog.ClaimTimeout + TimeSpan.FromSeconds(1));
 
         var summary = await Dispatcher().HandleAsync(Message(recipients: 1), CancellationToken.None);
 

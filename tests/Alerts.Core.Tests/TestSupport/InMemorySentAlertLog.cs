@@ -4,6 +4,8 @@ namespace Alerts.Core.Tests.TestSupport;
 
 internal sealed class InMemorySentAlertLog : ISentAlertLog
 {
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromSeconds(new DeliveryOptions().ClaimTimeoutSeconds);
+
     /// <summary>Alerts marked sent.</summary>
     public Dictionary<string, (string SubscriptionId, DateTimeOffset SentAt)> Records { get; } = new(StringComparer.Ordinal);
 
@@ -19,7 +21,7 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
             return Task.FromResult(SendClaim.AlreadySent);
         }
 
-        if (Claims.TryGetValue(alertId, out var claimedAt) && now - claimedAt < ISentAlertLog.ClaimTimeout)
+        if (Claims.TryGetValue(alertId, out var claimedAt) && now - claimedAt < ClaimTimeout)
         {
             return Task.FromResult(SendClaim.Busy);
         }

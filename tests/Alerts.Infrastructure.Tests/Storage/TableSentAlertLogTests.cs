@@ -1,3 +1,4 @@
+using Alerts.Core;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Infrastructure.Storage;
@@ -10,7 +11,7 @@ namespace Alerts.Infrastructure.Tests.Storage;
 [Collection(AzuriteCollection.Name)]
 public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
 {
-    private readonly TableSentAlertLog _log = new(new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString), queues: null));
+    private readonly TableSentAlertLog _log = new(new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString), queues: null), Microsoft.Extensions.Options.Options.Create(new DeliveryOptions()));
 
     private static string NewAlertId() => AlertIds.For(Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
 
@@ -71,7 +72,7 @@ public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
         var alertId = NewAlertId();
         await _log.TryClaimAsync(alertId, "sub-1", TestData.Now, CancellationToken.None);
 
-        var later = TestData.Now + ISentAlertLog.ClaimTimeout + TimeSpan.FromSeconds(1);
+        var later = TestData.Now + TimeSpan.FromSeconds(new DeliveryOptions().ClaimTimeoutSeconds + 1);
 
         Assert.Equal(SendClaim.Claimed, await _log.TryClaimAsync(alertId, "sub-1", later, CancellationToken.None));
         Assert.Equal(later, (await RowAsync(alertId)).GetDateTimeOffset("ClaimedAt"));
