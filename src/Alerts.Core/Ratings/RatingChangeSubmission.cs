@@ -30,4 +30,7 @@ public sealed record RatingChangeSubmission
     public string? Source { get; init; }
 
     public string? Url { get; init; }
+
+    /// <summary>The sentence the change was read from, when it was extracted from news text.</summary>
+    public string? Sentence { get; init; }
 }

@@ -1,0 +1,141 @@
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Extraction;
+
+/// <summary>
+/// Reads analyst rating changes from news text: a headline ("JPMorgan upgrades Cipher Mining (CIFR) to Overweight from
+/// Neutral, raises PT to $18 from $12") or a whole article, in which a ticker is introduced once and referred to later by
+/// name, and a firm is named once and implied after. Pure and thread-safe: one instance serves any number of callers.
+/// <para>
+/// Nothing is invented: a sentence whose company cannot be resolved to a ticker (from the text itself or the
+/// <see cref="CompanyDirectory"/>), or whose broker is not a firm, yields nothing. The action is the one the text states
+/// (null where it states none, so that <see cref="RatingChangeNormalizer"/> infers it); ratings are the broker's words.
+/// </para>
+/// </summary>
+public sealed class NewsTextExtractor
+{
+    private readonly SentenceReader _sentences;
+    private readonly ClauseReader _clauses;
+
+    public NewsTextExtractor(FirmDirectory firms, CompanyDirectory companies)
+    {
+        ArgumentNullException.ThrowIfNull(firms);
+        ArgumentNullException.ThrowIfNull(companies);
+        var matcher = new FirmMatcher(firms);
+        _sentences = new SentenceReader(matcher, companies);
+        _clauses = new ClauseReader(matcher);
+    }
+
+    /// <summary>The extractor over the built-in firm and company tables.</summary>
+    public static NewsTextExtractor Default { get; } = new(FirmDirectory.Default, CompanyDirectory.Default);
+
+    /// <summary>
+    /// The rating changes stated in <paramref name="text"/>, one per ticker and firm, in the order they first appear.
+    /// Each carries the sentence it was read from; <paramref name="publishedAt"/>, <paramref name="source"/> and
+    /// <paramref name="url"/> are copied onto every change.
+    /// </summary>
+    public IReadOnlyList<RatingChangeSubmission> Extract(string text, DateTimeOffset? publishedAt = null, string? source = null, string? url = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        text = Markup.ToPlainText(text);
+        var context = new TextContext();
+        var drafts = new List<Draft>();
+        foreach (var (start, length) in Tokenizer.Sentences(text))
+        {
+            var sentence = text.Substring(start, length);
+            if (sentence.Contains('\n') || sentence.Contains('\r'))
+            {
+                // A sentence wrapped over lines reads (and is reported) as one line.
+                sentence = string.Join(' ', sentence.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            var tokens = Tokenizer.Tokenize(sentence);
+            if (tokens.Count == 0)
+            {
+                continue;
+            }
+
+            var items = _sentences.Read(sentence, tokens, context);
+
+            // A question ("Is Tesla a buy?", "Apple upgraded by UBS?") states no change; it still sets the scene.
+            var target = sentence.TrimEnd().EndsWith('?') ? new List<Draft>() : drafts;
+            _clauses.ReadSentence(items, sentence, context, target);
+        }
+
+        if (drafts.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new List<RatingChangeSubmission>(drafts.Count);
+        foreach (var draft in drafts)
+        {
+            if (ToSubmission(draft, publishedAt, source, url) is { } submission)
+            {
+                result.Add(submission);
+            }
+        }
+
+        return result;
+    }
+
+    private static RatingChangeSubmission? ToSubmission(Draft draft, DateTimeOffset? publishedAt, string? source, string? url)
+    {
+        if (!Tickers.TryNormalize(draft.Ticker, out var ticker, out _))
+        {
+            return null;
+        }
+
+        var fromTarget = Plausible(draft.FromTarget);
+        var toTarget = Plausible(draft.ToTarget);
+        var fromRating = Limit(draft.FromRating, IngestLimits.MaxRatingLength);
+        var toRating = Limit(draft.ToRating, IngestLimits.MaxRatingLength);
+        if (draft.Action is null && fromRating is null && toRating is null && fromTarget is null && toTarget is null)
+        {
+            return null;
+        }
+
+        var firm = Limit(draft.Firm, IngestLimits.MaxNameLength);
+        if (firm is null)
+        {
+            return null;
+        }
+
+        return new RatingChangeSubmission
+        {
+            Ticker = ticker,
+            Firm = firm,
+            Company = Limit(draft.Company, IngestLimits.MaxNameLength),
+            Analyst = Limit(draft.Analyst, IngestLimits.MaxNameLength),
+            Action = draft.Action,
+            FromRating = fromRating,
+            ToRating = toRating,
+            FromTarget = fromTarget,
+            ToTarget = toTarget,
+            Currency = fromTarget is null && toTarget is null ? null : draft.Currency ?? RatingChangeNormalizer.DefaultCurrency,
+            PublishedAt = publishedAt,
+            Source = source,
+            Url = url,
+            Sentence = draft.Sentence,
+        };
+    }
+
+    private static decimal? Plausible(decimal? target) => target is > 0 and <= IngestLimits.MaxTarget ? target : null;
+
+    private static string? Limit(string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var tidy = string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return tidy.Length <= max ? tidy : null;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Alerts.Core.Extraction;
+using Alerts.Core.Ratings;
+
+namespace Alerts.Core.Tests.Extraction;
+
+/// <summary>One fixture: a text and the changes expected from it.</summary>
+public sealed record ExtractionCase(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("expect")] IReadOnlyList<ExpectedChange> Expect);
+
+/// <summary>An expected change, field by field; an absent field is expected absent.</summary>
+public sealed record ExpectedChange(
+    [property: JsonPropertyName("ticker")] string Ticker,
+    [property: JsonPropertyName("firm")] string Firm,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("company")] string? Company = null,
+    [property: JsonPropertyName("analyst")] string? Analyst = null,
+    [property: JsonPropertyName("fromRating")] string? FromRating = null,
+    [property: JsonPropertyName("toRating")] string? ToRating = null,
+    [property: JsonPropertyName("fromTarget")] decimal? FromTarget = null,
+    [property: JsonPropertyName("toTarget")] decimal? ToTarget = null,
+    [property: JsonPropertyName("currency")] string? Currency = null);
+
+internal sealed record FixtureFile([property: JsonPropertyName("cases")] IReadOnlyList<ExtractionCase> Cases);
+
+/// <summary>Loads the fixture files (from the source tree, next to this file) and scores an extractor against them.</summary>
+internal static class ExtractionFixtures
+{
+    public const string Headlines = "headlines.json";
+    public const string Articles = "articles.json";
+    public const string Phrasings = "phrasings.json";
+    public const string Holdout = "holdout.json";
+    public const string Blind = "blind.json";
+    public const string Blind2 = "blind2.json";
+    public const string Blind3 = "blind3.json";
+
+    private static readonly DateTimeOffset Received = new(2025, 12, 2, 13, 30, 0, TimeSpan.Zero);
+
+    public static IReadOnlyList<ExtractionCase> Load(string file)
+    {
+        var path = Path.Combine(FixtureDirectory(), file);
+        var fixture = JsonSerializer.Deserialize<FixtureFile>(File.ReadAllText(path))
+            ?? throw new InvalidOperationException($"{path} is empty.");
+        return fixture.Cases;
+    }
+
+    public static IEnumerable<object[]> CaseIds(string file) => Load(file).Select(c => new object[] { file, c.Id });
+
+    private static string FixtureDirectory([CallerFilePath] string thisFile = "")
+    {
+        var besideSource = Path.Combine(Path.GetDirectoryName(thisFile) ?? ".", "Fixtures");
+        if (Directory.Exists(besideSource))
+        {
+            return besideSource;
+        }
+
+        // Built elsewhere: walk up from the test assembly to the repository.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "Alerts.Core.Tests", "Extraction", "Fixtures");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Extraction fixtures not found.");
+    }
+
+    /// <summary>Field-level precision and recall of <paramref name="extractor"/> over <paramref name="cases"/>.</summary>
+    public static Score Evaluate(NewsTextExtractor extractor, IEnumerable<ExtractionCase> cases)
+    {
+        var normalizer = new RatingChangeNormalizer(FirmDirectory.Default);
+        var score = new Score();
+        foreach (var fixture in cases)
+        {
+            var predicted = extractor.Extract(fixture.Text)
+                .Select(s => Fields.Of(normalizer.Normalize(s, Received), s))
+                .ToList();
+            var expected = fixture.Expect.Select(Fields.Of).ToList();
+            score.Add(fixture, expected, predicted);
+        }
+
+        return score;
+    }
+
+    /// <summary>The scored fields of one change, canonicalized for comparison.</summary>
+    internal sealed record Fields(
+        string Ticker, string Firm, string Action, string? FromRating, string? ToRating, decimal? FromTarget, decimal? ToTarget,
+        string? Currency, string? Analyst, string Display)
+    {
+        public static Fields Of(ExpectedChange e)
+        {
+            var hasTarget = e.FromTarget is not null || e.ToTarget is not null;
+            return new Fields(
+                e.Ticker.ToUpperInvariant(),
+                FirmDirectory.Default.Canonicalize(e.Firm),
+                e.Action,
+                Key(e.FromRating),
+                Key(e.ToRating),
+                e.FromTarget,
+                e.ToTarget,
+                hasTarget ? (e.Currency ?? "USD") : null,
+                e.Analyst,
+                $"{e.Ticker} {e.Firm} {e.Action} {e.FromRating}->{e.ToRating} {e.FromTarget}->{e.ToTarget} {e.Currency}");
+        }
+
+        public static Fields Of(RatingChange c, RatingChangeSubmission s)
+        {
+            var hasTarget = c.FromTarget is not null || c.ToTarget is not null;
+            return new Fields(
+                c.Ticker,
+                c.Firm,
+                c.Action.ToWireName(),
+                Key(c.FromRating),
+                Key(c.ToRating),
+                c.FromTarget,
+                c.ToTarget,
+                hasTarget ? c.Currency : null,
+                s.Analyst,
+                $"{c.Ticker} {s.Firm} {c.Action.ToWireName()}[{s.Action?.ToWireName() ?? "-"}] {s.FromRating}->{s.ToRating} {c.FromTarget}->{c.ToTarget} {s.Currency} co={s.Company} an={s.Analyst}");
+        }
+
+        private static string? Key(string? rating) => rating is null ? null : RatingScale.Key(rating);
+
+        public IEnumerable<(string Name, object? Value)> Scored()
+        {
+            yield return ("ticker", Ticker);
+            yield return ("firm", Firm);
+            yield return ("action", Action);
+            yield return ("fromRating", FromRating);
+            yield return ("toRating", ToRating);
+            yield return ("fromTarget", FromTarget);
+            yield return ("toTarget", ToTarget);
+            yield return ("currency", Currency);
+        }
+    }
+
+    internal sealed class Score
+    {
+        public int Correct { get; private set; }
+
+        public int Predicted { get; private set; }
+
+        public int Expected { get; private set; }
+
+        public int Cases { get; private set; }
+
+        public int ExpectedChanges { get; private set; }
+
+        public int PredictedChanges { get; private set; }
+
+        public int AnalystsExpected { get; private set; }
+
+        public int AnalystsCorrect { get; private set; }
+
+        public List<string> Misses { get; } = [];
+
+        public double Precision => Predicted == 0 ? 1 : (double)Correct / Predicted;
+
+        public double Recall => Expected == 0 ? 1 : (double)Correct / Expected;
+
+        public void Add(ExtractionCase fixture, List<Fields> expected, List<Fields> predicted)
+        {
+            Cases++;
+            ExpectedChanges += expected.Count;
+            PredictedChanges += predicted.Count;
+            var unmatched = new List<Fields>(predicted);
+            var pairs = new List<(Fields E, Fields? P)>();
+            foreach (var e in expected)
+            {
+                var p = unmatched.FirstOrDefault(x => x.Ticker == e.Ticker && x.Firm == e.Firm)
+                    ?? unmatched.FirstOrDefault(x => x.Ticker == e.Ticker)
+                    ?? unmatched.FirstOrDefault(x => x.Firm == e.Firm && !expected.Any(o => o.Ticker == x.Ticker));
+                if (p is not null)
+                {
+                    unmatched.Remove(p);
+                }
+
+                pairs.Add((e, p));
+            }
+
+            var problems = new List<string>();
+            foreach (var (e, p) in pairs)
+            {
+                if (e.Analyst is not null)
+                {
+                    AnalystsExpected++;
+                    if (p?.Analyst == e.Analyst)
+                    {
+                        AnalystsCorrect++;
+                    }
+                }
+
+                var eFields = e.Scored().ToList();
+                var pFields = p?.Scored().ToList();
+                for (var i = 0; i < eFields.Count; i++)
+                {
+                    var ev = eFields[i].Value;
+                    var pv = pFields?[i].Value;
+                    if (ev is not null)
+                    {
+                        Expected++;
+                    }
+
+                    if (pv is not null)
+                    {
+                        Predicted++;
+                    }
+
+                    if (ev is not null && pv is not null && Equals(ev, pv))
+                    {
+                        Correct++;
+                    }
+                    else if (ev is not null || pv is not null)
+                    {
+                        problems.Add($"{eFields[i].Name}: expected {ev ?? "-"}, got {pv ?? "-"}");
+                    }
+                }
+
+                if (p is null)
+                {
+                    problems.Add($"missing: {e.Display}");
+                }
+                else if (problems.Count > 0)
+                {
+                    problems.Add($"got: {p.Display}");
+                }
+            }
+
+            foreach (var p in unmatched)
+            {
+                Predicted += p.Scored().Count(f => f.Value is not null);
+                problems.Add($"unexpected: {p.Display}");
+            }
+
+            if (problems.Count > 0)
+            {
+                Misses.Add($"{fixture.Id}: {Shorten(fixture.Text)}\n    " + string.Join("\n    ", problems.Distinct()));
+            }
+        }
+
+        private static string Shorten(string text) => text.Length <= 160 ? text : text[..157] + "...";
+
+        public string Summary(string name) =>
+            $"{name}: {Cases} cases, {ExpectedChanges} expected changes, {PredictedChanges} extracted; field precision {Precision:P1} ({Correct}/{Predicted}), recall {Recall:P1} ({Correct}/{Expected}); analyst {AnalystsCorrect}/{AnalystsExpected}";
+    }
+}
