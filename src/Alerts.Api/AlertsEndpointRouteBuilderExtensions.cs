@@ -1,4 +1,5 @@
 using Alerts.Api.Http;
+using Alerts.Api.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,12 +24,14 @@ public static class AlertsEndpointRouteBuilderExtensions
         var subscriptions = api.MapGroup("/subscriptions");
         subscriptions.MapPost(string.Empty, (HttpRequest request, SubscriptionsApi handler, CancellationToken ct) => handler.CreateAsync(request, ct));
         subscriptions.MapGet("/{id}", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.GetAsync(request, id, ct));
+        subscriptions.MapPut("/{id}", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.UpdateAsync(request, id, ct));
         subscriptions.MapDelete("/{id}", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.DeleteAsync(request, id, ct));
         subscriptions.MapGet("/{id}/confirm", (HttpRequest request, string id, SubscriptionsApi handler) => handler.ConfirmPage(request, id));
         subscriptions.MapPost("/{id}/confirm", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ConfirmAsync(request, id, ct));
         subscriptions.MapGet("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler) => handler.UnsubscribePage(request, id));
         subscriptions.MapPost("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.UnsubscribeAsync(request, id, ct));
         subscriptions.MapGet("/{id}/manage", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ManagePage(request, id, ct));
+        api.MapGet("/assets/{name}", (HttpRequest request, string name) => StaticAssets.Get(request, name));
         api.MapPost("/sendgrid/events", (HttpRequest request, SendGridEventsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
         api.MapGet("/health", (HealthApi handler, CancellationToken ct) => handler.GetAsync(ct));
 

@@ -1,6 +1,8 @@
 using Alerts.Api.Http;
 using Alerts.Core;
 using Alerts.Core.Delivery;
+using Alerts.Core.Extraction;
+using Alerts.Core.Feeds;
 using Alerts.Core.Ingest;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
@@ -60,6 +62,13 @@ public static class AlertsServiceCollectionExtensions
             return FirmDirectory.Load(string.IsNullOrWhiteSpace(path) ? null : File.ReadAllText(path));
         });
         services.AddSingleton<RatingChangeNormalizer>();
+        services.AddSingleton(_ =>
+        {
+            var path = configuration["Alerts:CompanyNamesPath"];
+            return CompanyDirectory.Load(string.IsNullOrWhiteSpace(path) ? null : File.ReadAllText(path));
+        });
+        services.AddSingleton<NewsTextExtractor>();
+        services.AddSingleton<INewsTextReader, ExtractorNewsTextReader>();
 
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();

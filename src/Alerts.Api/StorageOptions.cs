@@ -46,5 +46,9 @@ public sealed class AdminOptions
     [System.ComponentModel.DataAnnotations.Range(1, 24 * 60)]
     public int MaxPendingAgeMinutes { get; set; } = 10;
 
+    /// <summary>The health route reports a problem when a feed's last successful poll is older than this. The default is 15 minutes.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 7 * 24 * 60)]
+    public int MaxFeedPollAgeMinutes { get; set; } = 15;
+
     public IReadOnlyList<string> KeyList => Keys.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

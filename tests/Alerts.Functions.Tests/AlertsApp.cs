@@ -43,6 +43,8 @@ public sealed class AlertsApp : IAsyncLifetime
 
     public AdminFunctions Admin => Services.GetRequiredService<AdminFunctions>();
 
+    public AssetsFunction Assets => Services.GetRequiredService<AssetsFunction>();
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -68,6 +70,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<DispatchAlertsFunction>();
         services.AddSingleton<SendGridEventsFunction>();
         services.AddSingleton<AdminFunctions>();
+        services.AddSingleton<AssetsFunction>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

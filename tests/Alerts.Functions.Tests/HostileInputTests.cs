@@ -1,6 +1,7 @@
 using System.Text;
 using Alerts.Core.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Functions.Tests;
 
@@ -16,6 +17,9 @@ public sealed class HostileInputTests(AlertsApp app)
 
     private const string Id = "0123456789abcdef0123456789abcdef";
 
+    /// <summary>The subscription that the PUT cases aim at, per app (the theory's cases run one after another).</summary>
+    private static readonly Dictionary<AlertsApp, (string Id, string Token)> PutTargets = new(ReferenceEqualityComparer.Instance);
+
     public enum Route
     {
         PostRatingsSigned,
@@ -23,6 +27,8 @@ public sealed class HostileInputTests(AlertsApp app)
         GetRatings,
         PostSubscriptions,
         GetSubscription,
+        PutSubscription,
+        PutSubscriptionWithItsToken,
         DeleteSubscription,
         ConfirmPage,
         Confirm,
@@ -152,10 +158,40 @@ public sealed class HostileInputTests(AlertsApp app)
             ",\"actions\":[\"moon\"]", ",\"actions\":\"upgrade\"", ",\"actions\":[1]", ",\"firms\":\"UBS\"", ",\"firms\":[\"\"]",
             $",\"firms\":[\"{new string('f', 101)}\"]", ",\"firms\":[" + string.Join(',', Enumerable.Range(0, 101).Select(i => $"\"F{i}\"")) + "]",
             ",\"minTargetChangePct\":-1", ",\"minTargetChangePct\":0", ",\"minTargetChangePct\":1001", ",\"minTargetChangePct\":\"10\"", ",\"minTargetChangePct\":true",
+            ",\"minTargetChangePct\":1e400", ",\"excludeFirms\":\"UBS\"", ",\"excludeFirms\":[null]", ",\"excludeFirms\":[\"UBS\\r\\nBcc: x@example.com\"]",
+            ",\"excludeFirms\":[" + string.Join(',', Enumerable.Range(0, 101).Select(i => $"\"F{i}\"")) + "]", ",\"firms\":[\"JPM\"],\"excludeFirms\":[\"J.P. Morgan\"]",
+            ",\"minRating\":\"unknown\"", ",\"minRating\":\"bullish\"", ",\"minRating\":5", ",\"minRating\":[\"buy\"]", ",\"minRating\":\"<script>\"",
+            ",\"direction\":\"up\"", ",\"direction\":\"neutral\"", ",\"direction\":1", ",\"direction\":{}", ",\"paused\":\"true\"", ",\"paused\":1", ",\"paused\":[]",
         ];
         for (var i = 0; i < badRules.Length; i++)
         {
             cases.Add(new Case($"subscribe: rules #{i}", Route.PostSubscriptions, Sub(extra: badRules[i])));
+        }
+
+        // PUT /api/subscriptions/{id} with the subscription's own manage token: the same bad bodies, and no new address.
+        string Put(string tickers = "[\"HOSTILE\"]", string extra = "") => $"{{\"tickers\":{tickers}{extra}}}";
+        for (var i = 0; i < badTickers.Length; i++)
+        {
+            cases.Add(new Case($"update: tickers #{i}", Route.PutSubscriptionWithItsToken, Put(tickers: badTickers[i])));
+        }
+
+        for (var i = 0; i < badRules.Length; i++)
+        {
+            cases.Add(new Case($"update: rules #{i}", Route.PutSubscriptionWithItsToken, Put(extra: badRules[i])));
+        }
+
+        for (var i = 0; i < badEmails.Length; i++)
+        {
+            if (badEmails[i] != "null")
+            {
+                cases.Add(new Case($"update: email #{i}", Route.PutSubscriptionWithItsToken, Put(extra: ",\"email\":" + badEmails[i])));
+            }
+        }
+
+        cases.Add(new Case("update: another address", Route.PutSubscriptionWithItsToken, Put(extra: ",\"email\":\"someone-else@example.com\"")));
+        foreach (var (name, body) in new[] { ("empty", ""), ("not json", "tickers=HOSTILE"), ("array", "[\"HOSTILE\"]"), ("string", "\"x\""), ("unclosed", "{\"tickers\":"), ("deep", new string('[', 100) + new string(']', 100)), ("over 64 KiB", "{\"tickers\":[\"HOSTILE\"],\"pad\":\"" + new string('p', 70_000) + "\"}") })
+        {
+            cases.Add(new Case($"update: body {name}", Route.PutSubscriptionWithItsToken, body));
         }
 
         foreach (var (name, body) in new[] { ("empty", ""), ("not json", "email=a@example.com"), ("array", "[]"), ("string", "\"x\""), ("unclosed", "{\"email\":"), ("over 64 KiB", "{\"email\":\"a@example.com\",\"tickers\":[\"AAPL\"],\"pad\":\"" + new string('p', 70_000) + "\"}") })
@@ -166,7 +202,7 @@ public sealed class HostileInputTests(AlertsApp app)
         // Routes of one subscription: bad ids, and good-looking ids with bad tokens.
         string[] badIds = ["x", "..", "..%2F..%2Fetc", "'", "%00", new string('z', 32), Id.ToUpperInvariant(), Id + "0", "0123456789abcdef0123456789abcde'", "<script>"];
         string[] badTokens = ["", "?token=", "?token=0.AAAA", "?token=abc", "?token=1.2.3", "?token=" + new string('A', 300), "?token=99999999999.%00", "?token=0." + new string('A', 43)];
-        foreach (var route in new[] { Route.GetSubscription, Route.DeleteSubscription, Route.ConfirmPage, Route.Confirm, Route.UnsubscribePage, Route.Unsubscribe, Route.ManagePage })
+        foreach (var route in new[] { Route.GetSubscription, Route.PutSubscription, Route.DeleteSubscription, Route.ConfirmPage, Route.Confirm, Route.UnsubscribePage, Route.Unsubscribe, Route.ManagePage })
         {
             foreach (var id in badIds)
             {
@@ -225,19 +261,46 @@ public sealed class HostileInputTests(AlertsApp app)
     [MemberData(nameof(Cases))]
     public async Task HostileRequest_Answers4xxProblemDetails_StoresAndMailsNothing(Case c)
     {
+        (string Id, string Token)? target = c.Route == Route.PutSubscriptionWithItsToken ? await PutTargetAsync() : null;
+        var subscriptionBefore = target is null ? null : await ReadAsync(target.Value.Id, target.Value.Token);
         var mailBefore = MailCount();
 
-        var response = await SendAsync(c);
+        var response = await SendAsync(c, target);
 
         Assert.InRange(response.Status, 400, 499);
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.Equal(0, (await app.GetRatingsAsync($"?ticker={Ticker}")).Json().GetProperty("count").GetInt32());
         Assert.Equal(mailBefore, MailCount());
+        if (target is { } t)
+        {
+            Assert.Equal(subscriptionBefore, await ReadAsync(t.Id, t.Token));
+        }
+    }
+
+    /// <summary>The one real subscription that the PUT cases try to spoil, made on first use (the collection's tests run one at a time).</summary>
+    private async Task<(string Id, string Token)> PutTargetAsync()
+    {
+        if (PutTargets.TryGetValue(app, out var target))
+        {
+            return target;
+        }
+
+        var id = await app.SubscribeAndConfirmAsync("hostile-put@example.com", $"[\"{Ticker}\"]", ",\"actions\":[\"upgrade\"],\"firms\":[\"UBS\"],\"minRating\":\"hold\"");
+        target = (id, app.Services.GetRequiredService<Alerts.Core.Delivery.Links>().ManageToken(id));
+        PutTargets.Add(app, target);
+        return target;
+    }
+
+    private async Task<string> ReadAsync(string id, string token)
+    {
+        var response = await app.CallAsync(r => app.Subscriptions.GetAsync(r, id, CancellationToken.None), "GET", $"/api/subscriptions/{id}", headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
+        Assert.Equal(StatusCodes.Status200OK, response.Status);
+        return response.Body;
     }
 
     private int MailCount() => Directory.Exists(app.PickupDirectory) ? Directory.GetFiles(app.PickupDirectory).Length : 0;
 
-    private Task<AlertsApp.Response> SendAsync(Case c)
+    private Task<AlertsApp.Response> SendAsync(Case c, (string Id, string Token)? target)
     {
         var headers = c.Headers?.ToDictionary() ?? new Dictionary<string, string>();
         var id = c.Id ?? Id;
@@ -249,6 +312,10 @@ public sealed class HostileInputTests(AlertsApp app)
             Route.GetRatings => app.GetRatingsAsync(c.Query),
             Route.PostSubscriptions => app.CallAsync(r => app.Subscriptions.CreateAsync(r, CancellationToken.None), "POST", "/api/subscriptions", c.Body, c.ContentType),
             Route.GetSubscription => app.CallAsync(r => app.Subscriptions.GetAsync(r, id, CancellationToken.None), "GET", path + c.Query),
+            Route.PutSubscription => app.CallAsync(r => app.Subscriptions.UpdateAsync(r, id, CancellationToken.None), "PUT", path + c.Query, "{\"tickers\":[\"HOSTILE\"]}", "application/json"),
+            Route.PutSubscriptionWithItsToken => app.CallAsync(
+                r => app.Subscriptions.UpdateAsync(r, target!.Value.Id, CancellationToken.None), "PUT", $"/api/subscriptions/{target!.Value.Id}", c.Body, c.ContentType,
+                new Dictionary<string, string> { ["Authorization"] = "Bearer " + target.Value.Token }),
             Route.DeleteSubscription => app.CallAsync(r => app.Subscriptions.DeleteAsync(r, id, CancellationToken.None), "DELETE", path + c.Query),
             Route.ConfirmPage => app.CallAsync(r => Task.FromResult(app.Subscriptions.ConfirmPage(r, id)), "GET", path + "/confirm" + c.Query),
             Route.Confirm => app.CallAsync(r => app.Subscriptions.ConfirmAsync(r, id, CancellationToken.None), "POST", path + "/confirm" + c.Query),

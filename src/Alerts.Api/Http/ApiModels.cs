@@ -28,18 +28,19 @@ internal sealed record RatingChangeView(
     string? Url,
     string? SenderId,
     string? CorrectionOf,
+    string? Sentence,
     bool? Duplicate)
 {
     public static RatingChangeView From(RatingChange c, bool? duplicate = null) => new(
         c.Id, c.Ticker, c.Company, c.Firm, c.Analyst, c.Action, c.FromRating, c.ToRating, c.FromLevel, c.ToLevel,
-        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, c.CorrectionOf, duplicate);
+        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, c.CorrectionOf, c.Sentence, duplicate);
 }
 
 /// <summary>The 202 answer of <c>POST /api/ratings</c>.</summary>
-internal sealed record IngestResponse(int Accepted, int Duplicates, bool DryRun, IReadOnlyList<RatingChangeView> Changes)
+internal sealed record IngestResponse(int Accepted, int Duplicates, bool DryRun, IReadOnlyList<RatingChangeView> Changes, string? Message = null)
 {
-    public static IngestResponse From(IngestResult result, bool dryRun) =>
-        new(result.Accepted, result.Duplicates, dryRun, result.Changes.Select(c => RatingChangeView.From(c.Change, c.Duplicate)).ToList());
+    public static IngestResponse From(IngestResult result, bool dryRun, string? message = null) =>
+        new(result.Accepted, result.Duplicates, dryRun, result.Changes.Select(c => RatingChangeView.From(c.Change, c.Duplicate)).ToList(), message);
 }
 
 /// <summary>The answer of <c>GET /api/ratings</c>.</summary>
@@ -52,13 +53,18 @@ internal sealed record SubscriptionView(
     IReadOnlyList<string> Tickers,
     IReadOnlyList<RatingAction> Actions,
     IReadOnlyList<string> Firms,
+    IReadOnlyList<string> ExcludeFirms,
     decimal? MinTargetChangePct,
+    RatingLevel? MinRating,
+    NewsDirection Direction,
+    bool Paused,
     SubscriptionStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ConfirmedAt)
 {
     public static SubscriptionView From(Subscription s) => new(
-        s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.MinTargetChangePct, s.Status, s.CreatedAt, s.ConfirmedAt);
+        s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.ExcludeFirms, s.Rules.MinTargetChangePct, s.Rules.MinRating,
+        s.Rules.Direction, s.Rules.Paused, s.Status, s.CreatedAt, s.ConfirmedAt);
 }
 
 /// <summary>The 201 answer of <c>POST /api/subscriptions</c>: the same whether or not the address was known.</summary>
@@ -83,7 +89,11 @@ internal sealed record HealthReport(
     long? PendingAlertMessages,
     long? DeadLetters,
     double? OldestPendingAlertAgeSeconds,
+    IReadOnlyList<FeedHealth> Feeds,
     DateTimeOffset CheckedAt);
+
+/// <summary>A polled feed in the health report: when it last polled successfully (null: not yet).</summary>
+internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, double? LastPollAgeSeconds);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IngestResponse))]

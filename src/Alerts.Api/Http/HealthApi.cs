@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Feeds;
 using Alerts.Core.Ingest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -7,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Api.Http;
 
 /// <summary>
-/// <c>GET /api/health</c>: storage reachable, queue depth, dead letters, age of the oldest undelivered alert.
+/// <c>GET /api/health</c>: storage reachable, queue depth, dead letters, age of the oldest undelivered alert, last poll of each feed.
 /// 200 when all is well; 503 (same body) when storage is unreachable, alerts wait too long, or dead letters wait for an operator.
 /// </summary>
 public sealed partial class HealthApi(
     IRatingChangeStore store,
     IDeadLetterQueue queue,
+    FeedPoller feeds,
+    IFeedCursorStore cursors,
     IOptionsMonitor<AdminOptions> options,
     TimeProvider time,
     ILogger<HealthApi> logger)
@@ -56,13 +59,36 @@ public sealed partial class HealthApi(
             problems.Add($"{stats.DeadLettered} dead letters wait for an operator (GET /api/ops/dead-letters)");
         }
 
+        var feedReports = new List<FeedHealth>();
+        foreach (var source in feeds.SourceNames)
+        {
+            DateTimeOffset? lastPoll = null;
+            try
+            {
+                lastPoll = await cursors.GetLastPollAsync(source, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogProbeFailed("feed " + source, ex.Message);
+            }
+
+            double? age = lastPoll is { } at ? Math.Round(Math.Max(0, (time.GetUtcNow() - at).TotalSeconds), 1) : null;
+            if (age > options.CurrentValue.MaxFeedPollAgeMinutes * 60)
+            {
+                problems.Add($"feed {source} last polled successfully {age:0} s ago");
+            }
+
+            feedReports.Add(new FeedHealth(source, lastPoll, age));
+        }
+
         var report = new HealthReport(
             problems.Count == 0 ? "healthy" : "unhealthy",
             problems,
             storageReachable,
             stats?.Pending,
             stats?.DeadLettered,
-            oldestAgeSeconds is { } age ? Math.Round(age, 1) : null,
+            oldestAgeSeconds is { } oldestAge ? Math.Round(oldestAge, 1) : null,
+            feedReports,
             time.GetUtcNow());
         return TypedResults.Json(report, ApiJsonContext.Default.HealthReport, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text;
 using Alerts.Core;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
+using Alerts.Core.Extraction;
 using Alerts.Core.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,6 +17,7 @@ namespace Alerts.Api.Http;
 /// </summary>
 public sealed partial class RatingsApi(
     RatingIngestService ingest,
+    NewsTextExtractor extractor,
     IRatingChangeStore store,
     IOptionsMonitor<WebhookOptions> webhook,
     TimeProvider time,
@@ -54,7 +57,8 @@ public sealed partial class RatingsApi(
                     parsed = RatingChangeParser.ParseNdjson(body, time);
                     break;
                 case "text/plain":
-                    return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "News text is not read yet", "This version reads JSON and NDJSON only; send structured changes. Nothing was stored.");
+                    parsed = ReadNewsText(request, body);
+                    break;
                 case var other:
                     return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"'{RatingChangeParser.Shorten(other)}' is not read here: send application/json or application/x-ndjson. Nothing was stored.");
             }
@@ -67,6 +71,15 @@ public sealed partial class RatingsApi(
         if (!parsed.IsValid)
         {
             return Problems.Validation(parsed.Errors);
+        }
+
+        if (parsed.Value!.Count == 0)
+        {
+            // News text that states no rating change: nothing to store, and nothing guessed.
+            return TypedResults.Json(
+                new IngestResponse(0, 0, dryRun, [], "No rating change was found in the text."),
+                ApiJsonContext.Default.IngestResponse,
+                statusCode: StatusCodes.Status202Accepted);
         }
 
         IngestResult result;
@@ -134,6 +147,52 @@ public sealed partial class RatingsApi(
             new HistoryResponse(ticker, changes.Count, changes.Select(c => RatingChangeView.From(c)).ToList()),
             ApiJsonContext.Default.HistoryResponse);
     }
+
+    /// <summary>
+    /// A headline or a whole article, UTF-8: the extractor reads its rating changes, each carrying its sentence; each is then
+    /// checked by the same rules as posted JSON. <c>?source=</c> and <c>?url=</c> name where the text came from.
+    /// </summary>
+    private Validated<IReadOnlyList<RatingChangeSubmission>> ReadNewsText(HttpRequest request, byte[] body)
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Validated<IReadOnlyList<RatingChangeSubmission>>.Invalid([new ValidationError(null, "body", "is not UTF-8 text")]);
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            return Validated<IReadOnlyList<RatingChangeSubmission>>.Invalid([new ValidationError(null, "body", "is binary, not text")]);
+        }
+
+        var source = request.Query["source"].ToString();
+        var url = request.Query["url"].ToString();
+        var extracted = extractor.Extract(text.TrimStart('\uFEFF'), publishedAt: null, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
+        var submissions = new List<RatingChangeSubmission>(extracted.Count);
+        for (var i = 0; i < extracted.Count && i < IngestLimits.MaxChanges; i++)
+        {
+            // What the extractor read is held to the rules of posted JSON; a reading that breaks them is left out, not stored half-right.
+            if (Alerts.Core.Feeds.FeedRecordRules.Check(extracted[i], time, out var problem) is { } valid)
+            {
+                submissions.Add(valid);
+            }
+            else
+            {
+                LogExtractedChangeRefused(RatingChangeParser.Shorten(extracted[i].Sentence ?? string.Empty), problem);
+            }
+        }
+
+        return Validated<IReadOnlyList<RatingChangeSubmission>>.Ok(submissions);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A change read from \"{Sentence}\" breaks the contract's rules and was left out: {Problem}")]
+    private partial void LogExtractedChangeRefused(string sentence, string? problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storage is unavailable")]
     private partial void LogStorageUnavailable(Exception exception);

@@ -78,6 +78,61 @@ public sealed partial class SubscriptionsApi(
             : Problems.NotFoundOrForbidden();
     }
 
+    /// <summary>
+    /// <c>PUT /api/subscriptions/{id}</c> with the manage token: replaces the tickers and every rule (the body of
+    /// <c>POST</c>, whose <c>email</c> may be left out and cannot be changed). 200 with the subscription as stored;
+    /// 400 naming each bad field, and nothing changed; the same 404 for an unknown id and a wrong token.
+    /// </summary>
+    public async Task<IResult> UpdateAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var token = Token(request);
+        if (!IsId(id) || !subscriptions.IsTokenValid(id, token, LinkPurpose.Manage))
+        {
+            return Problems.NotFoundOrForbidden();
+        }
+
+        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"A subscription body may be at most {MaxBodyBytes} bytes.");
+        }
+
+        var parsed = SubscriptionUpdate.Parse(body, firms);
+        if (!parsed.IsValid)
+        {
+            return Problems.Validation(parsed.Errors);
+        }
+
+        SubscriptionUpdateOutcome outcome;
+        try
+        {
+            outcome = await subscriptions.UpdateAsync(id, token, parsed.Value!, cancellationToken);
+        }
+        catch (SubscriptionConflictException)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "Conflict", "The subscription was being changed by another request at the same time; nothing was changed by this one. Try again.");
+        }
+        catch (Exception ex) when (Unavailable.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogUpdateFailed(ex, id);
+            return Unavailable.Result("Storage");
+        }
+
+        if (outcome.Access != SubscriptionAccess.Granted)
+        {
+            return Problems.NotFoundOrForbidden();
+        }
+
+        if (!outcome.IsValid)
+        {
+            return Problems.Validation(outcome.Errors);
+        }
+
+        var updated = outcome.Subscription!;
+        LogUpdated(id, updated.Tickers.Count, updated.Rules.Paused);
+        return TypedResults.Json(SubscriptionView.From(updated), ApiJsonContext.Default.SubscriptionView);
+    }
+
     public async Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!IsId(id) || await subscriptions.DeleteAsync(id, Token(request), LinkPurpose.Manage, cancellationToken) != SubscriptionAccess.Granted)
@@ -164,7 +219,11 @@ public sealed partial class SubscriptionsApi(
             : TypedResults.Ok();
     }
 
-    /// <summary>The manage page reached from every alert email.</summary>
+    /// <summary>
+    /// The preference page reached from every alert email (<c>GET /api/subscriptions/{id}/manage?token=</c>): a form
+    /// whose script reads the subscription with <c>GET</c> and saves it with <c>PUT</c>, and an unsubscribe button.
+    /// An unknown id or a wrong token shows the same "this link does not work" page.
+    /// </summary>
     public async Task<IResult> ManagePage(HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!IsId(id))
@@ -172,25 +231,15 @@ public sealed partial class SubscriptionsApi(
             return InvalidLink(request);
         }
 
-        var (access, subscription) = await subscriptions.GetAsync(id, Token(request), cancellationToken);
+        var (access, _) = await subscriptions.GetAsync(id, Token(request), cancellationToken);
         if (access != SubscriptionAccess.Granted)
         {
             return InvalidLink(request);
         }
 
-        var s = subscription!;
-        var rules = s.Rules;
-        var body =
-            "<dl>" +
-            $"<dt>Email</dt><dd>{HtmlPage.Encode(s.Email)}</dd>" +
-            $"<dt>Status</dt><dd>{(s.Status == SubscriptionStatus.Active ? "active" : "waiting for confirmation")}</dd>" +
-            $"<dt>Tickers</dt><dd>{HtmlPage.Encode(string.Join(", ", s.Tickers))}</dd>" +
-            $"<dt>Actions</dt><dd>{(rules.Actions.Count == 0 ? "all" : HtmlPage.Encode(string.Join(", ", rules.Actions.Select(a => a.ToWireName()))))}</dd>" +
-            $"<dt>Firms</dt><dd>{(rules.Firms.Count == 0 ? "all" : HtmlPage.Encode(string.Join(", ", rules.Firms)))}</dd>" +
-            $"<dt>Minimum target move</dt><dd>{(rules.MinTargetChangePct is { } min ? HtmlPage.Encode($"{min}%") : "none")}</dd>" +
-            "</dl>" +
-            $"<form method=\"post\" action=\"{HtmlPage.Encode(links.Unsubscribe(id))}\"><button type=\"submit\">Unsubscribe</button></form>";
-        return HtmlPage.Render("Your alerts", body);
+        // Same origin as the page whatever Alerts:PublicBaseUrl says, so that the form-action 'self' of the page's CSP allows it.
+        var unsubscribe = new Uri(links.Unsubscribe(id)).PathAndQuery;
+        return Pages.ManagePage.Render($"{request.PathBase}/api/subscriptions/{id}", request.PathBase + unsubscribe, request.PathBase.ToString());
     }
 
     /// <summary>Subscription ids are 32 lower-case hex characters; anything else cannot name one (and never reaches a table key).</summary>
@@ -230,6 +279,12 @@ public sealed partial class SubscriptionsApi(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} confirmed")]
     private partial void LogConfirmed(string subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} updated: {TickerCount} tickers, paused {Paused}")]
+    private partial void LogUpdated(string subscriptionId, int tickerCount, bool paused);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Subscription {SubscriptionId} could not be updated")]
+    private partial void LogUpdateFailed(Exception exception, string subscriptionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} deleted")]
     private partial void LogDeleted(string subscriptionId);

@@ -21,7 +21,7 @@ internal static class HtmlPage
 
     private static string Layout(string title, string bodyHtml) =>
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">" +
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">" +
         $"<title>{Encode(title)} - Alerts</title>" +
         "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#111}" +
         "button{font-size:1rem;padding:.6rem 1.2rem;border-radius:.4rem;border:1px solid #245;background:#245;color:#fff;cursor:pointer}" +

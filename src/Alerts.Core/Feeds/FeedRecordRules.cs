@@ -22,7 +22,7 @@ internal static class FeedRecordRules
         if (result.IsValid && result.Value is [var valid])
         {
             problem = null;
-            return valid;
+            return valid with { Sentence = submission.Sentence };
         }
 
         problem = string.Join("; ", result.Errors.Select(e => $"{e.Field} {e.Message}"));

@@ -8,4 +8,7 @@ public interface IFeedCursorStore
 
     /// <summary>Records a successful poll: the cursor the next poll starts from, and when this one ran.</summary>
     Task SaveAsync(string source, string? cursor, DateTimeOffset polledAt, CancellationToken cancellationToken);
+
+    /// <summary>When <paramref name="source"/> was last polled successfully, or null when never.</summary>
+    Task<DateTimeOffset?> GetLastPollAsync(string source, CancellationToken cancellationToken);
 }

@@ -1,12 +1,14 @@
 using Alerts.Core.Delivery;
 using Alerts.Core.Ratings;
+using Alerts.Core.Subscriptions;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Core.Matching;
 
 /// <summary>
 /// Matches one stored change against its ticker's subscribers and enqueues the alerts, page by page,
-/// in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/> recipients.
+/// in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/> recipients. A paused subscriber's rules match
+/// nothing (see <see cref="SubscriberRules.Paused"/>).
 /// </summary>
 public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
 {
@@ -17,10 +19,11 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         var page = new List<AlertRecipient>(perMessage);
         var messages = new List<AlertsMatched>();
         var matched = 0;
+        var facts = ChangeFacts.Of(change);
 
         await foreach (var subscriber in index.GetSubscribersAsync(change.Ticker, cancellationToken))
         {
-            if (!AlertMatcher.Matches(change, subscriber.Rules))
+            if (!AlertMatcher.Matches(in facts, subscriber.Rules))
             {
                 continue;
             }

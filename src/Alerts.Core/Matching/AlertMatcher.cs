@@ -5,40 +5,22 @@ namespace Alerts.Core.Matching;
 
 /// <summary>
 /// Decides whether a change reaches a subscriber. It is handed only the subscribers of the change's ticker
-/// (read from the per-ticker index), so its cost is that ticker's followers, never all users.
+/// (read from the per-ticker index), so its cost is that ticker's followers, never all users. The rules are checked in
+/// their compiled form (<see cref="CompiledRules"/>), built once per rules object; a check allocates nothing.
 /// </summary>
 public static class AlertMatcher
 {
+    /// <summary>True when <paramref name="change"/> passes every rule of <paramref name="rules"/>.</summary>
     public static bool Matches(RatingChange change, SubscriberRules rules)
     {
-        if (rules.Actions.Count > 0 && !rules.Actions.Contains(change.Action) && !MatchesTargetMove(change, rules.Actions))
-        {
-            return false;
-        }
-
-        if (rules.Firms.Count > 0 && !rules.Firms.Contains(change.Firm, StringComparer.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        if (rules.MinTargetChangePct is { } min
-            && (change.TargetChangePct is not { } pct || Math.Abs(pct) < min))
-        {
-            return false;
-        }
-
-        return true;
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules.Compiled.Matches(ChangeFacts.Of(change));
     }
 
-    /// <summary>
-    /// "target_raise" / "target_cut" in a subscriber's actions follow the target whatever the rating did
-    /// (contract: "target cut by 20% or more" must be expressible), so a downgrade that cut the target is a target cut too.
-    /// </summary>
-    private static bool MatchesTargetMove(RatingChange change, IReadOnlyList<RatingAction> actions) =>
-        (change.FromTarget, change.ToTarget) switch
-        {
-            ({ } from, { } to) when to > from => actions.Contains(RatingAction.TargetRaise),
-            ({ } from, { } to) when to < from => actions.Contains(RatingAction.TargetCut),
-            _ => false,
-        };
+    /// <summary>The same, with the change's facts worked out once for many subscribers (see <see cref="ChangeFacts.Of"/>).</summary>
+    public static bool Matches(in ChangeFacts change, SubscriberRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return rules.Compiled.Matches(in change);
+    }
 }

@@ -50,6 +50,9 @@ public sealed record RatingChange
     /// <summary>The sender's own id for this change, used to recognise a re-post.</summary>
     public string? SenderId { get; init; }
 
+    /// <summary>For a change read from news text: the sentence it was read from.</summary>
+    public string? Sentence { get; init; }
+
     /// <summary>When the sender re-sent its record with other content: the id of the stored change this corrects.</summary>
     public string? CorrectionOf { get; init; }
 }

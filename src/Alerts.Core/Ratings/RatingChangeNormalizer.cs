@@ -5,6 +5,9 @@ public sealed class RatingChangeNormalizer(FirmDirectory firms)
 {
     public const string DefaultCurrency = "USD";
 
+    /// <summary>A sentence longer than this is kept cut (Table Storage strings hold 32K characters; nobody reads that much).</summary>
+    public const int MaxSentenceLength = 1000;
+
     public RatingChange Normalize(RatingChangeSubmission submission, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(submission);
@@ -41,6 +44,7 @@ public sealed class RatingChangeNormalizer(FirmDirectory firms)
             Source = Tidy(submission.Source),
             Url = Tidy(submission.Url),
             SenderId = Tidy(submission.SenderId),
+            Sentence = Tidy(submission.Sentence) is { } sentence && sentence.Length > MaxSentenceLength ? sentence[..MaxSentenceLength] : Tidy(submission.Sentence),
         };
     }
 

@@ -30,20 +30,3 @@ public sealed record Subscription
 
     public DateTimeOffset? ConfirmedAt { get; init; }
 }
-
-/// <summary>
-/// What a change must be to reach a subscriber: empty lists mean "any".
-/// The same rules are copied into every row of the per-ticker index, so that matching needs no other read.
-/// </summary>
-public sealed record SubscriberRules
-{
-    public static readonly SubscriberRules Any = new();
-
-    public IReadOnlyList<RatingAction> Actions { get; init; } = [];
-
-    /// <summary>Canonical firm names.</summary>
-    public IReadOnlyList<string> Firms { get; init; } = [];
-
-    /// <summary>Only changes whose target moved by at least this many percent, up or down.</summary>
-    public decimal? MinTargetChangePct { get; init; }
-}

@@ -14,7 +14,7 @@ public enum SubscriptionAccess
     Denied,
 }
 
-/// <summary>Subscribing with double opt-in, confirming, reading and deleting with the subscription's own tokens.</summary>
+/// <summary>Subscribing with double opt-in, confirming, reading, changing and deleting with the subscription's own tokens.</summary>
 public sealed partial class SubscriptionService(
     ISubscriptionStore store,
     IEmailSender emailSender,
@@ -87,6 +87,32 @@ public sealed partial class SubscriptionService(
     /// <summary>The subscription, when <paramref name="token"/> is its manage token.</summary>
     public Task<(SubscriptionAccess Access, Subscription? Subscription)> GetAsync(string id, string? token, CancellationToken cancellationToken) =>
         AuthorizeAsync(id, token, LinkPurpose.Manage, cancellationToken);
+
+    /// <summary>
+    /// Replaces the tickers and rules (pause included) with the subscription's manage token. The address cannot be
+    /// changed: <see cref="SubscriptionUpdate.Email"/> must be left out or equal the current one. An active
+    /// subscription's index rows follow at once; a pending one only stores it, and its index rows are written on confirmation.
+    /// </summary>
+    public async Task<SubscriptionUpdateOutcome> UpdateAsync(string id, string? token, SubscriptionUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var (access, current) = await AuthorizeAsync(id, token, LinkPurpose.Manage, cancellationToken);
+        if (access != SubscriptionAccess.Granted)
+        {
+            return SubscriptionUpdateOutcome.Denied;
+        }
+
+        if (update.Email is { } email && !string.Equals(email, current!.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            return SubscriptionUpdateOutcome.Invalid(
+            [
+                new ValidationError(null, "email", "cannot be changed here: leave it out or send the current address. To use another address, subscribe it (it gets its own confirmation email) and unsubscribe this one"),
+            ]);
+        }
+
+        var updated = await store.UpdateAsync(id, update.Tickers, update.Rules, cancellationToken);
+        return updated is null ? SubscriptionUpdateOutcome.Denied : SubscriptionUpdateOutcome.Updated(updated);
+    }
 
     /// <summary>Deletes the subscription (and its index rows) with its manage or unsubscribe token.</summary>
     public async Task<SubscriptionAccess> DeleteAsync(string id, string? token, LinkPurpose purpose, CancellationToken cancellationToken)

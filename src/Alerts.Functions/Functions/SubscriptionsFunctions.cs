@@ -18,6 +18,12 @@ public sealed class SubscriptionsFunctions(SubscriptionsApi subscriptions)
         string id,
         CancellationToken cancellationToken) => subscriptions.GetAsync(request, id, cancellationToken);
 
+    [Function("UpdateSubscription")]
+    public Task<IResult> UpdateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "subscriptions/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => subscriptions.UpdateAsync(request, id, cancellationToken);
+
     [Function("DeleteSubscription")]
     public Task<IResult> DeleteAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "subscriptions/{id}")] HttpRequest request,

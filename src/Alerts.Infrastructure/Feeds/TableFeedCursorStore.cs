@@ -16,6 +16,15 @@ internal sealed class TableFeedCursorStore(StorageBootstrapper storage) : IFeedC
         return row.HasValue ? row.Value!.GetString("Cursor") : null;
     }
 
+    public async Task<DateTimeOffset?> GetLastPollAsync(string source, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var row = await storage.Table(StorageNames.FeedCursorsTable)
+            .GetEntityIfExistsAsync<TableEntity>(source, StorageNames.SingletonRowKey, ["PolledAt"], cancellationToken);
+        return row.HasValue ? row.Value!.GetDateTimeOffset("PolledAt") : null;
+    }
+
     public async Task SaveAsync(string source, string? cursor, DateTimeOffset polledAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);

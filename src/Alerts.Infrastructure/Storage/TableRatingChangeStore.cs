@@ -263,6 +263,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         ["Url"] = change.Url,
         ["SenderId"] = change.SenderId,
         ["CorrectionOf"] = correctionOf,
+        ["Sentence"] = change.Sentence,
         ["DispatchState"] = (correctionOf is null ? DispatchState.Pending : DispatchState.Correction).ToString(),
     };
 
@@ -291,6 +292,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
             Url = row.GetString("Url"),
             SenderId = row.GetString("SenderId"),
             CorrectionOf = row.GetString("CorrectionOf"),
+            Sentence = row.GetString("Sentence"),
         };
     }
 }

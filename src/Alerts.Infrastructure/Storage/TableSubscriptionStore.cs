@@ -12,10 +12,17 @@ namespace Alerts.Infrastructure.Storage;
 
 /// <summary>
 /// Subscriptions (a row each, partitioned by id) and the subscriber index (a partition per ticker, a row per
-/// subscriber, carrying the rules), so that matching a change reads only its ticker's partition.
+/// subscriber, carrying the rules), so that matching a change reads only its ticker's partition. The subscription row is
+/// written with its ETag (optimistic concurrency), so that a change made meanwhile is never silently undone.
 /// </summary>
 internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISubscriptionStore, ISubscriberIndex
 {
+    /// <summary>On the subscription row: tickers whose index rows an update has still to delete (see <see cref="UpdateAsync"/>).</summary>
+    private const string StaleIndexTickersProperty = "StaleIndexTickers";
+
+    private const int MaxWriteAttempts = 5;
+    private const int IndexWriteParallelism = 16;
+
     public async Task CreateAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
@@ -32,26 +39,130 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
 
     public async Task ActivateAsync(Subscription subscription, DateTimeOffset confirmedAt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
         await storage.EnsureCreatedAsync(cancellationToken);
-        var index = storage.Table(StorageNames.SubscriberIndexTable);
-        await Parallel.ForEachAsync(
-            subscription.Tickers,
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (ticker, ct) => await index.UpsertEntityAsync(IndexRow(ticker, subscription), TableUpdateMode.Replace, ct));
+        var table = storage.Table(StorageNames.SubscriptionsTable);
 
-        var active = subscription with { Status = SubscriptionStatus.Active, ConfirmedAt = confirmedAt };
-        await storage.Table(StorageNames.SubscriptionsTable).UpsertEntityAsync(ToRow(active), TableUpdateMode.Replace, cancellationToken);
+        // Read again and write with its ETag: a PUT while the subscription was pending must not be undone by confirming.
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(subscription.Id, StorageNames.SingletonRowKey, cancellationToken: cancellationToken);
+            if (!existing.HasValue && attempt == 0)
+            {
+                // Never stored: activate it as given.
+                await UpsertIndexRowsAsync(subscription, cancellationToken);
+                await table.UpsertEntityAsync(ToRow(subscription with { Status = SubscriptionStatus.Active, ConfirmedAt = confirmedAt }), TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+
+            if (!existing.HasValue)
+            {
+                await DeleteIndexRowsAsync(subscription.Id, indexed, cancellationToken); // unsubscribed meanwhile
+                return;
+            }
+
+            var current = FromRow(existing.Value!);
+            if (current.Status == SubscriptionStatus.Active)
+            {
+                return;
+            }
+
+            await UpsertIndexRowsAsync(current, cancellationToken);
+            await DeleteIndexRowsAsync(current.Id, indexed.Except(current.Tickers, StringComparer.Ordinal).ToList(), cancellationToken);
+            indexed.UnionWith(current.Tickers);
+            try
+            {
+                var active = current with { Status = SubscriptionStatus.Active, ConfirmedAt = confirmedAt };
+                await table.UpdateEntityAsync(ToRow(active), existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Changed or deleted meanwhile: read again.
+            }
+        }
+
+        throw new SubscriptionConflictException(subscription.Id);
+    }
+
+    public async Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        ArgumentNullException.ThrowIfNull(rules);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var table = storage.Table(StorageNames.SubscriptionsTable);
+
+        for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(id, StorageNames.SingletonRowKey, cancellationToken: cancellationToken);
+            if (!existing.HasValue)
+            {
+                return null;
+            }
+
+            var current = FromRow(existing.Value!);
+            var updated = current with { Tickers = tickers, Rules = rules };
+            var active = current.Status == SubscriptionStatus.Active;
+
+            // The index rows that must go: the removed tickers' (only an active subscription has rows), and any that an
+            // earlier update left when it stopped half-way. They are written down first, so that a crash before they
+            // are deleted leaves them listed for the next update or the delete, never orphaned and still alerting.
+            var stale = (active ? current.Tickers : [])
+                .Concat(StaleIndexTickers(existing.Value!))
+                .Except(tickers, StringComparer.Ordinal)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+
+            ETag written;
+            try
+            {
+                var row = ToRow(updated);
+                row[StaleIndexTickersProperty] = string.Join(',', stale);
+                written = (await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? ETag.All;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                continue; // changed or deleted meanwhile: read again
+            }
+
+            if (active)
+            {
+                await UpsertIndexRowsAsync(updated, cancellationToken);
+                await DeleteIndexRowsAsync(id, stale, cancellationToken);
+            }
+
+            if (stale.Count > 0)
+            {
+                try
+                {
+                    await table.UpdateEntityAsync(ToRow(updated), written, TableUpdateMode.Replace, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    // Someone wrote after us: their row lists what is still to clean up.
+                }
+            }
+
+            return updated;
+        }
+
+        throw new SubscriptionConflictException(id);
     }
 
     public async Task DeleteAsync(Subscription subscription, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
         await storage.EnsureCreatedAsync(cancellationToken);
-        var index = storage.Table(StorageNames.SubscriberIndexTable);
-        await Parallel.ForEachAsync(
-            subscription.Tickers,
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (ticker, ct) => await index.DeleteEntityAsync(ticker, subscription.Id, ETag.All, ct));
-        await storage.Table(StorageNames.SubscriptionsTable).DeleteEntityAsync(subscription.Id, StorageNames.SingletonRowKey, ETag.All, cancellationToken);
+        var table = storage.Table(StorageNames.SubscriptionsTable);
+
+        // The row as stored now: its tickers may have changed since the caller read it, and it may list stale index rows.
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(subscription.Id, StorageNames.SingletonRowKey, cancellationToken: cancellationToken);
+        var tickers = existing.HasValue
+            ? subscription.Tickers.Concat(FromRow(existing.Value!).Tickers).Concat(StaleIndexTickers(existing.Value!)).Distinct(StringComparer.Ordinal).ToList()
+            : subscription.Tickers;
+        await DeleteIndexRowsAsync(subscription.Id, tickers, cancellationToken);
+        await table.DeleteEntityAsync(subscription.Id, StorageNames.SingletonRowKey, ETag.All, cancellationToken);
     }
 
     public async IAsyncEnumerable<Subscriber> GetSubscribersAsync(string ticker, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -114,25 +225,57 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
         return false;
     }
 
-    private static TableEntity ToRow(Subscription subscription) => new(subscription.Id, StorageNames.SingletonRowKey)
+    private async Task UpsertIndexRowsAsync(Subscription subscription, CancellationToken cancellationToken)
     {
-        ["Email"] = subscription.Email,
-        ["Tickers"] = string.Join(',', subscription.Tickers),
-        ["Status"] = subscription.Status.ToString(),
-        ["CreatedAt"] = subscription.CreatedAt,
-        ["ConfirmedAt"] = subscription.ConfirmedAt,
-        ["Actions"] = string.Join(',', subscription.Rules.Actions.Select(a => a.ToWireName())),
-        ["Firms"] = JsonSerializer.Serialize(subscription.Rules.Firms, InfrastructureJsonContext.Default.IReadOnlyListString),
-        ["MinTargetChangePct"] = Tables.FromDecimal(subscription.Rules.MinTargetChangePct),
-    };
+        var index = storage.Table(StorageNames.SubscriberIndexTable);
+        await Parallel.ForEachAsync(
+            subscription.Tickers,
+            new ParallelOptions { MaxDegreeOfParallelism = IndexWriteParallelism, CancellationToken = cancellationToken },
+            async (ticker, ct) => await index.UpsertEntityAsync(IndexRow(ticker, subscription), TableUpdateMode.Replace, ct));
+    }
 
-    private static TableEntity IndexRow(string ticker, Subscription subscription) => new(ticker, subscription.Id)
+    private async Task DeleteIndexRowsAsync(string subscriptionId, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken)
     {
-        ["Email"] = subscription.Email,
-        ["Actions"] = string.Join(',', subscription.Rules.Actions.Select(a => a.ToWireName())),
-        ["Firms"] = JsonSerializer.Serialize(subscription.Rules.Firms, InfrastructureJsonContext.Default.IReadOnlyListString),
-        ["MinTargetChangePct"] = Tables.FromDecimal(subscription.Rules.MinTargetChangePct),
-    };
+        if (tickers.Count == 0)
+        {
+            return;
+        }
+
+        // Deleting a row that is not there succeeds (the SDK answers the 404 without throwing).
+        var index = storage.Table(StorageNames.SubscriberIndexTable);
+        await Parallel.ForEachAsync(
+            tickers,
+            new ParallelOptions { MaxDegreeOfParallelism = IndexWriteParallelism, CancellationToken = cancellationToken },
+            async (ticker, ct) => await index.DeleteEntityAsync(ticker, subscriptionId, ETag.All, ct));
+    }
+
+    private static TableEntity ToRow(Subscription subscription) =>
+        WithRules(
+            new TableEntity(subscription.Id, StorageNames.SingletonRowKey)
+            {
+                ["Email"] = subscription.Email,
+                ["Tickers"] = string.Join(',', subscription.Tickers),
+                ["Status"] = subscription.Status.ToString(),
+                ["CreatedAt"] = subscription.CreatedAt,
+                ["ConfirmedAt"] = subscription.ConfirmedAt,
+            },
+            subscription.Rules);
+
+    private static TableEntity IndexRow(string ticker, Subscription subscription) =>
+        WithRules(new TableEntity(ticker, subscription.Id) { ["Email"] = subscription.Email }, subscription.Rules);
+
+    /// <summary>The rules as properties, the same on the subscription row and on each of its index rows.</summary>
+    private static TableEntity WithRules(TableEntity row, SubscriberRules rules)
+    {
+        row["Actions"] = string.Join(',', rules.Actions.Select(a => a.ToWireName()));
+        row["Firms"] = JsonSerializer.Serialize(rules.Firms, InfrastructureJsonContext.Default.IReadOnlyListString);
+        row["ExcludeFirms"] = JsonSerializer.Serialize(rules.ExcludeFirms, InfrastructureJsonContext.Default.IReadOnlyListString);
+        row["MinTargetChangePct"] = Tables.FromDecimal(rules.MinTargetChangePct);
+        row["MinRating"] = rules.MinRating?.ToWireName();
+        row["Direction"] = rules.Direction.ToWireName();
+        row["Paused"] = rules.Paused;
+        return row;
+    }
 
     private static Subscription FromRow(TableEntity row) => new()
     {
@@ -145,6 +288,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
         Rules = ReadRules(row),
     };
 
+    /// <summary>The rules of a row. A property missing (rows written before that rule existed) is no rule.</summary>
     private static SubscriberRules ReadRules(TableEntity row)
     {
         var actions = (row.GetString("Actions") ?? string.Empty)
@@ -152,10 +296,22 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
             .Select(a => RatingActions.TryParse(a, out var action) ? action : (RatingAction?)null)
             .OfType<RatingAction>()
             .ToArray();
-        var firmsJson = row.GetString("Firms");
-        var firms = string.IsNullOrEmpty(firmsJson)
-            ? []
-            : JsonSerializer.Deserialize(firmsJson, InfrastructureJsonContext.Default.IReadOnlyListString) ?? [];
-        return new SubscriberRules { Actions = actions, Firms = firms, MinTargetChangePct = Tables.ToDecimal(row.GetString("MinTargetChangePct")) };
+        var minRating = RatingLevels.FromWireName(row.GetString("MinRating"));
+        return new SubscriberRules
+        {
+            Actions = actions,
+            Firms = ReadList(row.GetString("Firms")),
+            ExcludeFirms = ReadList(row.GetString("ExcludeFirms")),
+            MinTargetChangePct = Tables.ToDecimal(row.GetString("MinTargetChangePct")),
+            MinRating = minRating == RatingLevel.Unknown ? null : minRating,
+            Direction = NewsDirections.TryParse(row.GetString("Direction"), out var direction) ? direction : NewsDirection.Any,
+            Paused = row.GetBoolean("Paused") ?? false,
+        };
     }
+
+    private static IReadOnlyList<string> ReadList(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, InfrastructureJsonContext.Default.IReadOnlyListString) ?? [];
+
+    private static IReadOnlyList<string> StaleIndexTickers(TableEntity row) =>
+        (row.GetString(StaleIndexTickersProperty) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -85,6 +85,21 @@ public class AlertFanOutTests
     }
 
     [Fact]
+    public async Task DispatchAsync_NewRulesAndPause_OnlyMatchingUnpausedSubscribersAreEnqueued()
+    {
+        Subscribe(2, new SubscriberRules { Paused = true }, prefix: "paused");
+        Subscribe(1, new SubscriberRules { ExcludeFirms = ["JPMorgan"] }, prefix: "nojpm");
+        Subscribe(1, new SubscriberRules { MinRating = RatingLevel.StrongBuy }, prefix: "strong");
+        Subscribe(1, new SubscriberRules { MinRating = RatingLevel.Buy, Direction = NewsDirection.Positive }, prefix: "bullish");
+        Subscribe(1, new SubscriberRules { Direction = NewsDirection.Negative }, prefix: "bearish");
+
+        var matched = await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        Assert.Equal(1, matched);
+        Assert.Equal(["bullish-0"], _queue.Enqueued.SelectMany(m => m.Recipients).Select(r => r.SubscriptionId));
+    }
+
+    [Fact]
     public async Task DispatchAsync_ReadsOnlyTheChangesTicker()
     {
         Subscribe(2, ticker: "MSFT", prefix: "msft");

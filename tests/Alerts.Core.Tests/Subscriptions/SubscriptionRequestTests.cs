@@ -38,6 +38,7 @@ public class SubscriptionRequestTests
         Assert.Empty(request.Rules.Actions);
         Assert.Empty(request.Rules.Firms);
         Assert.Null(request.Rules.MinTargetChangePct);
+        Assert.Equal(SubscriberRules.Any, request.Rules);
     }
 
     [Fact]
@@ -246,5 +247,105 @@ public class SubscriptionRequestTests
 
         Assert.False(result.IsValid);
         Assert.Equal(["email", "tickers", "actions[0]", "minTargetChangePct"], result.Errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public void Parse_NewRules_AreRead()
+    {
+        var request = ParseWith("\"excludeFirms\":[\"Citigroup\",\"citi\"],\"minRating\":\"BUY\",\"direction\":\" Positive \",\"paused\":true").Value!;
+
+        Assert.Equal(["Citi"], request.Rules.ExcludeFirms);
+        Assert.Equal(RatingLevel.Buy, request.Rules.MinRating);
+        Assert.Equal(NewsDirection.Positive, request.Rules.Direction);
+        Assert.True(request.Rules.Paused);
+    }
+
+    [Theory]
+    [InlineData("strong_sell", RatingLevel.StrongSell)]
+    [InlineData("sell", RatingLevel.Sell)]
+    [InlineData("hold", RatingLevel.Hold)]
+    [InlineData("buy", RatingLevel.Buy)]
+    [InlineData("strong_buy", RatingLevel.StrongBuy)]
+    public void Parse_MinRating_EveryLevelOfTheScale(string name, RatingLevel expected) =>
+        Assert.Equal(expected, ParseWith($"\"minRating\":\"{name}\"").Value!.Rules.MinRating);
+
+    [Theory]
+    [InlineData("\"unknown\"")]
+    [InlineData("\"bullish\"")]
+    [InlineData("\"Overweight\"")]
+    [InlineData("\"\"")]
+    [InlineData("4")]
+    [InlineData("true")]
+    [InlineData("[\"buy\"]")]
+    public void Parse_BadMinRating_ReportsIt(string value)
+    {
+        var error = SingleError(ParseWith($"\"minRating\":{value}"));
+
+        Assert.Equal("minRating", error.Field);
+        Assert.Contains("strong_buy", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("positive", NewsDirection.Positive)]
+    [InlineData("negative", NewsDirection.Negative)]
+    [InlineData("any", NewsDirection.Any)]
+    [InlineData("NEGATIVE", NewsDirection.Negative)]
+    public void Parse_Direction_IsRead(string name, NewsDirection expected) =>
+        Assert.Equal(expected, ParseWith($"\"direction\":\"{name}\"").Value!.Rules.Direction);
+
+    [Theory]
+    [InlineData("\"up\"")]
+    [InlineData("\"bullish\"")]
+    [InlineData("\"neutral\"")]
+    [InlineData("1")]
+    [InlineData("{}")]
+    public void Parse_BadDirection_ReportsIt(string value)
+    {
+        var error = SingleError(ParseWith($"\"direction\":{value}"));
+
+        Assert.Equal("direction", error.Field);
+        Assert.Contains("positive, negative, any", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"true\"")]
+    [InlineData("1")]
+    [InlineData("[]")]
+    public void Parse_PausedNotABoolean_ReportsIt(string value) =>
+        Assert.Equal("paused", SingleError(ParseWith($"\"paused\":{value}")).Field);
+
+    [Theory]
+    [InlineData("\"excludeFirms\":[\"\"]", "excludeFirms[0]")]
+    [InlineData("\"excludeFirms\":[\"UBS\",7]", "excludeFirms[1]")]
+    [InlineData("\"excludeFirms\":\"UBS\"", "excludeFirms")]
+    [InlineData("\"excludeFirms\":{\"name\":\"UBS\"}", "excludeFirms")]
+    public void Parse_BadExcludeFirms_ReportsThem(string member, string field) =>
+        Assert.Equal(field, SingleError(ParseWith(member)).Field);
+
+    [Fact]
+    public void Parse_Over100ExcludedFirms_ReportsExcludeFirms() =>
+        Assert.Equal("excludeFirms", SingleError(ParseWith("\"excludeFirms\":" + JsonSerializer.Serialize(Enumerable.Range(0, 101).Select(i => $"F{i}")))).Field);
+
+    [Fact]
+    public void Parse_FirmBothIncludedAndExcluded_ReportsTheExcludedOne()
+    {
+        var error = SingleError(ParseWith("\"firms\":[\"UBS\",\"J.P. Morgan\"],\"excludeFirms\":[\"Citi\",\"JPM\"]"));
+
+        Assert.Equal("excludeFirms[1]", error.Field);
+        Assert.Contains("both", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NullRules_AreNoRules() =>
+        Assert.Equal(
+            SubscriberRules.Any,
+            ParseWith("\"actions\":null,\"firms\":null,\"excludeFirms\":null,\"minTargetChangePct\":null,\"minRating\":null,\"direction\":null,\"paused\":null").Value!.Rules);
+
+    [Fact]
+    public void Parse_EveryRuleWrongAtOnce_NamesEachField()
+    {
+        var result = ParseWith("\"actions\":[\"moon\"],\"firms\":\"UBS\",\"excludeFirms\":[1],\"minTargetChangePct\":0,\"minRating\":\"great\",\"direction\":\"up\",\"paused\":\"no\"");
+
+        Assert.Equal(["actions[0]", "firms", "excludeFirms[0]", "minTargetChangePct", "minRating", "direction", "paused"], result.Errors.Select(e => e.Field));
     }
 }

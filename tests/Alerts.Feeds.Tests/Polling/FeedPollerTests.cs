@@ -357,6 +357,8 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             public Task<string?> GetAsync(string source, CancellationToken cancellationToken) => inner.GetAsync(source, cancellationToken);
 
+            public Task<DateTimeOffset?> GetLastPollAsync(string source, CancellationToken cancellationToken) => inner.GetLastPollAsync(source, cancellationToken);
+
             public Task SaveAsync(string source, string? cursor, DateTimeOffset polledAt, CancellationToken cancellationToken) =>
                 Interlocked.Decrement(ref owner._left) >= 0
                     ? throw new IOException("the process died before the cursor was saved")

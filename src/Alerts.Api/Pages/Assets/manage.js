@@ -1,0 +1,218 @@
+// The preference page: reads the subscription (GET), lets its owner change tickers and rules, saves them (PUT).
+// The token is the page's own ?token=, sent as "Authorization: Bearer". Everything the server or the user gave is
+// written with textContent or .value, never as HTML.
+(function () {
+  'use strict';
+
+  var root = document.getElementById('manage');
+  var form = document.getElementById('preferences');
+  var status = document.getElementById('status');
+  var summary = document.getElementById('summary');
+  var save = document.getElementById('save');
+  var api = root.getAttribute('data-api');
+  var token = new URLSearchParams(window.location.search).get('token') || '';
+
+  // Fields that an error from the server can name ("tickers[3]" is shown next to "tickers").
+  var FIELDS = ['tickers', 'actions', 'firms', 'excludeFirms', 'minTargetChangePct', 'minRating', 'direction', 'paused'];
+
+  var LEVELS = { strong_sell: 'strong sell', sell: 'sell', hold: 'hold', buy: 'buy', strong_buy: 'strong buy' };
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.setAttribute('data-kind', kind || '');
+  }
+
+  function byId(id) { return document.getElementById(id); }
+
+  function splitTickers(text) {
+    return text.split(/[\s,;]+/).map(function (t) { return t.trim(); }).filter(Boolean);
+  }
+
+  function splitLines(text) {
+    return text.split(/\r?\n/).map(function (t) { return t.trim(); }).filter(Boolean);
+  }
+
+  function request(method, body) {
+    var headers = { 'Authorization': 'Bearer ' + token, 'Accept': 'application/json' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+
+    return fetch(api, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store'
+    });
+  }
+
+  function describe(s) {
+    summary.textContent = '';
+    summary.appendChild(document.createTextNode('Alerts go to '));
+    var email = document.createElement('strong');
+    email.id = 'email';
+    email.textContent = s.email;
+    summary.appendChild(email);
+    summary.appendChild(document.createTextNode('. '));
+    var state = document.createElement('span');
+    state.className = 'badge';
+    state.id = 'state';
+    state.textContent = s.status === 'pending'
+      ? 'Waiting for confirmation: open the link in the confirmation email'
+      : (s.paused ? 'Paused' : 'Active');
+    summary.appendChild(state);
+  }
+
+  function fill(s) {
+    describe(s);
+    byId('tickers').value = (s.tickers || []).join(', ');
+    var actions = s.actions || [];
+    form.querySelectorAll('input[name="actions"]').forEach(function (box) {
+      box.checked = actions.indexOf(box.value) >= 0;
+    });
+    byId('firms').value = (s.firms || []).join('\n');
+    byId('excludeFirms').value = (s.excludeFirms || []).join('\n');
+    byId('minTargetChangePct').value = s.minTargetChangePct == null ? '' : String(s.minTargetChangePct);
+    byId('minRating').value = s.minRating && LEVELS[s.minRating] ? s.minRating : '';
+    var direction = s.direction || 'any';
+    form.querySelectorAll('input[name="direction"]').forEach(function (radio) {
+      radio.checked = radio.value === direction;
+    });
+    byId('paused').checked = !!s.paused;
+  }
+
+  function read() {
+    var pct = byId('minTargetChangePct').value.trim();
+    var number = Number(pct);
+    var direction = form.querySelector('input[name="direction"]:checked');
+    return {
+      tickers: splitTickers(byId('tickers').value),
+      actions: Array.prototype.map.call(form.querySelectorAll('input[name="actions"]:checked'), function (box) { return box.value; }),
+      firms: splitLines(byId('firms').value),
+      excludeFirms: splitLines(byId('excludeFirms').value),
+      // Not a number: sent as typed, so that the server names the problem.
+      minTargetChangePct: pct === '' ? null : (isFinite(number) ? number : pct),
+      minRating: byId('minRating').value || null,
+      direction: direction ? direction.value : 'any',
+      paused: byId('paused').checked
+    };
+  }
+
+  function control(field) {
+    if (field === 'actions') {
+      return form.querySelector('input[name="actions"]');
+    }
+
+    if (field === 'direction') {
+      return form.querySelector('input[name="direction"]:checked') || form.querySelector('input[name="direction"]');
+    }
+
+    return byId(field);
+  }
+
+  function clearErrors() {
+    FIELDS.concat(['form']).forEach(function (field) {
+      var error = byId(field + '-error');
+      error.textContent = '';
+      error.hidden = true;
+      var input = control(field);
+      if (input) {
+        input.removeAttribute('aria-invalid');
+      }
+    });
+  }
+
+  // "tickers[1]" with the body sent: 'Ticker "$$$": must be ...'.
+  function message(error, sent) {
+    var match = /^(\w+)\[(\d+)\]$/.exec(error.field || '');
+    if (match && Array.isArray(sent[match[1]]) && sent[match[1]][Number(match[2])] !== undefined) {
+      return '"' + String(sent[match[1]][Number(match[2])]) + '" ' + error.message + '.';
+    }
+
+    return (error.field ? error.field + ' ' : '') + error.message + '.';
+  }
+
+  function showErrors(problem, sent) {
+    var errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
+    var first = null;
+    errors.forEach(function (error) {
+      var field = String(error.field || '').replace(/\[\d+\]$/, '');
+      if (FIELDS.indexOf(field) < 0) {
+        field = 'form';
+      }
+
+      var box = byId(field + '-error');
+      box.hidden = false;
+      box.textContent = box.textContent ? box.textContent + ' ' + message(error, sent) : message(error, sent);
+      var input = control(field);
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        first = first || input;
+      }
+    });
+
+    if (errors.length === 0) {
+      var general = byId('form-error');
+      general.hidden = false;
+      general.textContent = (problem && (problem.detail || problem.title)) || 'The server refused the change.';
+    }
+
+    say(errors.length === 1 ? 'Not saved: one thing needs fixing, shown next to its field.'
+      : errors.length > 1 ? 'Not saved: ' + errors.length + ' things need fixing, shown next to their fields.'
+      : 'Not saved: see the message above the Save button.', 'error');
+    if (first) {
+      first.focus();
+    }
+  }
+
+  function load() {
+    say('Loading…');
+    request('GET').then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status === 404 ? 'This link does not work any more. Links in newer emails still work.' : 'The subscription could not be loaded (' + response.status + '). Try again later.');
+      }
+
+      return response.json();
+    }).then(function (subscription) {
+      fill(subscription);
+      form.hidden = false;
+      say('');
+    }).catch(function (error) {
+      summary.textContent = '';
+      say(error.message, 'error');
+    });
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    clearErrors();
+    var body = read();
+    save.disabled = true;
+    say('Saving…');
+    request('PUT', body).then(function (response) {
+      return response.text().then(function (text) {
+        var json = null;
+        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        return { ok: response.ok, status: response.status, json: json };
+      });
+    }).then(function (result) {
+      if (result.ok) {
+        fill(result.json);
+        say('Saved. Alerts follow ' + result.json.tickers.length + (result.json.tickers.length === 1 ? ' ticker' : ' tickers') + (result.json.paused ? ', paused.' : '.'), 'ok');
+      } else if (result.status === 400) {
+        showErrors(result.json, body);
+      } else if (result.status === 404) {
+        say('This link does not work any more. Links in newer emails still work.', 'error');
+      } else {
+        say('Not saved: ' + ((result.json && result.json.detail) || ('the server answered ' + result.status)) + ' Try again.', 'error');
+      }
+    }).catch(function () {
+      say('Not saved: the server could not be reached. Try again.', 'error');
+    }).then(function () {
+      save.disabled = false;
+    });
+  });
+
+  load();
+}());

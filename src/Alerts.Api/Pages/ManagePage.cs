@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Alerts.Api.Pages;
+
+/// <summary>
+/// The preference page: plain HTML, the form's controls labelled and grouped in fieldsets, filled and saved by
+/// <c>Assets/manage.js</c> through the subscription API (<c>GET</c> / <c>PUT /api/subscriptions/{id}</c>, the token from
+/// the page's own <c>?token=</c> sent as <c>Authorization: Bearer</c>). No inline script or style: the
+/// Content-Security-Policy allows same-origin scripts and styles only. No user data is written into the HTML here (the
+/// script sets it as text); what is written (the API path and the unsubscribe link) is HTML-escaped.
+/// </summary>
+internal static class ManagePage
+{
+    /// <summary>What the page may load and where it may send: its own origin only (and the empty data: icon below).</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly (string Value, string Label)[] Actions =
+    [
+        ("upgrade", "Upgrades"), ("downgrade", "Downgrades"), ("initiate", "Coverage initiated"), ("reiterate", "Ratings reiterated"),
+        ("target_raise", "Price target raised"), ("target_cut", "Price target cut"), ("resume", "Coverage resumed"), ("suspend", "Coverage suspended"),
+    ];
+
+    private static readonly (string Value, string Label)[] Ratings =
+    [
+        ("", "Any rating"), ("strong_buy", "Strong buy"), ("buy", "Buy or better"), ("hold", "Hold or better"), ("sell", "Sell or better"), ("strong_sell", "Strong sell or better"),
+    ];
+
+    private static readonly (string Value, string Label, string Hint)[] Directions =
+    [
+        ("any", "All news", "Every change that passes the other rules."),
+        ("positive", "Good news only", "Upgrades, target raises, coverage started or resumed at buy or better."),
+        ("negative", "Bad news only", "Downgrades, target cuts, coverage suspended, or started or resumed at sell or worse."),
+    ];
+
+    public static IResult Render(string apiPath, string unsubscribeAction, string pathBase = "") =>
+        new SecureHtmlResult(Html(apiPath, unsubscribeAction, pathBase), ContentSecurityPolicy);
+
+    internal static string Html(string apiPath, string unsubscribeAction, string pathBase)
+    {
+        var e = (Func<string, string>)HtmlPage.Encode;
+        var actions = string.Concat(Actions.Select(a =>
+            $"<label class=\"check\"><input type=\"checkbox\" name=\"actions\" value=\"{a.Value}\"> {a.Label}</label>"));
+        var ratings = string.Concat(Ratings.Select(r => $"<option value=\"{r.Value}\">{r.Label}</option>"));
+        var directions = string.Concat(Directions.Select(d =>
+            $"<div class=\"choice\"><input type=\"radio\" name=\"direction\" id=\"direction-{d.Value}\" value=\"{d.Value}\" aria-describedby=\"direction-{d.Value}-hint\">" +
+            $"<label for=\"direction-{d.Value}\">{d.Label}</label><p class=\"hint\" id=\"direction-{d.Value}-hint\">{d.Hint}</p></div>"));
+
+        return $$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="referrer" content="no-referrer">
+            <link rel="icon" href="data:,">
+            <title>Your alerts - Alerts</title>
+            <link rel="stylesheet" href="{{e(StaticAssets.Url(pathBase, StaticAssets.ManageStyles))}}">
+            <script src="{{e(StaticAssets.Url(pathBase, StaticAssets.ManageScript))}}" defer></script>
+            </head>
+            <body>
+            <main id="manage" data-api="{{e(apiPath)}}">
+            <h1>Your alerts</h1>
+            <p id="summary">Loading your subscription&hellip;</p>
+            <div id="status" class="status" role="status" aria-live="polite"></div>
+            <noscript><p class="error">This page needs JavaScript to show and save your choices. The unsubscribe button below works without it.</p></noscript>
+            <form id="preferences" novalidate hidden>
+            <fieldset>
+            <legend>Tickers</legend>
+            <label for="tickers">Tickers you follow</label>
+            <p class="hint" id="tickers-hint">Separate them with commas, spaces or new lines; 1 to 500.</p>
+            <textarea id="tickers" name="tickers" rows="3" autocapitalize="characters" autocomplete="off" spellcheck="false" aria-describedby="tickers-hint tickers-error"></textarea>
+            <p class="error" id="tickers-error" hidden></p>
+            </fieldset>
+            <fieldset id="actions" aria-describedby="actions-hint actions-error">
+            <legend>Actions</legend>
+            <p class="hint" id="actions-hint">Tick none to get every action. A price-target rule also catches any change that moved the target that way.</p>
+            <div class="checks">{{actions}}</div>
+            <p class="error" id="actions-error" hidden></p>
+            </fieldset>
+            <fieldset>
+            <legend>Firms</legend>
+            <label for="firms">Only these firms</label>
+            <p class="hint" id="firms-hint">One firm per line; leave empty for every firm. "J.P. Morgan" and "JPM" are one firm.</p>
+            <textarea id="firms" name="firms" rows="2" autocomplete="off" spellcheck="false" aria-describedby="firms-hint firms-error"></textarea>
+            <p class="error" id="firms-error" hidden></p>
+            <label for="excludeFirms">Never these firms</label>
+            <p class="hint" id="excludeFirms-hint">One firm per line.</p>
+            <textarea id="excludeFirms" name="excludeFirms" rows="2" autocomplete="off" spellcheck="false" aria-describedby="excludeFirms-hint excludeFirms-error"></textarea>
+            <p class="error" id="excludeFirms-error" hidden></p>
+            </fieldset>
+            <fieldset>
+            <legend>Thresholds</legend>
+            <label for="minTargetChangePct">Minimum price-target move, in percent</label>
+            <p class="hint" id="minTargetChangePct-hint">Up or down; leave empty for any move (or none). Greater than 0, at most 1000.</p>
+            <input type="text" id="minTargetChangePct" name="minTargetChangePct" inputmode="decimal" autocomplete="off" aria-describedby="minTargetChangePct-hint minTargetChangePct-error">
+            <p class="error" id="minTargetChangePct-error" hidden></p>
+            <label for="minRating">Minimum new rating</label>
+            <p class="hint" id="minRating-hint">Only changes whose new rating is at least this; a rating we cannot place never passes.</p>
+            <select id="minRating" name="minRating" aria-describedby="minRating-hint minRating-error">{{ratings}}</select>
+            <p class="error" id="minRating-error" hidden></p>
+            </fieldset>
+            <fieldset id="direction" aria-describedby="direction-error">
+            <legend>Direction</legend>
+            {{directions}}
+            <p class="error" id="direction-error" hidden></p>
+            </fieldset>
+            <fieldset>
+            <legend>Pause</legend>
+            <div class="choice"><input type="checkbox" id="paused" name="paused" aria-describedby="paused-hint paused-error"><label for="paused">Pause all alerts</label></div>
+            <p class="hint" id="paused-hint">Nothing is sent while paused; your choices are kept.</p>
+            <p class="error" id="paused-error" hidden></p>
+            </fieldset>
+            <p class="error" id="form-error" hidden></p>
+            <button type="submit" id="save">Save changes</button>
+            </form>
+            <section aria-labelledby="unsubscribe-heading">
+            <h2 id="unsubscribe-heading">Stop all alerts</h2>
+            <form method="post" action="{{e(unsubscribeAction)}}">
+            <button type="submit" class="danger" id="unsubscribe">Unsubscribe</button>
+            </form>
+            </section>
+            </main>
+            </body>
+            </html>
+            """;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Alerts.Core.Security;
+using Alerts.Testing;
+using Microsoft.Playwright;
+using MimeKit;
+
+namespace Alerts.Browser.Tests;
+
+/// <summary>
+/// One Azurite, one local runner (its own process) and one headless Chromium for the tests of a class. Chromium is the
+/// system's (<c>apt-get install -y chromium</c>): nothing is downloaded, and when it is missing every test fails saying so.
+/// </summary>
+public sealed partial class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private const string Secret = "browser-tests-secret";
+
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-browser-" + Guid.NewGuid().ToString("N"));
+    private AzuriteServer? _azurite;
+    private LocalRunnerProcess? _runner;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public HttpClient Http { get; } = new();
+
+    public LocalRunnerProcess Runner => _runner ?? throw new InvalidOperationException("Not initialized.");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}: the browser tests drive the system's Chromium and download none. " +
+                "Install it with 'apt-get update && apt-get install -y chromium' (.ci/run does this when it is missing).");
+        }
+
+        Directory.CreateDirectory(_work);
+        _azurite = await AzuriteServer.StartAsync();
+        _runner = await LocalRunnerProcess.StartAsync(_azurite.ConnectionString, Secret, _work);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_runner is not null)
+        {
+            await _runner.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    public static string NewTicker() => "B" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(6)).ToUpperInvariant().PadRight(6, 'Q');
+
+    public static string NewEmail() => $"reader-{Guid.NewGuid():N}@example.com";
+
+    /// <summary>
+    /// The README's walk-through over HTTP: subscribe, confirm through the link of the confirmation .eml, post a signed
+    /// change on <paramref name="ticker"/>, and take the manage link from the alert .eml that follows.
+    /// </summary>
+    public async Task<Subscribed> SubscribeConfirmAndGetAlertAsync(string email, string ticker)
+    {
+        var created = await Http.PostAsJsonAsync($"{Runner.BaseUrl}/api/subscriptions", new { email, tickers = new[] { ticker } });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var confirmation = await WaitForEmailAsync(email, IsConfirmation, "the confirmation email");
+        var confirmed = await Http.PostAsync(Assert.Single(LinksIn(confirmation)), content: null);
+        Assert.True(confirmed.IsSuccessStatusCode, $"confirming answered {confirmed.StatusCode}");
+
+        var body = $$"""{"ticker":"{{ticker}}","company":"Browser Test","firm":"J.P. Morgan","fromRating":"Neutral","toRating":"Overweight","fromTarget":12,"toTarget":18}""";
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Runner.BaseUrl}/api/ratings") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await Http.SendAsync(request)).StatusCode);
+
+        var alert = await WaitForEmailAsync(email, m => !IsConfirmation(m), "the alert email");
+        var manage = LinksIn(alert).First(l => l.AbsolutePath.EndsWith("/manage", StringComparison.Ordinal));
+        Assert.Equal($"/api/subscriptions/{id}/manage", manage.AbsolutePath);
+        var token = Uri.UnescapeDataString(manage.Query["?token=".Length..]);
+        return new Subscribed(id, email, ticker, manage, token);
+    }
+
+    /// <summary>The subscription as stored, read over HTTP with its manage token.</summary>
+    public async Task<JsonElement> GetSubscriptionAsync(Subscribed subscribed)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{Runner.BaseUrl}/api/subscriptions/{subscribed.Id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", subscribed.Token);
+        var response = await Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"GET /api/subscriptions/{subscribed.Id} answered {response.StatusCode}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<System.Net.HttpStatusCode> GetSubscriptionStatusAsync(Subscribed subscribed)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{Runner.BaseUrl}/api/subscriptions/{subscribed.Id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", subscribed.Token);
+        return (await Http.SendAsync(request)).StatusCode;
+    }
+
+    private List<MimeMessage> Emails(string to) =>
+        Directory.Exists(Runner.Mailbox)
+            ? Directory.GetFiles(Runner.Mailbox, "*.eml")
+                .Order(StringComparer.Ordinal)
+                .Select(path => MimeMessage.Load(path))
+                .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase)))
+                .ToList()
+            : [];
+
+    private async Task<MimeMessage> WaitForEmailAsync(string to, Func<MimeMessage, bool> predicate, string what)
+    {
+        MimeMessage? found = null;
+        await Eventually.UntilAsync(() => (found = Emails(to).FirstOrDefault(predicate)) is not null, TimeSpan.FromSeconds(30), what + " is in the mailbox\n" + Runner.Output);
+        return found!;
+    }
+
+    private static bool IsConfirmation(MimeMessage message) => (message.Subject ?? string.Empty).Contains("Confirm", StringComparison.Ordinal);
+
+    private static List<Uri> LinksIn(MimeMessage message) =>
+        UrlPattern().Matches(message.TextBody ?? string.Empty).Select(m => new Uri(m.Value)).ToList();
+
+    [GeneratedRegex(@"https?://\S+")]
+    private static partial Regex UrlPattern();
+}
+
+/// <summary>A confirmed subscription with an alert in the mailbox, and the manage link of that alert.</summary>
+public sealed record Subscribed(string Id, string Email, string Ticker, Uri ManageLink, string Token);

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Net;
+
+namespace Alerts.LoadTest;
+
+/// <summary>The command line. Every scenario is bounded in count and in time; every address must be loopback.</summary>
+internal sealed class LoadTestOptions
+{
+    public static readonly string[] AllScenarios = ["baseline", "rate", "burst", "quiet", "batch"];
+
+    public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
+
+    /// <summary>An existing runner (http://127.0.0.1:7071); none: start our own.</summary>
+    public Uri? Url { get; private set; }
+
+    /// <summary>Webhook secret of an existing runner.</summary>
+    public string Secret { get; private set; } = "local-development-secret";
+
+    /// <summary>Pickup directory of an existing runner (for confirmations and end-to-end latency).</summary>
+    public string? Mailbox { get; private set; }
+
+    /// <summary>Storage connection string of an existing Azurite (for the baseline; with --url, the runner's).</summary>
+    public string? Storage { get; private set; }
+
+    /// <summary>Process id of an existing runner, to sample its working set.</summary>
+    public int? RunnerPid { get; private set; }
+
+    public bool NoBuild { get; private set; }
+
+    public int Subscriptions { get; private set; } = 20;
+
+    public int Tickers { get; private set; } = 10;
+
+    public IReadOnlyList<int> Rates { get; private set; } = [100];
+
+    public int RateSeconds { get; private set; } = 30;
+
+    public int Clients { get; private set; } = 8;
+
+    public int BurstSeconds { get; private set; } = 20;
+
+    public int MaxRequests { get; private set; } = 100_000;
+
+    public IReadOnlyList<int> BatchSizes { get; private set; } = [1, 10, 100, 1000];
+
+    public int BatchClients { get; private set; } = 2;
+
+    public int BatchSeconds { get; private set; } = 15;
+
+    public int BatchMaxChanges { get; private set; } = 20_000;
+
+    public int BaselineSeconds { get; private set; } = 5;
+
+    public int DrainSeconds { get; private set; } = 120;
+
+    public int MaxTotalSeconds { get; private set; } = 1800;
+
+    public int ProgressSeconds { get; private set; } = 2;
+
+    /// <summary>Also write the results as Markdown (for the README) to this file.</summary>
+    public string? MarkdownPath { get; private set; }
+
+    /// <summary>Keep the runner's log and the mailbox after the run (printed at the end).</summary>
+    public bool KeepFiles { get; private set; }
+
+    public static string Usage => """
+        Alerts load tool: signed posts against the local runner on Azurite, with Azurite's raw rate in the same run.
+
+        dotnet run -c Release --project tools/Alerts.LoadTest -- [options]
+
+        By default it builds the local runner in Release, starts its own Azurite on free ports and its own runner
+        (temporary mailbox and data folder), runs every scenario, prints the figures, and stops both.
+
+        Scenarios (--scenarios, comma-separated; default all):
+          baseline   Azurite's raw rate, same client and entity shape (a log row + a content key row per change,
+                     partition = ticker): single inserts, a 2-entity transaction per change, 100-entity transactions;
+                     run before and after the others
+          rate       signed single-change posts at a fixed rate (--rate per second for --rate-seconds; a list such
+                     as 50,100 runs one scenario per rate)
+          burst      signed single-change posts at full speed from --clients concurrent clients for --burst-seconds
+          quiet      ingest alone: single-change posts at full speed (--clients) and posts of each of --batch-sizes
+                     above 1 (--batch-clients), on tickers nobody follows (no alerts queued or sent), --burst-seconds
+                     or --batch-max-changes each
+          batch      batch posts of each of --batch-sizes changes (--batch-clients concurrent), sampling the runner's
+                     working set, --batch-seconds or --batch-max-changes per size, whichever comes first
+
+        Options:
+          --subscriptions M      subscriptions created and confirmed first (default 20; the runner we start allows any
+                                 number, an existing one 20 per client per hour unless Alerts__MaxSubscriptionsPerClientPerHour)
+          --tickers T            tickers the changes are about; subscription j follows ticker j mod T (default 10)
+          --rate R[,R...] --rate-seconds S (default 100, 30)
+          --clients K --burst-seconds S    (default 8, 20)
+          --max-requests N       cap on requests of the rate and burst scenarios (default 100000)
+          --batch-sizes a,b,...  (default 1,10,100,1000)   --batch-clients C (default 2)
+          --batch-seconds S      (default 15)   --batch-max-changes N (default 20000)
+          --baseline-seconds S   per baseline mode, before and after (default 5)
+          --drain-seconds S      wait at most this long for a scenario's alert emails (default 120)
+          --max-total-seconds S  stop everything after this long (default 1800)
+          --progress-seconds S   progress line interval (default 2)
+          --markdown FILE        also write the result tables as Markdown
+          --keep                 keep the runner's log and mailbox (temporary folder) after the run
+          --no-build             do not build the local runner first (use the existing Release build)
+
+        An existing runner instead of our own (loopback only):
+          --url http://127.0.0.1:7071   --secret <webhook secret> (default local-development-secret)
+          --mailbox <its Email__PickupDirectory>   needed for subscriptions and end-to-end latency
+          --storage <its connection string>        needed for the baseline (default UseDevelopmentStorage=true)
+          --runner-pid <pid>                       to sample its working set and CPU
+        """;
+
+    public static LoadTestOptions Parse(string[] args)
+    {
+        var options = new LoadTestOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int Int(int min, int max)
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                    ? value
+                    : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'.");
+            }
+
+            switch (name)
+            {
+                case "--scenarios":
+                    var scenarios = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => s.ToLowerInvariant()).ToList();
+                    if (scenarios.Contains("all"))
+                    {
+                        scenarios = [.. AllScenarios];
+                    }
+
+                    if (scenarios.Count == 0 || scenarios.Any(s => !AllScenarios.Contains(s)))
+                    {
+                        throw new ArgumentException($"--scenarios takes {string.Join(", ", AllScenarios)} or all.");
+                    }
+
+                    options.Scenarios = scenarios;
+                    break;
+                case "--url":
+                    options.Url = Loopback(new Uri(Value()), name);
+                    break;
+                case "--secret":
+                    options.Secret = Value();
+                    break;
+                case "--mailbox":
+                    options.Mailbox = Path.GetFullPath(Value());
+                    break;
+                case "--storage":
+                    options.Storage = Value();
+                    break;
+                case "--runner-pid":
+                    options.RunnerPid = Int(1, int.MaxValue);
+                    break;
+                case "--no-build":
+                    options.NoBuild = true;
+                    break;
+                case "--subscriptions":
+                    options.Subscriptions = Int(0, 100_000);
+                    break;
+                case "--tickers":
+                    options.Tickers = Int(1, 1_000);
+                    break;
+                case "--rate":
+                    options.Rates = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                        .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate is >= 1 and <= 10_000
+                            ? rate
+                            : throw new ArgumentException($"--rate: '{s}' is not from 1 to 10000 posts per second."))
+                        .ToList();
+                    break;
+                case "--rate-seconds":
+                    options.RateSeconds = Int(1, 3_600);
+                    break;
+                case "--clients":
+                    options.Clients = Int(1, 512);
+                    break;
+                case "--burst-seconds":
+                    options.BurstSeconds = Int(1, 3_600);
+                    break;
+                case "--max-requests":
+                    options.MaxRequests = Int(1, 10_000_000);
+                    break;
+                case "--batch-sizes":
+                    options.BatchSizes = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                        .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 1000
+                            ? size
+                            : throw new ArgumentException($"--batch-sizes: '{s}' is not from 1 to 1000 (the API's limit)."))
+                        .ToList();
+                    break;
+                case "--batch-clients":
+                    options.BatchClients = Int(1, 64);
+                    break;
+                case "--batch-seconds":
+                    options.BatchSeconds = Int(1, 3_600);
+                    break;
+                case "--batch-max-changes":
+                    options.BatchMaxChanges = Int(1, 10_000_000);
+                    break;
+                case "--baseline-seconds":
+                    options.BaselineSeconds = Int(1, 600);
+                    break;
+                case "--drain-seconds":
+                    options.DrainSeconds = Int(0, 3_600);
+                    break;
+                case "--max-total-seconds":
+                    options.MaxTotalSeconds = Int(10, 86_400);
+                    break;
+                case "--progress-seconds":
+                    options.ProgressSeconds = Int(1, 600);
+                    break;
+                case "--markdown":
+                    options.MarkdownPath = Path.GetFullPath(Value());
+                    break;
+                case "--keep":
+                    options.KeepFiles = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{name}'. --help lists them.");
+            }
+        }
+
+        if (options.Subscriptions > 0 && options.Subscriptions < options.Tickers)
+        {
+            throw new ArgumentException("--subscriptions must be 0 or at least --tickers, so that every ticker has a follower.");
+        }
+
+        return options;
+    }
+
+    /// <summary>Only loopback traffic: a name or address that is not 127.0.0.0/8, ::1 or localhost is refused.</summary>
+    public static Uri Loopback(Uri uri, string what)
+    {
+        if (!uri.IsAbsoluteUri || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"{what}: '{uri}' is not an http(s) address.");
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        var loopback = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+        return loopback ? uri : throw new ArgumentException($"{what}: '{uri}' is not a loopback address; this tool only talks to this machine.");
+    }
+}
