@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Alerts.Functions.Tests;
@@ -93,6 +94,23 @@ public sealed class AdminFunctionsTests(AlertsApp app)
         Assert.True(up.Json().TryGetProperty("pendingAlertMessages", out _));
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, down.Status);
         Assert.False(down.Json().GetProperty("storageReachable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Health_ReportsEachFeedsLastPoll_AndAProblemWhenItIsOld()
+    {
+        var cursors = app.Services.GetRequiredService<Alerts.Core.Feeds.IFeedCursorStore>();
+
+        await cursors.SaveAsync("health-feed", null, DateTimeOffset.UtcNow.AddHours(-1), CancellationToken.None);
+        var stale = (await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health")).Json();
+        await cursors.SaveAsync("health-feed", null, DateTimeOffset.UtcNow, CancellationToken.None);
+        var fresh = (await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health")).Json();
+
+        var feed = Assert.Single(stale.GetProperty("feeds").EnumerateArray());
+        Assert.Equal("health-feed", feed.GetProperty("source").GetString());
+        Assert.True(feed.GetProperty("lastPollAgeSeconds").GetDouble() >= 3590);
+        Assert.Contains(stale.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("feed health-feed", StringComparison.Ordinal));
+        Assert.DoesNotContain(fresh.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("feed health-feed", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -57,6 +57,11 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Email:PickupDirectory"] = PickupDirectory,
             ["Email:From"] = "alerts@example.test",
             ["Admin:Keys"] = AdminKey,
+            // A feed the health route reports on (never polled here: no timer runs in these tests).
+            ["Feeds:Sources:0:Name"] = "health-feed",
+            ["Feeds:Sources:0:Kind"] = "Finnhub",
+            ["Feeds:Sources:0:ApiKey"] = "not-a-real-key",
+            ["Feeds:Sources:0:BaseUrl"] = "http://127.0.0.1:9",
             ["Alerts:MaxSubscriptionsPerClientPerHour"] = "5",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
         }).Build();
