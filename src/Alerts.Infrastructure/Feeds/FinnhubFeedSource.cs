@@ -27,9 +27,7 @@ internal sealed class FinnhubFeedSource(FeedSourceOptions options, FeedHttp http
         var windowStart = NewestSeenCursor.WindowStart(since, now, options.LookbackDays);
         var symbols = options.GetSymbols() is { Count: > 0 } configured ? configured.Cast<string?>().ToList() : [null];
 
-        var changes = new List<RatingChangeSubmission>();
-        var skipped = 0;
-        DateTimeOffset? newest = null;
+        var records = new WindowedRecords(Name, windowStart, logger);
         foreach (var symbol in symbols)
         {
             var uri = FeedUrls.Build(
@@ -41,34 +39,14 @@ internal sealed class FinnhubFeedSource(FeedSourceOptions options, FeedHttp http
                 ("token", options.ApiKey));
             var body = await http.GetAsync(uri, "application/json", cancellationToken);
             using var document = FeedJson.Parse(body, Name);
-            foreach (var item in FeedJson.Array(document.RootElement, Name).EnumerateArray())
-            {
-                try
-                {
-                    if (Read(item) is { } change && change.PublishedAt >= windowStart)
-                    {
-                        changes.Add(change);
-                        newest = change.PublishedAt > newest || newest is null ? change.PublishedAt : newest;
-                    }
-                }
-                catch (MalformedRecordException ex)
-                {
-                    skipped++;
-                    FeedLog.RecordSkipped(logger, Name, ex.Message);
-                }
-            }
+            records.AddAll(FeedJson.Array(document.RootElement, Name), Read);
         }
 
-        return new FeedPoll(changes, NewestSeenCursor.Next(cursor, since, newest, now), skipped);
+        return records.ToPoll(cursor, since, now);
     }
 
     private RatingChangeSubmission Read(JsonElement item)
     {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            throw new MalformedRecordException($"a record is a JSON {item.ValueKind}, not an object");
-        }
-
         var gradeTime = FeedJson.Int64(item, "gradeTime") ?? throw new MalformedRecordException("'gradeTime' is missing");
         return new RatingChangeSubmission
         {

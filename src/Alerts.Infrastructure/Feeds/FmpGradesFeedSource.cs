@@ -27,43 +27,20 @@ internal sealed class FmpGradesFeedSource(FeedSourceOptions options, FeedHttp ht
         }
         var windowStart = NewestSeenCursor.WindowStart(since, now, options.LookbackDays);
 
-        var changes = new List<RatingChangeSubmission>();
-        var skipped = 0;
-        DateTimeOffset? newest = null;
+        var records = new WindowedRecords(Name, windowStart, logger);
         foreach (var symbol in options.GetSymbols())
         {
             var uri = FeedUrls.Build(options.BaseUrl ?? DefaultBaseUrl, "/stable/grades", ("symbol", symbol), ("apikey", options.ApiKey));
             var body = await http.GetAsync(uri, "application/json", cancellationToken);
             using var document = FeedJson.Parse(body, Name);
-            foreach (var item in FeedJson.Array(document.RootElement, Name).EnumerateArray())
-            {
-                try
-                {
-                    var change = Read(item);
-                    if (change.PublishedAt >= windowStart)
-                    {
-                        changes.Add(change);
-                        newest = change.PublishedAt > newest || newest is null ? change.PublishedAt : newest;
-                    }
-                }
-                catch (MalformedRecordException ex)
-                {
-                    skipped++;
-                    FeedLog.RecordSkipped(logger, Name, ex.Message);
-                }
-            }
+            records.AddAll(FeedJson.Array(document.RootElement, Name), Read);
         }
 
-        return new FeedPoll(changes, NewestSeenCursor.Next(cursor, since, newest, now), skipped);
+        return records.ToPoll(cursor, since, now);
     }
 
     private RatingChangeSubmission Read(JsonElement item)
     {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            throw new MalformedRecordException($"a record is a JSON {item.ValueKind}, not an object");
-        }
-
         var date = FeedJson.String(item, "date") ?? FeedJson.String(item, "publishedDate")
             ?? throw new MalformedRecordException("'date' is missing");
         return new RatingChangeSubmission
