@@ -13,6 +13,7 @@ namespace Alerts.Benchmarks;
 /// unsubscribe, an HMAC-SHA256 each), the plain-text and HTML parts, all HTML-escaped. Mean time is per email.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class EmailCompositionBenchmarks
 {
     /// <summary>Recipients per invocation (one change, as a queue message of 100 recipients carries it).</summary>

@@ -8,6 +8,7 @@ namespace Alerts.Benchmarks;
 /// of several paragraphs that names six calls. Mean time is per text; divide the text's length by it for characters/s.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class ExtractionBenchmarks
 {
     public const string Headline =

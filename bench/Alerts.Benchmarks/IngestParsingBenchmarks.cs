@@ -11,6 +11,7 @@ namespace Alerts.Benchmarks;
 /// parsing and validating the JSON. Mean time is per change (a body of <see cref="Changes"/> changes per invocation).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class IngestParsingBenchmarks
 {
     private const string Secret = "bench-webhook-secret";

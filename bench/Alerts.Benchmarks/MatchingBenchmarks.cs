@@ -14,6 +14,7 @@ namespace Alerts.Benchmarks;
 /// then <see cref="AlertMatcher.Matches(in ChangeFacts, SubscriberRules)"/> per row.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class MatchingBenchmarks
 {
     /// <summary>All subscriptions (rows of the index, over every ticker).</summary>
