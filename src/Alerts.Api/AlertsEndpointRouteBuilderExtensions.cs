@@ -34,6 +34,7 @@ public static class AlertsEndpointRouteBuilderExtensions
         api.MapGet("/assets/{name}", (HttpRequest request, string name) => StaticAssets.Get(request, name));
         api.MapPost("/sendgrid/events", (HttpRequest request, SendGridEventsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
         api.MapGet("/health", (HealthApi handler, CancellationToken ct) => handler.GetAsync(ct));
+        api.MapGet("/openapi.json", () => Alerts.Api.OpenApi.OpenApiDocument.Get());
 
         var admin = api.MapGroup("/ops");
         admin.MapGet("/subscribers", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ListSubscribersAsync(request, ct));

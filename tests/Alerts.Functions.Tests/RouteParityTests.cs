@@ -1,0 +1,81 @@
+using System.Reflection;
+using System.Text.Json;
+using Alerts.Api;
+using Alerts.Api.OpenApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alerts.Functions.Tests;
+
+/// <summary>
+/// One set of routes: the HTTP-triggered functions, the local runner's endpoints (<see cref="AlertsEndpointRouteBuilderExtensions.MapAlertsApi"/>)
+/// and the OpenAPI description served at /api/openapi.json must name the same (method, route) pairs.
+/// </summary>
+public sealed class RouteParityTests
+{
+    private static SortedSet<string> FunctionRoutes() =>
+        new(typeof(Alerts.Functions.Functions.RatingsFunctions).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters())
+            .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>())
+            .OfType<HttpTriggerAttribute>()
+            .SelectMany(a => (a.Methods ?? []).Select(method => $"{method.ToUpperInvariant()} /api/{a.Route}")));
+
+    private static SortedSet<string> RunnerRoutes()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhook:Secrets"] = "route-parity-secret",
+            ["Alerts:SigningKeys"] = "route-parity-signing-key",
+        }).Build();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddAlerts(configuration);
+        var app = builder.Build();
+        app.MapAlertsApi();
+        return new(((IEndpointRouteBuilder)app).DataSources
+            .SelectMany(d => d.Endpoints)
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(method => $"{method} {e.RoutePattern.RawText!.TrimEnd('/')}")));
+    }
+
+    private static async Task<SortedSet<string>> DocumentedRoutesAsync()
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        context.Response.Body = new MemoryStream();
+        await OpenApiDocument.Get().ExecuteAsync(context);
+        context.Response.Body.Position = 0;
+        using var document = await JsonDocument.ParseAsync(context.Response.Body);
+        Assert.Equal("3.0.3", document.RootElement.GetProperty("openapi").GetString());
+        return new(document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject()
+                .Where(operation => operation.Name is "get" or "post" or "put" or "delete" or "patch")
+                .Select(operation => $"{operation.Name.ToUpperInvariant()} /api{path.Name}")));
+    }
+
+    [Fact]
+    public void FunctionsAndLocalRunner_ServeTheSameRoutes() =>
+        Assert.Equal(FunctionRoutes(), RunnerRoutes());
+
+    [Fact]
+    public async Task OpenApiDescription_NamesExactlyTheRoutesThatExist() =>
+        Assert.Equal(FunctionRoutes(), await DocumentedRoutesAsync());
+
+    [Fact]
+    public async Task OpenApiDescription_DocumentsTheWebhookSignature()
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        context.Response.Body = new MemoryStream();
+        await OpenApiDocument.Get().ExecuteAsync(context);
+        context.Response.Body.Position = 0;
+        using var document = await JsonDocument.ParseAsync(context.Response.Body);
+
+        var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("webhookSignature");
+        Assert.Equal("X-Alerts-Signature", scheme.GetProperty("name").GetString());
+        Assert.Contains("HMAC-SHA256", scheme.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("application/json", context.Response.ContentType);
+    }
+}
