@@ -71,7 +71,7 @@ internal sealed class LoadTest(LoadTestOptions options)
 
                 secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
                 Say("Starting the local runner ...");
-                _runner = await RunnerProcess.StartAsync(repoRoot, _storage, secret, work, cancellationToken);
+                _runner = await RunnerProcess.StartAsync(repoRoot, _storage, secret, work, options.TraceStorage, cancellationToken);
                 baseUrl = _runner.BaseUrl;
                 mailboxDirectory = _runner.Mailbox;
                 runnerPid = _runner.ProcessId;
@@ -366,6 +366,7 @@ internal sealed class LoadTest(LoadTestOptions options)
         var matchedBefore = _runner?.AlertsMatched;
         var slowBefore = _runner?.SlowStorageResponses;
         var outboxBefore = _runner?.OutboxEntriesRedriven;
+        var requestsBefore = _runner?.StorageRequests;
         _current = scenario;
         if (_sampler is not null)
         {
@@ -403,6 +404,10 @@ internal sealed class LoadTest(LoadTestOptions options)
             scenario.AlertsMatchedByRunner = _runner.AlertsMatched - matchedBefore;
             scenario.SlowStorageResponses = _runner.SlowStorageResponses - slowBefore;
             scenario.OutboxEntriesRedriven = _runner.OutboxEntriesRedriven - outboxBefore;
+            scenario.StorageRequests = _runner.StorageRequests
+                .Select(r => (r.Key, Count: r.Value - (requestsBefore!.TryGetValue(r.Key, out var before) ? before : 0)))
+                .Where(r => r.Count > 0)
+                .ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
         }
 
         if (_sampler is not null)
@@ -582,6 +587,21 @@ internal sealed class LoadTest(LoadTestOptions options)
                 md.AppendLine($"| {s.Name} | {ours:N0} | {ours / Base(0):0.00}x | {ours / Base(1):0.00}x | {ours / Base(2):0.00}x |");
             }
 
+            md.AppendLine();
+        }
+
+        if (options.TraceStorage && _scenarios.Any(s => s.StorageRequests.Count > 0))
+        {
+            var kinds = _scenarios.SelectMany(s => s.StorageRequests).GroupBy(r => r.Key).OrderByDescending(g => g.Sum(r => r.Value)).Select(g => g.Key).ToList();
+            md.AppendLine("Storage requests of the runner per change stored (from its Azure SDK request log; the logging itself slows the runner, so the rates of this run are not the figures above):").AppendLine();
+            md.AppendLine("| request | " + string.Join(" | ", _scenarios.Select(s => s.Name)) + " |");
+            md.AppendLine("| --- | " + string.Join(" | ", _scenarios.Select(_ => "---:")) + " |");
+            foreach (var kind in kinds)
+            {
+                md.AppendLine($"| {kind} | " + string.Join(" | ", _scenarios.Select(s => s.Accepted == 0 ? "-" : $"{(s.StorageRequests.TryGetValue(kind, out var n) ? n : 0) / (double)s.Accepted:0.00}")) + " |");
+            }
+
+            md.AppendLine("| all | " + string.Join(" | ", _scenarios.Select(s => s.Accepted == 0 ? "-" : $"{s.StorageRequests.Values.Sum() / (double)s.Accepted:0.00}")) + " |");
             md.AppendLine();
         }
 

@@ -27,6 +27,9 @@ internal sealed class LoadTestOptions
 
     public bool NoBuild { get; private set; }
 
+    /// <summary>Count the runner's storage requests by kind (from the Azure SDK's request log; slows the runner).</summary>
+    public bool TraceStorage { get; private set; }
+
     public int Subscriptions { get; private set; } = 20;
 
     public int Tickers { get; private set; } = 10;
@@ -100,6 +103,8 @@ internal sealed class LoadTestOptions
           --markdown FILE        also write the result tables as Markdown
           --keep                 keep the runner's log and mailbox (temporary folder) after the run
           --no-build             do not build the local runner first (use the existing Release build)
+          --trace-storage        count the runner's storage requests per scenario by kind (turns on the Azure SDK's
+                                 request log in the runner, which slows it: for finding where requests go, not for speed)
 
         An existing runner instead of our own (loopback only):
           --url http://127.0.0.1:7071   --secret <webhook secret> (default local-development-secret)
@@ -156,6 +161,9 @@ internal sealed class LoadTestOptions
                     break;
                 case "--no-build":
                     options.NoBuild = true;
+                    break;
+                case "--trace-storage":
+                    options.TraceStorage = true;
                     break;
                 case "--subscriptions":
                     options.Subscriptions = Int(0, 100_000);

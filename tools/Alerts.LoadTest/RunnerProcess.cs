@@ -17,6 +17,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
     private long _warnings;
     private long _slowResponses;
     private long _outboxEntries;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _storageRequests = new(StringComparer.Ordinal);
 
     private RunnerProcess(Process process, Uri baseUrl, string mailbox, string logPath, StreamWriter log)
     {
@@ -47,6 +48,12 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
     /// <summary>Outbox entries the re-driver timer picked up (entries older than its 30 s grace: a crash, or a post still running).</summary>
     public long OutboxEntriesRedriven => Interlocked.Read(ref _outboxEntries);
 
+    /// <summary>
+    /// With <c>traceStorage</c>: every storage request the runner made so far, by method and resource ("POST $batch",
+    /// "GET SubscriberIndex()", "POST alerts/messages", ...), read from the Azure SDK's request log lines.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> StorageRequests => new Dictionary<string, long>(_storageRequests, StringComparer.Ordinal);
+
     /// <summary>Lines logged at warning level or above ("warn:", "fail:", "crit:").</summary>
     public long Warnings => Interlocked.Read(ref _warnings);
 
@@ -71,7 +78,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<RunnerProcess> StartAsync(string repoRoot, string storageConnectionString, string webhookSecret, string workDirectory, CancellationToken cancellationToken)
+    public static async Task<RunnerProcess> StartAsync(string repoRoot, string storageConnectionString, string webhookSecret, string workDirectory, bool traceStorage, CancellationToken cancellationToken)
     {
         var assembly = RunnerAssembly(repoRoot);
         if (!File.Exists(assembly))
@@ -101,6 +108,11 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
 
         // One client (this tool, 127.0.0.1) creates every subscription.
         start.Environment["Alerts__MaxSubscriptionsPerClientPerHour"] = "100000";
+        if (traceStorage)
+        {
+            // The Azure SDK logs every request ("Request [id] POST http://.../$batch"): counted, to show where the requests go.
+            start.Environment["Logging__LogLevel__Azure.Core"] = "Information";
+        }
 
         var logPath = Path.Combine(workDirectory, "runner.log");
         var log = new StreamWriter(logPath) { AutoFlush = false };
@@ -186,6 +198,10 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
             Interlocked.Add(ref _emailsSent, long.Parse(emails.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        else if (RequestLine().Match(line) is { Success: true } request)
+        {
+            _storageRequests.AddOrUpdate(request.Groups[1].Value + " " + Resource(request.Groups[2].Value), 1, (_, n) => n + 1);
+        }
         else if (SlowResponseLine().IsMatch(line))
         {
             Interlocked.Increment(ref _slowResponses);
@@ -212,6 +228,36 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>"http://127.0.0.1:1234/devstoreaccount1/RatingChanges(PartitionKey='X',RowKey='Y')?..." is "RatingChanges(key)".</summary>
+    private static string Resource(string uri)
+    {
+        var path = uri.Split('?', 2)[0];
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var index = Array.FindIndex(segments, s => s.StartsWith("devstoreaccount", StringComparison.Ordinal));
+        var rest = index >= 0 ? segments.Skip(index + 1).ToArray() : segments.Skip(2).ToArray();
+        if (rest.Length == 0)
+        {
+            return "(account)";
+        }
+
+        var first = Uri.UnescapeDataString(rest[0]);
+        var paren = first.IndexOf('(', StringComparison.Ordinal);
+        if (paren >= 0)
+        {
+            return first[..paren] + (first.Length > paren + 2 ? "(key)" : "()");
+        }
+
+        return rest.Length switch
+        {
+            1 => first,
+            2 => first + "/" + rest[1],
+            _ => first + "/" + rest[1] + "/{id}",
+        };
+    }
+
+    [GeneratedRegex(@"Azure\.Core\[\d+\] Request \[[^\]]*\] ([A-Z]+) (\S+)")]
+    private static partial Regex RequestLine();
 
     [GeneratedRegex(@"Ingested \d+ changes \(\d+ duplicates\), (\d+) alerts matched")]
     private static partial Regex IngestedLine();

@@ -58,6 +58,9 @@ internal sealed class ScenarioStats(string name, string description, int changes
     /// <summary>Outbox entries the runner's re-driver timer picked up during this scenario (null: not our runner).</summary>
     public long? OutboxEntriesRedriven { get; set; }
 
+    /// <summary>With --trace-storage: the runner's storage requests during this scenario (and its drain), by kind.</summary>
+    public IReadOnlyDictionary<string, long> StorageRequests { get; set; } = new Dictionary<string, long>();
+
     /// <summary>Requests the fixed-rate scheduler could not start on time because too many were in flight.</summary>
     public long LateStarts { get; set; }
 
@@ -223,8 +226,12 @@ internal sealed class ScenarioStats(string name, string description, int changes
                 Cpu(s => s.RunnerCpu),
                 Cpu(s => s.AzuriteCpu),
                 Cpu(s => s.SelfCpu),
-                Cpu(s => s.MachineCpu) - Cpu(s => s.RunnerCpu) - Cpu(s => s.AzuriteCpu) - Cpu(s => s.SelfCpu));
+                // /proc/stat counts in 10 ms ticks: a few percent either way is rounding. A process not sampled (an existing
+                // runner or Azurite without its pid) counts as other.
+                Math.Max(0, Cpu(s => s.MachineCpu) - Known(s => s.RunnerCpu) - Known(s => s.AzuriteCpu) - Known(s => s.SelfCpu)));
         }
+
+        double Known(Func<ProcessSample, TimeSpan?> select) => Cpu(select) is var cpu && double.IsNaN(cpu) ? 0 : cpu;
 
         double Cpu(Func<ProcessSample, TimeSpan?> select)
         {
