@@ -18,16 +18,9 @@ internal sealed class FinnhubFeedSource(FeedSourceOptions options, FeedHttp http
 
     public async Task<FeedPoll> PollAsync(string? cursor, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var since = NewestSeenCursor.Parse(cursor);
-        if (since is null && cursor is not null)
-        {
-            FeedLog.UnreadableCursor(logger, Name, cursor);
-        }
-        var windowStart = NewestSeenCursor.WindowStart(since, now, options.LookbackDays);
+        var (records, since, windowStart, now) = WindowedRecords.Open(Name, cursor, options.LookbackDays, time, logger);
         var symbols = options.GetSymbols() is { Count: > 0 } configured ? configured.Cast<string?>().ToList() : [null];
 
-        var records = new WindowedRecords(Name, windowStart, logger);
         foreach (var symbol in symbols)
         {
             var uri = FeedUrls.Build(

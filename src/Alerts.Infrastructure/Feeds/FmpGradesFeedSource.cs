@@ -19,15 +19,8 @@ internal sealed class FmpGradesFeedSource(FeedSourceOptions options, FeedHttp ht
 
     public async Task<FeedPoll> PollAsync(string? cursor, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var since = NewestSeenCursor.Parse(cursor);
-        if (since is null && cursor is not null)
-        {
-            FeedLog.UnreadableCursor(logger, Name, cursor);
-        }
-        var windowStart = NewestSeenCursor.WindowStart(since, now, options.LookbackDays);
+        var (records, since, _, now) = WindowedRecords.Open(Name, cursor, options.LookbackDays, time, logger);
 
-        var records = new WindowedRecords(Name, windowStart, logger);
         foreach (var symbol in options.GetSymbols())
         {
             var uri = FeedUrls.Build(options.BaseUrl ?? DefaultBaseUrl, "/stable/grades", ("symbol", symbol), ("apikey", options.ApiKey));

@@ -11,6 +11,21 @@ namespace Alerts.Infrastructure.Feeds;
 /// </summary>
 internal sealed class WindowedRecords(string source, DateTimeOffset windowStart, ILogger logger)
 {
+    /// <summary>Opens a poll: reads the cursor (logging one that cannot be read) and works out the window it starts from.</summary>
+    public static (WindowedRecords Records, DateTimeOffset? Since, DateTimeOffset WindowStart, DateTimeOffset Now) Open(
+        string source, string? cursor, int lookbackDays, TimeProvider time, ILogger logger)
+    {
+        var now = time.GetUtcNow();
+        var since = NewestSeenCursor.Parse(cursor);
+        if (since is null && cursor is not null)
+        {
+            FeedLog.UnreadableCursor(logger, source, cursor);
+        }
+
+        var windowStart = NewestSeenCursor.WindowStart(since, now, lookbackDays);
+        return (new WindowedRecords(source, windowStart, logger), since, windowStart, now);
+    }
+
     private readonly List<RatingChangeSubmission> _changes = [];
     private DateTimeOffset? _newest;
     private int _skipped;
