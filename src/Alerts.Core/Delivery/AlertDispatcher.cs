@@ -104,12 +104,12 @@ public sealed partial class AlertDispatcher(
             switch (result.Status)
             {
                 case EmailSendStatus.Accepted:
-                    await sentLog.MarkSentAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), cancellationToken);
+                    await UntilRecordedAsync(ct => sentLog.MarkSentAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
                     sent++;
                     break;
                 case EmailSendStatus.Permanent:
                     var reason = result.Reason ?? "refused";
-                    await sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), cancellationToken);
+                    await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
                     LogRefused(recipient.AlertId, reason);
                     refused.Add((recipient, reason));
                     break;
@@ -161,6 +161,37 @@ public sealed partial class AlertDispatcher(
         LogRetrying(message.MessageId, message.DeliveryCount, delay, transient.Reason);
         return new DispatchSummary(1, sent, already, refused.Count, 1, 0);
     }
+
+    /// <summary>
+    /// Once the carrier has taken an email, recording it must not fail: if it did, the claim would expire and the alert be
+    /// sent again. So while storage is away the record is retried here (this dispatcher holds the message meanwhile,
+    /// and nothing else in the process handles it), for up to <see cref="RecordPatience"/>.
+    /// </summary>
+    private async Task UntilRecordedAsync(Func<CancellationToken, Task> record, string alertId, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await record(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && time.GetElapsedTime(started) < RecordPatience)
+            {
+                LogRecordRetry(alertId, ex.Message);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            }
+        }
+    }
+
+    /// <summary>How long the outcome of an email that left is retried while storage is unreachable.</summary>
+    public static readonly TimeSpan RecordPatience = TimeSpan.FromMinutes(10);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} left, but recording it failed ({Reason}); retrying")]
+    private partial void LogRecordRetry(string alertId, string reason);
 
     /// <summary>Exponential backoff: 2 s, 4 s, 8 s, ... at most 5 minutes.</summary>
     public static TimeSpan Backoff(int deliveryCount) =>

@@ -259,6 +259,43 @@ public class AlertDispatcherTests
     }
 
     [Fact]
+    public async Task HandleAsync_RecordingTheSendFailsForAWhile_IsRetriedSoTheAlertIsNeverSentTwice()
+    {
+        var flaky = new FlakyMarks(_sentLog, failures: 2);
+        var dispatcher = new AlertDispatcher(
+            _queue, _sender, flaky, _suppressions,
+            new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
+            Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount }),
+            TimeProvider.System, // the retry waits for real (under a second here)
+            NullLogger<AlertDispatcher>.Instance);
+
+        var summary = await dispatcher.HandleAsync(Message(recipients: 1), CancellationToken.None);
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Equal(3, flaky.Attempts);
+        Assert.True(_sentLog.Records.ContainsKey(Recipient(0).AlertId));
+        Assert.Single(_sender.Sent);
+        Assert.Single(_queue.Completed);
+    }
+
+    /// <summary>A sent log whose first marks fail, as when storage goes away right after the email left.</summary>
+    private sealed class FlakyMarks(InMemorySentAlertLog inner, int failures) : ISentAlertLog
+    {
+        public int Attempts { get; private set; }
+
+        public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(alertId, subscriptionId, now, cancellationToken);
+
+        public Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
+            ++Attempts <= failures ? throw new IOException("storage is down") : inner.MarkSentAsync(alertId, subscriptionId, sentAt, cancellationToken);
+
+        public Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+            inner.MarkRefusedAsync(alertId, subscriptionId, reason, at, cancellationToken);
+
+        public Task ReleaseAsync(string alertId, CancellationToken cancellationToken) => inner.ReleaseAsync(alertId, cancellationToken);
+    }
+
+    [Fact]
     public async Task HandleAsync_UnreadableBody_IsDeadLettered()
     {
         var message = new ReceivedAlerts("msg-garbage", null, 1, new object());
