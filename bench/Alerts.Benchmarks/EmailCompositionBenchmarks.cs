@@ -30,27 +30,7 @@ public class EmailCompositionBenchmarks
         var tokens = new LinkTokens(["bench-signing-key-0123456789abcdef"], TimeProvider.System);
         _links = new Links(Options.Create(new AlertsOptions { PublicBaseUrl = "https://alerts.example.com", SigningKeys = "bench-signing-key-0123456789abcdef" }), tokens);
         _composer = new AlertEmailComposer(_links, Options.Create(new EmailOptions()));
-        _change = new RatingChange
-        {
-            Id = "3f6c0b1d9a8e4f7c2b5d6e1a0c9f8b7a",
-            Ticker = "CIFR",
-            Company = "Cipher Mining",
-            Firm = "JPMorgan",
-            Analyst = "Reginald Smith",
-            Action = RatingAction.Upgrade,
-            FromRating = "Neutral",
-            ToRating = "Overweight",
-            FromLevel = RatingLevel.Hold,
-            ToLevel = RatingLevel.Buy,
-            FromTarget = 12m,
-            ToTarget = 18m,
-            TargetChangePct = 50m,
-            Currency = "USD",
-            PublishedAt = new DateTimeOffset(2025, 12, 2, 13, 30, 0, TimeSpan.Zero),
-            ReceivedAt = new DateTimeOffset(2025, 12, 2, 13, 30, 1, TimeSpan.Zero),
-            Source = "acme-feed",
-            Url = "https://example.com/story?id=123&ref=alerts",
-        };
+        _change = BenchData.CifrUpgrade();
         _recipients = Enumerable.Range(0, Recipients)
             .Select(i => new AlertRecipient(AlertIds.For(_change.Id, $"{i:x32}"), $"{i:x32}", $"user{i}@example.com"))
             .ToArray();

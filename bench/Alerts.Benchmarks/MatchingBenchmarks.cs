@@ -56,24 +56,7 @@ public class MatchingBenchmarks
 
         // "JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18": matches the "any", upgrade, JPMorgan and
         // 10%-move rules, not the downgrade-only or target-cut rules.
-        _change = new RatingChange
-        {
-            Id = "3f6c0b1d9a8e4f7c2b5d6e1a0c9f8b7a",
-            Ticker = Ticker,
-            Company = "Cipher Mining",
-            Firm = "JPMorgan",
-            Action = RatingAction.Upgrade,
-            FromRating = "Neutral",
-            ToRating = "Overweight",
-            FromLevel = RatingLevel.Hold,
-            ToLevel = RatingLevel.Buy,
-            FromTarget = 12m,
-            ToTarget = 18m,
-            TargetChangePct = 50m,
-            Currency = "USD",
-            PublishedAt = new DateTimeOffset(2025, 12, 2, 13, 30, 0, TimeSpan.Zero),
-            ReceivedAt = new DateTimeOffset(2025, 12, 2, 13, 30, 1, TimeSpan.Zero),
-        };
+        _change = BenchData.CifrUpgrade(Ticker);
 
         // What AlertFanOut does once per change; the rules of each row compile on first use and are kept, as they would be
         // for rows kept in memory (rows read afresh from storage compile again: see RuleCheckAndCompilePerSubscriber).

@@ -176,7 +176,7 @@ public sealed partial class RatingsApi(
         for (var i = 0; i < extracted.Count && i < IngestLimits.MaxChanges; i++)
         {
             // What the extractor read is held to the rules of posted JSON; a reading that breaks them is left out, not stored half-right.
-            if (Alerts.Core.Feeds.FeedRecordRules.Check(extracted[i], time, out var problem) is { } valid)
+            if (SubmissionRules.Check(extracted[i], time, out var problem) is { } valid)
             {
                 submissions.Add(valid);
             }

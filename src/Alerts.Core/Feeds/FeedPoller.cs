@@ -74,7 +74,7 @@ public sealed partial class FeedPoller
             var valid = new List<RatingChangeSubmission>(poll.Changes.Count);
             foreach (var submission in poll.Changes)
             {
-                if (FeedRecordRules.Check(submission with { Source = source.Name }, _time, out var problem) is { } checkedSubmission)
+                if (SubmissionRules.Check(submission with { Source = source.Name }, _time, out var problem) is { } checkedSubmission)
                 {
                     valid.Add(checkedSubmission);
                 }

@@ -1,16 +1,15 @@
 using System.Buffers;
 using System.Text.Json;
-using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 
-namespace Alerts.Core.Feeds;
+namespace Alerts.Core.Ingest;
 
 /// <summary>
-/// The contract's rules for one change, applied to a change read from a feed by the very parser that applies them to
-/// posted JSON (<see cref="RatingChangeParser"/>), so the rules live in one place. A feed record that breaks one is
-/// skipped, never stored half-right.
+/// The contract's rules for one change built in code (read from a feed, or from news text), applied by the very parser
+/// that applies them to posted JSON (<see cref="RatingChangeParser"/>), so the rules live in one place. A change that
+/// breaks one is left out, never stored half-right.
 /// </summary>
-internal static class FeedRecordRules
+internal static class SubmissionRules
 {
     /// <summary>
     /// Checks <paramref name="submission"/> and returns it as the parser reads it (trimmed, ticker in upper case), or null
