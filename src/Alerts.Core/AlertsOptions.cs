@@ -73,9 +73,12 @@ public sealed class DeliveryOptions
     [Range(1, 100)]
     public int MaxDeliveryCount { get; set; } = 5;
 
-    /// <summary>How many recipients of one change travel in one queue message. The default is 100.</summary>
+    /// <summary>
+    /// How many recipients of one change travel in one queue message, at most: the default is 1,000 (one SendGrid request);
+    /// the transport may allow fewer (a Storage queue message holds 250).
+    /// </summary>
     [Range(1, 1000)]
-    public int RecipientsPerMessage { get; set; } = 100;
+    public int RecipientsPerMessage { get; set; } = 1000;
 
     /// <summary>
     /// How long a received Storage-queue message stays hidden while it is handled, and so how soon a message held by a

@@ -15,10 +15,14 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 }
 
 /// <summary>
-/// Drains the alert queue and emails each recipient. A message is completed only once every recipient's email was
-/// accepted (or refused for good); a transient failure makes it visible again after a backoff, and after
-/// <see cref="DeliveryOptions.MaxDeliveryCount"/> attempts it is dead-lettered with the reason, never dropped.
-/// The sent log makes a redelivered message skip those already emailed; suppressed addresses are never emailed.
+/// Drains the alert queue and emails each recipient. The recipients of one change, from every message received together,
+/// go out as batches of up to <see cref="EmailBatch.MaxRecipients"/> (one SendGrid request each, a personalization per
+/// recipient), so a change followed by 100,000 people costs about 100 carrier requests, not 100,000.
+/// Every recipient is claimed in the sent log before its batch leaves and marked after, so no one is emailed twice
+/// (a redelivered message skips those already emailed; two dispatchers never both send one alert); suppressed addresses
+/// are never emailed. A message is completed only once every recipient's email was accepted (or refused for good); a
+/// transient failure makes it visible again after a backoff, and after <see cref="DeliveryOptions.MaxDeliveryCount"/>
+/// attempts it is dead-lettered with the reason, never dropped.
 /// </summary>
 public sealed partial class AlertDispatcher(
     IAlertQueue queue,
@@ -30,6 +34,9 @@ public sealed partial class AlertDispatcher(
     TimeProvider time,
     ILogger<AlertDispatcher> logger)
 {
+    /// <summary>How many sent-log and suppression requests one batch makes at once.</summary>
+    private const int StorageConcurrency = 32;
+
     /// <summary>Receives and handles messages until the queue is empty (or <paramref name="budget"/> is spent).</summary>
     public async Task<DispatchSummary> DrainAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
@@ -43,91 +50,216 @@ public sealed partial class AlertDispatcher(
                 break;
             }
 
-            var results = await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken)));
-            foreach (var result in results)
-            {
-                summary = summary.Add(result);
-            }
+            summary = summary.Add(await HandleAsync(messages, cancellationToken));
         }
 
         return summary;
     }
 
     /// <summary>Handles one received message; never throws for a failure of the email carrier.</summary>
-    public async Task<DispatchSummary> HandleAsync(ReceivedAlerts message, CancellationToken cancellationToken)
+    public Task<DispatchSummary> HandleAsync(ReceivedAlerts message, CancellationToken cancellationToken) =>
+        HandleAsync([message], cancellationToken);
+
+    /// <summary>
+    /// Handles messages received together: their recipients are pooled by change and sent in batches, then each message is
+    /// completed, retried or dead-lettered on the outcome of its own recipients.
+    /// </summary>
+    public async Task<DispatchSummary> HandleAsync(IReadOnlyList<ReceivedAlerts> messages, CancellationToken cancellationToken)
     {
-        if (message.Alerts is null)
+        var summary = DispatchSummary.Empty;
+        var deliveries = new List<MessageDelivery>(messages.Count);
+        foreach (var message in messages)
         {
-            await queue.DeadLetterAsync(message, "The message body is not an AlertsMatched message.", cancellationToken);
-            LogDeadLettered(message.MessageId, "unreadable body");
-            return new DispatchSummary(1, 0, 0, 0, 0, 1);
-        }
-
-        if (message.Alerts.DeadLetterReason is { } refusedFor)
-        {
-            await queue.DeadLetterAsync(message, refusedFor, cancellationToken);
-            LogDeadLettered(message.MessageId, refusedFor);
-            return new DispatchSummary(1, 0, 0, 0, 0, 1);
-        }
-
-        int sent = 0, already = 0;
-        var refused = new List<(AlertRecipient Recipient, string Reason)>();
-        EmailSendResult? transient = null;
-        foreach (var recipient in message.Alerts.Recipients)
-        {
-            var now = time.GetUtcNow();
-            var claim = await sentLog.TryClaimAsync(recipient.AlertId, recipient.SubscriptionId, now, cancellationToken);
-            if (claim == SendClaim.AlreadySent)
+            if (message.Alerts is null)
             {
-                already++;
+                await queue.DeadLetterAsync(message, "The message body is not an AlertsMatched message.", cancellationToken);
+                LogDeadLettered(message.MessageId, "unreadable body");
+                summary = summary.Add(new DispatchSummary(1, 0, 0, 0, 0, 1));
+            }
+            else if (message.Alerts.DeadLetterReason is { } refusedFor)
+            {
+                await queue.DeadLetterAsync(message, refusedFor, cancellationToken);
+                LogDeadLettered(message.MessageId, refusedFor);
+                summary = summary.Add(new DispatchSummary(1, 0, 0, 0, 0, 1));
+            }
+            else
+            {
+                deliveries.Add(new MessageDelivery(message, message.Alerts));
+            }
+        }
+
+        await Task.WhenAll(deliveries
+            .SelectMany(d => d.Alerts.Recipients.Select(r => new Pending(d, r)))
+            .GroupBy(p => p.Delivery.Alerts.Change.Id, StringComparer.Ordinal)
+            .Select(change => SendChangeAsync(change.First().Delivery.Alerts.Change, change.ToList(), cancellationToken)));
+
+        foreach (var delivery in deliveries)
+        {
+            summary = summary.Add(await FinishAsync(delivery, cancellationToken));
+        }
+
+        return summary;
+    }
+
+    /// <summary>Claims, checks and sends the recipients of one change; records each recipient's outcome on its message.</summary>
+    private async Task SendChangeAsync(Ratings.RatingChange change, List<Pending> recipients, CancellationToken cancellationToken)
+    {
+        // Two copies of one message received together (a queue delivers at least once) carry the same alerts: each alert
+        // is claimed and sent once, and its copies share the outcome.
+        var unique = recipients
+            .GroupBy(p => p.Recipient.AlertId, StringComparer.Ordinal)
+            .Select(g => g.Skip(1).Any() ? g.First() with { Copies = g.Skip(1).Select(p => p.Delivery).ToList() } : g.First())
+            .ToList();
+        var claimed = new System.Collections.Concurrent.ConcurrentQueue<Pending>();
+        await Parallel.ForEachAsync(
+            unique,
+            new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
+            async (pending, ct) =>
+            {
+                var recipient = pending.Recipient;
+                SendClaim claim;
+                try
+                {
+                    claim = await sentLog.TryClaimAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    pending.Failed(EmailSendResult.Transient($"The sent log is unreachable: {ex.Message}"));
+                    return;
+                }
+
+                switch (claim)
+                {
+                    case SendClaim.AlreadySent:
+                        pending.AlreadySent();
+                        return;
+                    case SendClaim.Busy:
+                        pending.Failed(EmailSendResult.Transient("Another dispatcher is sending this alert."));
+                        return;
+                }
+
+                bool suppressed;
+                try
+                {
+                    suppressed = await suppressions.IsSuppressedAsync(recipient.Email, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    await ReleaseAsync([pending], ct);
+                    pending.Failed(EmailSendResult.Transient($"The suppression list is unreachable: {ex.Message}"));
+                    return;
+                }
+
+                if (suppressed)
+                {
+                    await RefuseAsync(pending, "The address is suppressed (it bounced, reported spam or unsubscribed at the carrier).", ct);
+                    return;
+                }
+
+                claimed.Enqueue(pending);
+            });
+
+        var stopped = false;
+        foreach (var batch in claimed.Chunk(EmailBatch.MaxRecipients))
+        {
+            if (stopped)
+            {
+                // The carrier asked us to slow down or is failing: the rest waits for the message's retry.
+                await ReleaseAsync(batch, cancellationToken);
+                foreach (var pending in batch)
+                {
+                    pending.Failed(EmailSendResult.Transient("Not sent: an earlier batch of this change failed for now."));
+                }
+
                 continue;
             }
 
-            if (claim == SendClaim.Busy)
-            {
-                transient = EmailSendResult.Transient("Another dispatcher is sending this alert.");
-                break;
-            }
-
-            EmailSendResult result;
-            try
-            {
-                result = await suppressions.IsSuppressedAsync(recipient.Email, cancellationToken)
-                    ? EmailSendResult.Permanent("The address is suppressed (it bounced, reported spam or unsubscribed at the carrier).")
-                    : await sender.SendAsync(composer.Compose(message.Alerts.Change, recipient), cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                result = EmailSendResult.Transient(ex.Message);
-            }
-
-            switch (result.Status)
-            {
-                case EmailSendStatus.Accepted:
-                    await UntilRecordedAsync(ct => sentLog.MarkSentAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
-                    sent++;
-                    break;
-                case EmailSendStatus.Permanent:
-                    var reason = result.Reason ?? "refused";
-                    await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
-                    LogRefused(recipient.AlertId, reason);
-                    refused.Add((recipient, reason));
-                    break;
-                default:
-                    await sentLog.ReleaseAsync(recipient.AlertId, cancellationToken);
-                    transient = result;
-                    break;
-            }
-
-            if (transient is not null)
-            {
-                break;
-            }
+            stopped = !await SendBatchAsync(change, batch, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Sends one batch. A batch the carrier refuses as a whole (one bad address refuses a SendGrid request) is split in
+    /// halves until the refused recipients stand alone. Returns false on a transient failure.
+    /// </summary>
+    private async Task<bool> SendBatchAsync(Ratings.RatingChange change, IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    {
+        EmailSendResult result;
+        try
+        {
+            result = await sender.SendBatchAsync(composer.ComposeBatch(change, batch.Select(p => p.Recipient).ToList()), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            result = EmailSendResult.Transient(ex.Message);
+        }
+
+        switch (result.Status)
+        {
+            case EmailSendStatus.Accepted:
+                await Parallel.ForEachAsync(
+                    batch,
+                    new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
+                    async (pending, ct) =>
+                    {
+                        await UntilRecordedAsync(c => sentLog.MarkSentAsync(pending.Recipient.AlertId, pending.Recipient.SubscriptionId, time.GetUtcNow(), c), pending.Recipient.AlertId, ct);
+                        pending.Sent();
+                    });
+                return true;
+            case EmailSendStatus.Permanent when batch.Count > 1:
+                var half = batch.Count / 2;
+                return await SendBatchAsync(change, batch.Take(half).ToList(), cancellationToken)
+                    && await SendBatchAsync(change, batch.Skip(half).ToList(), cancellationToken);
+            case EmailSendStatus.Permanent:
+                await RefuseAsync(batch[0], result.Reason ?? "refused", cancellationToken);
+                return true;
+            default:
+                await ReleaseAsync(batch, cancellationToken);
+                foreach (var pending in batch)
+                {
+                    pending.Failed(result);
+                }
+
+                return false;
+        }
+    }
+
+    private async Task RefuseAsync(Pending pending, string reason, CancellationToken cancellationToken)
+    {
+        var recipient = pending.Recipient;
+        await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
+        LogRefused(recipient.AlertId, reason);
+        pending.Refused(reason);
+    }
+
+    /// <summary>Gives claims up after a transient failure, so that the retry can claim them (a claim left behind expires anyway).</summary>
+    private async Task ReleaseAsync(IEnumerable<Pending> batch, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(
+            batch,
+            new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
+            async (pending, ct) =>
+            {
+                try
+                {
+                    await sentLog.ReleaseAsync(pending.Recipient.AlertId, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogReleaseFailed(pending.Recipient.AlertId, ex.Message);
+                }
+            });
+    }
+
+    /// <summary>Completes, retries or dead-letters a message on the outcome of its recipients.</summary>
+    private async Task<DispatchSummary> FinishAsync(MessageDelivery delivery, CancellationToken cancellationToken)
+    {
+        var (message, alerts) = (delivery.Message, delivery.Alerts);
+        var (sent, already, refused, transient) = delivery.Outcome();
 
         // Every refused recipient is dead-lettered with its reason, never silently dropped: the whole message when it
         // was the only one, else split off into a message of its own that the next drain dead-letters.
-        if (transient is null && refused.Count > 0 && refused.Count == message.Alerts.Recipients.Count && message.Alerts.Recipients.Count == 1)
+        if (transient is null && refused.Count == 1 && alerts.Recipients.Count == 1)
         {
             await queue.DeadLetterAsync(message, refused[0].Reason, cancellationToken);
             LogDeadLettered(message.MessageId, refused[0].Reason);
@@ -138,7 +270,7 @@ public sealed partial class AlertDispatcher(
         {
             await queue.EnqueueAsync(
                 refused.Select(r => new AlertsMatched(
-                    AlertIds.ForMessage([r.Recipient.AlertId]) + "-refused", message.Alerts.Change, [r.Recipient], message.Alerts.MatchedAt, r.Reason)).ToList(),
+                    AlertIds.ForMessage([r.Recipient.AlertId]) + "-refused", alerts.Change, [r.Recipient], alerts.MatchedAt, r.Reason)).ToList(),
                 cancellationToken);
         }
 
@@ -161,6 +293,90 @@ public sealed partial class AlertDispatcher(
         LogRetrying(message.MessageId, message.DeliveryCount, delay, transient.Reason);
         return new DispatchSummary(1, sent, already, refused.Count, 1, 0);
     }
+
+    /// <summary>One recipient of a received message, on its way (and the other received messages carrying the same alert).</summary>
+    private sealed record Pending(MessageDelivery Delivery, AlertRecipient Recipient)
+    {
+        public IReadOnlyList<MessageDelivery> Copies { get; init; } = [];
+
+        public void Sent()
+        {
+            Delivery.Sent();
+            ForCopies(copy => copy.AlreadySent());
+        }
+
+        public void AlreadySent()
+        {
+            Delivery.AlreadySent();
+            ForCopies(copy => copy.AlreadySent());
+        }
+
+        public void Refused(string reason)
+        {
+            Delivery.Refused(Recipient, reason);
+            ForCopies(copy => copy.AlreadySent());
+        }
+
+        public void Failed(EmailSendResult result)
+        {
+            Delivery.Failed(result);
+            ForCopies(copy => copy.Failed(result));
+        }
+
+        private void ForCopies(Action<MessageDelivery> action)
+        {
+            foreach (var copy in Copies)
+            {
+                action(copy);
+            }
+        }
+    }
+
+    /// <summary>What happened to the recipients of one received message (updated from concurrent sends).</summary>
+    private sealed class MessageDelivery(ReceivedAlerts message, AlertsMatched alerts)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(AlertRecipient Recipient, string Reason)> _refused = [];
+        private int _sent;
+        private int _already;
+        private EmailSendResult? _transient;
+
+        public ReceivedAlerts Message { get; } = message;
+
+        public AlertsMatched Alerts { get; } = alerts;
+
+        public void Sent() => Interlocked.Increment(ref _sent);
+
+        public void AlreadySent() => Interlocked.Increment(ref _already);
+
+        public void Refused(AlertRecipient recipient, string reason)
+        {
+            lock (_gate)
+            {
+                _refused.Add((recipient, reason));
+            }
+        }
+
+        /// <summary>A transient failure: the message is retried (the first failure's reason and Retry-After are kept).</summary>
+        public void Failed(EmailSendResult result)
+        {
+            lock (_gate)
+            {
+                _transient ??= result;
+            }
+        }
+
+        public (int Sent, int AlreadySent, IReadOnlyList<(AlertRecipient Recipient, string Reason)> Refused, EmailSendResult? Transient) Outcome()
+        {
+            lock (_gate)
+            {
+                return (_sent, _already, _refused.ToList(), _transient);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim of alert {AlertId} ({Reason}); it expires by itself")]
+    private partial void LogReleaseFailed(string alertId, string reason);
 
     /// <summary>
     /// Once the carrier has taken an email, recording it must not fail: if it did, the claim would expire and the alert be

@@ -14,11 +14,23 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
 {
     public const string Category = "alert";
 
-    public EmailMessage Compose(RatingChange change, AlertRecipient recipient)
+    /// <summary>The alert for one recipient.</summary>
+    public EmailMessage Compose(RatingChange change, AlertRecipient recipient) => ComposeBatch(change, [recipient]).Expand(0);
+
+    /// <summary>
+    /// The alert for many recipients of one change: the content is written once, and each recipient's links (and its
+    /// List-Unsubscribe header) are substitutions. The placeholders carry a random part, so no sender-given text can
+    /// contain one.
+    /// </summary>
+    public EmailBatch ComposeBatch(RatingChange change, IReadOnlyList<AlertRecipient> recipients)
     {
+        var nonce = Guid.NewGuid().ToString("N");
+        var manageText = $"%%{nonce}:manage%%";
+        var manageHtml = $"%%{nonce}:manage-html%%";
+        var unsubscribeText = $"%%{nonce}:unsubscribe%%";
+        var unsubscribeHtml = $"%%{nonce}:unsubscribe-html%%";
+
         var headline = ChangeDescription.Headline(change);
-        var manage = links.Manage(recipient.SubscriptionId);
-        var unsubscribe = links.Unsubscribe(recipient.SubscriptionId);
         var facts = Facts(change);
 
         var text = new StringBuilder()
@@ -30,8 +42,8 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         }
 
         text.AppendLine()
-            .Append("Manage your alerts: ").AppendLine(manage)
-            .Append("Unsubscribe: ").AppendLine(unsubscribe);
+            .Append("Manage your alerts: ").AppendLine(manageText)
+            .Append("Unsubscribe: ").AppendLine(unsubscribeText);
 
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
@@ -51,24 +63,34 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
             html.Append("<p><a href=\"").Append(Html(change.Url)).Append("\">Read the story</a></p>");
         }
 
-        html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(Html(manage)).Append("\">Manage your alerts</a> · ")
-            .Append("<a href=\"").Append(Html(unsubscribe)).Append("\">Unsubscribe</a></p></body></html>");
+        html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(manageHtml).Append("\">Manage your alerts</a> · ")
+            .Append("<a href=\"").Append(unsubscribeHtml).Append("\">Unsubscribe</a></p></body></html>");
 
-        return new EmailMessage
+        return new EmailBatch
         {
             FromAddress = options.Value.From,
             FromName = options.Value.FromName,
-            To = recipient.Email,
             Subject = headline,
             HtmlBody = html.ToString(),
             TextBody = text.ToString(),
-            Headers = new Dictionary<string, string>
-            {
-                ["List-Unsubscribe"] = $"<{unsubscribe}>",
-                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            },
+            Headers = new Dictionary<string, string> { ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
             Category = Category,
-            Reference = recipient.AlertId,
+            Recipients = recipients.Select(recipient =>
+            {
+                var manage = links.Manage(recipient.SubscriptionId);
+                var unsubscribe = links.Unsubscribe(recipient.SubscriptionId);
+                return new EmailPersonalization(
+                    recipient.Email,
+                    recipient.AlertId,
+                    new Dictionary<string, string>
+                    {
+                        [manageText] = manage,
+                        [manageHtml] = Html(manage),
+                        [unsubscribeText] = unsubscribe,
+                        [unsubscribeHtml] = Html(unsubscribe),
+                    },
+                    new Dictionary<string, string> { ["List-Unsubscribe"] = $"<{unsubscribe}>" });
+            }).ToList(),
         };
     }
 

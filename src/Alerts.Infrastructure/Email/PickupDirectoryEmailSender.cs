@@ -20,28 +20,63 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
     {
         try
         {
-            System.IO.Directory.CreateDirectory(Directory);
-            var now = time.GetUtcNow();
-            var name = $"{now:yyyyMMdd'T'HHmmssfff}-{message.Category}-{message.Reference}.eml";
-            var path = Path.Combine(Directory, name);
-            var temporary = Path.Combine(Directory, "." + name + ".tmp");
-            var mime = ToMime(message, now);
-            await using (var stream = File.Create(temporary))
-            {
-                await mime.WriteToAsync(Rfc5322, stream, cancellationToken);
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            await WriteAsync(message, cancellationToken);
             return EmailSendResult.Accepted;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return EmailSendResult.Transient($"Could not write to the pickup directory: {ex.Message}");
         }
-        catch (UnauthorizedAccessException ex)
+    }
+
+    /// <summary>
+    /// A file per recipient. All or nothing, like one carrier request: when a write fails, the files already written for
+    /// this batch are removed again, so that the retry of the batch leaves exactly one file per recipient.
+    /// </summary>
+    public async Task<EmailSendResult> SendBatchAsync(EmailBatch batch, CancellationToken cancellationToken)
+    {
+        var written = new List<string>(batch.Recipients.Count);
+        try
         {
+            for (var i = 0; i < batch.Recipients.Count; i++)
+            {
+                written.Add(await WriteAsync(batch.Expand(i), cancellationToken));
+            }
+
+            return EmailSendResult.Accepted;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            foreach (var path in written)
+            {
+                File.Delete(path);
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
             return EmailSendResult.Transient($"Could not write to the pickup directory: {ex.Message}");
         }
+    }
+
+    /// <summary>Writes the file under a temporary name, then renames it; returns its path.</summary>
+    private async Task<string> WriteAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var now = time.GetUtcNow();
+        var name = $"{now:yyyyMMdd'T'HHmmssfff}-{message.Category}-{message.Reference}.eml";
+        var path = Path.Combine(Directory, name);
+        var temporary = Path.Combine(Directory, "." + name + ".tmp");
+        var mime = ToMime(message, now);
+        await using (var stream = File.Create(temporary))
+        {
+            await mime.WriteToAsync(Rfc5322, stream, cancellationToken);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        return path;
     }
 
     internal static MimeMessage ToMime(EmailMessage message, DateTimeOffset date)

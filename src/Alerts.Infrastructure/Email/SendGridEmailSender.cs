@@ -11,9 +11,22 @@ namespace Alerts.Infrastructure.Email;
 /// </summary>
 internal sealed class SendGridEmailSender(ISendGridClient client) : IEmailSender
 {
-    public async Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
+        SendAsync(ToSendGrid(message), cancellationToken);
+
+    /// <summary>One request: the shared content once, and a personalization per recipient (address, substitutions, headers, reference).</summary>
+    public Task<EmailSendResult> SendBatchAsync(EmailBatch batch, CancellationToken cancellationToken)
     {
-        var mail = ToSendGrid(message);
+        if (batch.Recipients.Count is 0 or > EmailBatch.MaxRecipients)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch.Recipients.Count, $"A batch has 1 to {EmailBatch.MaxRecipients} recipients.");
+        }
+
+        return SendAsync(ToSendGrid(batch), cancellationToken);
+    }
+
+    private async Task<EmailSendResult> SendAsync(SendGridMessage mail, CancellationToken cancellationToken)
+    {
         Response response;
         try
         {
@@ -42,6 +55,31 @@ internal sealed class SendGridEmailSender(ISendGridClient client) : IEmailSender
         }
 
         return EmailSendResult.Permanent(reason);
+    }
+
+    internal static SendGridMessage ToSendGrid(EmailBatch batch)
+    {
+        var mail = new SendGridMessage
+        {
+            From = new EmailAddress(batch.FromAddress, batch.FromName),
+            Subject = batch.Subject,
+            PlainTextContent = batch.TextBody,
+            HtmlContent = batch.HtmlBody,
+            Personalizations = batch.Recipients.Select(r => new Personalization
+            {
+                Tos = [new EmailAddress(r.To)],
+                Substitutions = r.Substitutions.Count == 0 ? null : r.Substitutions.ToDictionary(s => s.Key, s => s.Value),
+                Headers = r.Headers.Count == 0 ? null : r.Headers.ToDictionary(h => h.Key, h => h.Value),
+                CustomArgs = new Dictionary<string, string> { ["reference"] = r.Reference },
+            }).ToList(),
+        };
+        if (batch.Headers.Count > 0)
+        {
+            mail.AddGlobalHeaders(batch.Headers.ToDictionary(h => h.Key, h => h.Value));
+        }
+
+        mail.AddCategory(batch.Category);
+        return mail;
     }
 
     internal static SendGridMessage ToSendGrid(EmailMessage message)

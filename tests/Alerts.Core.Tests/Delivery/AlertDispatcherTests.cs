@@ -87,16 +87,16 @@ public class AlertDispatcherTests
 
         var summary = await Dispatcher().HandleAsync(Message(deliveryCount: 3, recipients: 3), CancellationToken.None);
 
-        Assert.Equal(new DispatchSummary(1, 1, 0, 0, 1, 0), summary);
+        Assert.Equal(new DispatchSummary(1, 0, 0, 0, 1, 0), summary);
         Assert.Empty(_queue.Completed);
         Assert.Empty(_queue.DeadLettered);
         var (_, delay) = Assert.Single(_queue.Retried);
         Assert.Equal(TimeSpan.FromSeconds(8), delay);
 
-        // The recipient after the failure is left for the retry; the one before it is recorded.
-        Assert.Equal(["user0@example.com", "user1@example.com"], _sender.Sent.Select(e => e.To));
-        Assert.True(_sentLog.Records.ContainsKey(Recipient(0).AlertId));
-        Assert.False(_sentLog.Records.ContainsKey(Recipient(1).AlertId));
+        // The three went in one carrier request, which failed for now: nobody is recorded, every claim is given up.
+        var batch = Assert.Single(_sender.Batches);
+        Assert.Equal(["user0@example.com", "user1@example.com", "user2@example.com"], batch.Recipients.Select(r => r.To));
+        Assert.Empty(_sentLog.Records);
     }
 
     [Fact]
@@ -138,13 +138,13 @@ public class AlertDispatcherTests
         var dispatcher = Dispatcher();
 
         await dispatcher.HandleAsync(Message(deliveryCount: 1, recipients: 3), CancellationToken.None);
-        var summary = await dispatcher.HandleAsync(Message(deliveryCount: 2, recipients: 3), CancellationToken.None);
+        var retried = await dispatcher.HandleAsync(Message(deliveryCount: 2, recipients: 3), CancellationToken.None);
+        var redelivered = await dispatcher.HandleAsync(Message(deliveryCount: 3, recipients: 3), CancellationToken.None);
 
-        Assert.Equal(new DispatchSummary(1, 2, 1, 0, 0, 0), summary);
-        Assert.Equal(
-            ["user0@example.com", "user1@example.com", "user1@example.com", "user2@example.com"],
-            _sender.Sent.Select(e => e.To));
-        Assert.Single(_queue.Completed);
+        Assert.Equal(new DispatchSummary(1, 3, 0, 0, 0, 0), retried);
+        Assert.Equal(new DispatchSummary(1, 0, 3, 0, 0, 0), redelivered);
+        Assert.Equal(2, _sender.Batches.Count); // the failed request, then the one that went: the third delivery sent nothing
+        Assert.Equal(2, _queue.Completed.Count);
         Assert.Equal(3, _sentLog.Records.Count);
     }
 
@@ -207,7 +207,11 @@ public class AlertDispatcherTests
 
         Assert.Equal(1, summary.DeadLettered);
         Assert.Equal("550 mailbox does not exist", Assert.Single(_queue.DeadLettered).Reason);
-        Assert.Single(_sender.Sent, m => m.To == "user0@example.com");
+
+        // Tried in the batch of two (refused whole, as SendGrid refuses a request), then alone to find it; never again.
+        Assert.Equal(2, _sender.Sent.Count(m => m.To == "user0@example.com"));
+        Assert.Equal(["user0@example.com", "user1@example.com"], _sender.Batches[0].Recipients.Select(r => r.To));
+        Assert.True(_sentLog.Records.ContainsKey(Recipient(1).AlertId));
     }
 
     [Fact]
@@ -345,13 +349,16 @@ public class AlertDispatcherTests
 
         var summary = await Dispatcher(receiveBatchSize: 2).DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
 
+        // Received two by two; the two copies of one alert in a receive are sent once and share the outcome.
         Assert.Equal(6, summary.Messages);
-        Assert.Equal(1, summary.Retried);
-        Assert.Equal(1, summary.DeadLettered);
-        Assert.Equal(1, summary.Sent);     // the same alert id in every message: sent once,
-        Assert.Equal(3, summary.AlreadySent); // then skipped
+        Assert.Equal(2, summary.Retried);     // msg-0 and msg-1: the one send of their alert failed for now
+        Assert.Equal(1, summary.DeadLettered); // msg-bad
+        Assert.Equal(1, summary.Sent);         // msg-2: sent once,
+        Assert.Equal(2, summary.AlreadySent);  // msg-3 (its copy) and msg-4 skipped
         Assert.Equal([2, 2, 2, 2], _queue.ReceiveRequests);
         Assert.Empty(_queue.Pending);
+        Assert.Equal(2, _sender.Batches.Count); // the failed send and the one that went
+        Assert.True(_sentLog.Records.ContainsKey(Recipient(0).AlertId));
     }
 
     [Fact]
@@ -384,6 +391,71 @@ public class AlertDispatcherTests
 
         Assert.Equal(DispatchSummary.Empty, summary);
         Assert.Empty(_queue.ReceiveRequests);
+    }
+
+    [Fact]
+    public async Task HandleAsync_ManyRecipientsOfOneChange_GoOutInCarrierBatchesOfAtMostAThousand()
+    {
+        var message = Message(recipients: 2_500);
+
+        var summary = await Dispatcher().HandleAsync(message, CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(1, 2_500, 0, 0, 0, 0), summary);
+        Assert.Equal([1_000, 1_000, 500], _sender.Batches.Select(b => b.Recipients.Count));
+        Assert.Equal(2_500, _sender.Sent.Select(m => m.To).Distinct().Count());
+        Assert.Equal(2_500, _sentLog.Records.Count);
+        Assert.Single(_queue.Completed);
+    }
+
+    [Fact]
+    public async Task HandleAsync_MessagesOfOneChangeReceivedTogether_ArePooledIntoFullBatches()
+    {
+        // Ten Storage-queue-sized messages (250 recipients each) of one change: 2,500 recipients, 3 carrier requests.
+        var messages = Enumerable.Range(0, 10).Select(m =>
+        {
+            var recipients = Enumerable.Range(m * 250, 250).Select(Recipient).ToList();
+            return new ReceivedAlerts($"msg-{m}", new AlertsMatched($"msg-{m}", TestChanges.CifrUpgrade(), recipients, TestChanges.Now), 1, new object());
+        }).ToList();
+
+        var summary = await Dispatcher().HandleAsync(messages, CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(10, 2_500, 0, 0, 0, 0), summary);
+        Assert.Equal(3, _sender.Batches.Count);
+        Assert.Equal(10, _queue.Completed.Count);
+    }
+
+    [Fact]
+    public void ComposedBatch_GivesEachRecipientItsOwnLinksAndHeader()
+    {
+        var composer = new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email());
+
+        var batch = composer.ComposeBatch(TestChanges.CifrUpgrade(), [Recipient(0), Recipient(1)]);
+
+        var (first, second) = (batch.Expand(0), batch.Expand(1));
+        Assert.Equal(["user0@example.com", "user1@example.com"], [first.To, second.To]);
+        Assert.Equal([Recipient(0).AlertId, Recipient(1).AlertId], [first.Reference, second.Reference]);
+        Assert.NotEqual(first.Headers["List-Unsubscribe"], second.Headers["List-Unsubscribe"]);
+        Assert.Contains("/sub-0/unsubscribe?token=", first.Headers["List-Unsubscribe"], StringComparison.Ordinal);
+        Assert.Contains("/sub-1/manage?token=", second.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("/sub-0/", second.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("%%", first.HtmlBody + first.TextBody + first.Subject, StringComparison.Ordinal);
+        Assert.Equal(composer.Compose(TestChanges.CifrUpgrade(), Recipient(1)).TextBody, second.TextBody);
+    }
+
+    [Fact]
+    public async Task HandleAsync_OneBadAddressInABatch_IsFoundBySplittingAndTheOthersAreSent()
+    {
+        _sender.Answer("user5@example.com", EmailSendResult.Permanent("400 invalid email address"));
+
+        var summary = await Dispatcher().HandleAsync(Message(recipients: 8), CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(1, 7, 0, 1, 0, 0), summary);
+        Assert.Equal("400 invalid email address", _sentLog.Refused[Recipient(5).AlertId]);
+        Assert.Equal(Recipient(5).AlertId, Assert.Single(Assert.Single(_queue.Enqueued).Recipients).AlertId);
+
+        // 8 -> 4 + 4 -> 2 + 2 -> 1 + 1: halving finds it in 7 requests, not 8 single sends after the first.
+        Assert.Equal(7, _sender.Batches.Count);
+        Assert.Equal(7, _sentLog.Records.Count(r => !_sentLog.Refused.ContainsKey(r.Key)));
     }
 
     [Fact]

@@ -2,8 +2,11 @@ using Alerts.Core.Delivery;
 
 namespace Alerts.Core.Tests.TestSupport;
 
+/// <summary>The sent log in memory; safe for the dispatcher's concurrent claims and marks (one lock).</summary>
 internal sealed class InMemorySentAlertLog : ISentAlertLog
 {
+    private readonly Lock _gate = new();
+
     public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromSeconds(new DeliveryOptions().ClaimTimeoutSeconds);
 
     /// <summary>Alerts marked sent.</summary>
@@ -16,37 +19,49 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
 
     public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId))
+        lock (_gate)
         {
-            return Task.FromResult(SendClaim.AlreadySent);
-        }
+            if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId))
+            {
+                return Task.FromResult(SendClaim.AlreadySent);
+            }
 
-        if (Claims.TryGetValue(alertId, out var claimedAt) && now - claimedAt < ClaimTimeout)
-        {
-            return Task.FromResult(SendClaim.Busy);
-        }
+            if (Claims.TryGetValue(alertId, out var claimedAt) && now - claimedAt < ClaimTimeout)
+            {
+                return Task.FromResult(SendClaim.Busy);
+            }
 
-        Claims[alertId] = now;
-        return Task.FromResult(SendClaim.Claimed);
+            Claims[alertId] = now;
+            return Task.FromResult(SendClaim.Claimed);
+        }
     }
 
     public Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        Claims.Remove(alertId);
-        Records[alertId] = (subscriptionId, sentAt);
-        return Task.CompletedTask;
+        lock (_gate)
+        {
+            Claims.Remove(alertId);
+            Records[alertId] = (subscriptionId, sentAt);
+            return Task.CompletedTask;
+        }
     }
 
     public Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        Claims.Remove(alertId);
-        Refused[alertId] = reason;
-        return Task.CompletedTask;
+        lock (_gate)
+        {
+            Claims.Remove(alertId);
+            Refused[alertId] = reason;
+            return Task.CompletedTask;
+        }
     }
 
     public Task ReleaseAsync(string alertId, CancellationToken cancellationToken)
     {
-        Claims.Remove(alertId);
-        return Task.CompletedTask;
+        lock (_gate)
+        {
+            Claims.Remove(alertId);
+            return Task.CompletedTask;
+        }
     }
 }

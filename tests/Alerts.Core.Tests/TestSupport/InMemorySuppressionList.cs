@@ -4,13 +4,13 @@ namespace Alerts.Core.Tests.TestSupport;
 
 internal sealed class InMemorySuppressionList : ISuppressionList
 {
-    private readonly HashSet<string> _addresses = new(StringComparer.OrdinalIgnoreCase);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
-    public Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken) => Task.FromResult(_addresses.Contains(email));
+    public Task<bool> IsSuppressedAsync(string email, CancellationToken cancellationToken) => Task.FromResult(_addresses.ContainsKey(email));
 
     public Task SuppressAsync(string email, string reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        _addresses.Add(email);
+        _addresses[email] = true;
         return Task.CompletedTask;
     }
 }

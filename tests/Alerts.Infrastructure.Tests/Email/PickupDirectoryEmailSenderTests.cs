@@ -29,6 +29,42 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
     private static string? Normalize(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     [Fact]
+    public async Task SendBatchAsync_WritesOneFilePerRecipientWithItsOwnLinks()
+    {
+        var result = await Sender().SendBatchAsync(TestEmails.AlertBatch(3), CancellationToken.None);
+
+        Assert.Equal(EmailSendResult.Accepted, result);
+        var files = AllFiles().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, files.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            var file = Assert.Single(files, f => f.EndsWith($"-alert-alert-{i}.eml", StringComparison.Ordinal));
+            var mime = await MimeMessage.LoadAsync(file);
+            Assert.Equal($"user{i}@example.com", mime.To.Mailboxes.Single().Address);
+            Assert.Contains($"/sub-{i}/manage?token=t{i}&x=1", mime.TextBody, StringComparison.Ordinal);
+            Assert.Contains($"/sub-{i}/manage?token=t{i}&amp;x=1", mime.HtmlBody, StringComparison.Ordinal);
+            Assert.Equal($"<https://alerts.example.com/api/subscriptions/sub-{i}/unsubscribe?token=u{i}>", mime.Headers["List-Unsubscribe"]);
+            Assert.Equal("List-Unsubscribe=One-Click", mime.Headers["List-Unsubscribe-Post"]);
+        }
+    }
+
+    [Fact]
+    public async Task SendBatchAsync_AWriteFails_LeavesNoFileOfTheBatch()
+    {
+        var batch = TestEmails.AlertBatch(3);
+        Directory.CreateDirectory(_directory);
+
+        // The third recipient's file name is taken by a directory: its write fails after two files were written.
+        var blocked = Path.Combine(_directory, $"{TestData.Now:yyyyMMdd'T'HHmmssfff}-alert-alert-2.eml");
+        Directory.CreateDirectory(blocked);
+
+        var result = await Sender().SendBatchAsync(batch, CancellationToken.None);
+
+        Assert.Equal(EmailSendStatus.Transient, result.Status);
+        Assert.DoesNotContain(AllFiles(), f => f.EndsWith(".eml", StringComparison.Ordinal) && !f.StartsWith(blocked, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SendAsync_OneEmail_WritesExactlyOneCompleteEmlFile()
     {
         var email = TestEmails.Alert();

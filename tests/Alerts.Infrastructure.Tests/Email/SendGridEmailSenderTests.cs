@@ -97,6 +97,49 @@ public sealed class SendGridEmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendBatchAsync_AThousandRecipients_IsOneRequestWithAPersonalizationEach()
+    {
+        var batch = TestEmails.AlertBatch(EmailBatch.MaxRecipients);
+
+        var result = await Sender().SendBatchAsync(batch, CancellationToken.None);
+
+        Assert.Equal(EmailSendResult.Accepted, result);
+        var request = Assert.Single(await _capture.WaitForRequestsAsync(1, Timeout));
+        using var json = JsonDocument.Parse(request.Body);
+        var root = json.RootElement;
+        Assert.Equal(batch.HtmlBody, root.GetProperty("content").EnumerateArray().Single(c => c.GetProperty("type").GetString() == "text/html").GetProperty("value").GetString());
+        Assert.Equal("List-Unsubscribe=One-Click", root.GetProperty("headers").GetProperty("List-Unsubscribe-Post").GetString());
+        var personalizations = root.GetProperty("personalizations").EnumerateArray().ToList();
+        Assert.Equal(EmailBatch.MaxRecipients, personalizations.Count);
+        for (var i = 0; i < personalizations.Count; i += 333)
+        {
+            var p = personalizations[i];
+            Assert.Equal($"user{i}@example.com", Assert.Single(p.GetProperty("to").EnumerateArray()).GetProperty("email").GetString());
+            Assert.Equal($"https://alerts.example.com/api/subscriptions/sub-{i}/manage?token=t{i}&amp;x=1", p.GetProperty("substitutions").GetProperty("%%n:manage-html%%").GetString());
+            Assert.Equal($"<https://alerts.example.com/api/subscriptions/sub-{i}/unsubscribe?token=u{i}>", p.GetProperty("headers").GetProperty("List-Unsubscribe").GetString());
+            Assert.Equal($"alert-{i}", p.GetProperty("custom_args").GetProperty("reference").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task SendBatchAsync_MoreThanAThousand_IsRefusedBeforeAnyRequest()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Sender().SendBatchAsync(TestEmails.AlertBatch(EmailBatch.MaxRecipients + 1), CancellationToken.None));
+        Assert.Empty(_capture.Requests);
+    }
+
+    [Fact]
+    public async Task SendBatchAsync_BadRequest_IsPermanentForTheWholeBatch()
+    {
+        Respond(400, """{"errors":[{"message":"Does not contain a valid address.","field":"personalizations.1.to.0.email"}]}""");
+
+        var result = await Sender().SendBatchAsync(TestEmails.AlertBatch(3), CancellationToken.None);
+
+        Assert.Equal(EmailSendStatus.Permanent, result.Status);
+        Assert.Contains("valid address", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_NoExtraHeaders_SendsNoHeaders()
     {
         var email = TestEmails.Alert() with { Headers = new Dictionary<string, string>(), Category = "confirmation" };

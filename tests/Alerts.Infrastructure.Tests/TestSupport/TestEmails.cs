@@ -22,4 +22,25 @@ internal static class TestEmails
         Category = "alert",
         Reference = reference ?? Guid.NewGuid().ToString("N"),
     };
+
+    /// <summary>An alert for <paramref name="recipients"/> addresses, each with its own manage and unsubscribe links.</summary>
+    public static EmailBatch AlertBatch(int recipients) => new()
+    {
+        FromAddress = "alerts@example.com",
+        FromName = "Alerts",
+        Subject = "JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18",
+        TextBody = "JPMorgan upgrades CIFR to Overweight from Neutral.\n\nManage: %%n:manage%%\n",
+        HtmlBody = "<html><body><p>JPMorgan upgrades <b>CIFR</b>.</p><p><a href=\"%%n:manage-html%%\">Manage</a></p></body></html>",
+        Headers = new Dictionary<string, string> { ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
+        Category = "alert",
+        Recipients = Enumerable.Range(0, recipients).Select(i => new EmailPersonalization(
+            $"user{i}@example.com",
+            $"alert-{i}",
+            new Dictionary<string, string>
+            {
+                ["%%n:manage%%"] = $"https://alerts.example.com/api/subscriptions/sub-{i}/manage?token=t{i}&x=1",
+                ["%%n:manage-html%%"] = $"https://alerts.example.com/api/subscriptions/sub-{i}/manage?token=t{i}&amp;x=1",
+            },
+            new Dictionary<string, string> { ["List-Unsubscribe"] = $"<https://alerts.example.com/api/subscriptions/sub-{i}/unsubscribe?token=u{i}>" })).ToList(),
+    };
 }
