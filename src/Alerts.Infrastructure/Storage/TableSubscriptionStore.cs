@@ -261,7 +261,8 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
             },
             subscription.Rules);
 
-    private static TableEntity IndexRow(string ticker, Subscription subscription) =>
+    /// <summary>The index row of <paramref name="subscription"/> under <paramref name="ticker"/> (internal for bulk loads in tests and tools).</summary>
+    internal static TableEntity IndexRow(string ticker, Subscription subscription) =>
         WithRules(new TableEntity(ticker, subscription.Id) { ["Email"] = subscription.Email }, subscription.Rules);
 
     /// <summary>The rules as properties, the same on the subscription row and on each of its index rows.</summary>
