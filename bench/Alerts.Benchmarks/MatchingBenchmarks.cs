@@ -11,7 +11,7 @@ namespace Alerts.Benchmarks;
 /// (a <see cref="Dictionary{TKey,TValue}"/> of ticker to rows built in <see cref="Setup"/> stands in for table
 /// <c>SubscriberIndex</c>), so these figures are the CPU cost of matching alone, without the read from storage.
 /// The check is the one <c>AlertFanOut</c> makes: the change's facts worked out once (<see cref="ChangeFacts.Of"/>),
-/// then <see cref="AlertMatcher.Matches(in ChangeFacts, SubscriberRules)"/> per row.
+/// then <see cref="CompiledRules.Matches"/> on each row's <see cref="Subscriber.Compiled"/>.
 /// </summary>
 [MemoryDiagnoser]
 [MinColumn]
@@ -61,7 +61,7 @@ public class MatchingBenchmarks
         // What AlertFanOut does once per change; the rules of each row compile on first use and are kept, as they would be
         // for rows kept in memory (rows read afresh from storage compile again: see RuleCheckAndCompilePerSubscriber).
         _facts = ChangeFacts.Of(_change);
-        var matched = _popular.Count(s => AlertMatcher.Matches(in _facts, s.Rules));
+        var matched = _popular.Count(s => s.Compiled.Matches(in _facts));
         foreach (var (_, row) in _allRows)
         {
             _ = row.Rules.Compiled;
@@ -78,7 +78,7 @@ public class MatchingBenchmarks
         var matched = 0;
         foreach (var subscriber in _popular)
         {
-            if (AlertMatcher.Matches(in facts, subscriber.Rules))
+            if (subscriber.Compiled.Matches(in facts))
             {
                 matched++;
             }
@@ -107,7 +107,7 @@ public class MatchingBenchmarks
         var matched = 0;
         foreach (var subscriber in rows)
         {
-            if (AlertMatcher.Matches(in facts, subscriber.Rules))
+            if (subscriber.Compiled.Matches(in facts))
             {
                 matched++;
             }
@@ -124,7 +124,7 @@ public class MatchingBenchmarks
         var matched = 0;
         foreach (var (ticker, subscriber) in _allRows)
         {
-            if (string.Equals(ticker, _change.Ticker, StringComparison.Ordinal) && AlertMatcher.Matches(in facts, subscriber.Rules))
+            if (string.Equals(ticker, _change.Ticker, StringComparison.Ordinal) && subscriber.Compiled.Matches(in facts))
             {
                 matched++;
             }
@@ -165,7 +165,7 @@ public class MatchingBenchmarks
         var length = 0;
         foreach (var subscriber in _popular)
         {
-            if (AlertMatcher.Matches(in facts, subscriber.Rules))
+            if (subscriber.Compiled.Matches(in facts))
             {
                 length += AlertIds.For(change.Id, subscriber.SubscriptionId).Length;
             }

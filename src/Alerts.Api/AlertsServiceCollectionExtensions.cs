@@ -149,6 +149,9 @@ public static class AlertsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.IsConfigured ? null : sp.GetRequiredService<QueueServiceClient>()));
         services.AddSingleton<TableRatingChangeStore>();
         services.AddSingleton<IRatingChangeStore>(sp => sp.GetRequiredService<TableRatingChangeStore>());
+        services.AddSingleton(sp => new SubscriberIndexCache(
+            sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.IndexCacheSeconds)));
         services.AddSingleton<TableSubscriptionStore>();
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<TableSubscriptionStore>());
         services.AddSingleton<ISubscriberIndex>(sp => sp.GetRequiredService<TableSubscriptionStore>());

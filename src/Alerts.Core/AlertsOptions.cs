@@ -94,6 +94,13 @@ public sealed class DeliveryOptions
     [Range(5, 3600)]
     public int ClaimTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// How long a ticker's subscriber index, once read, is reused for the next changes on that ticker (0: read it for every
+    /// change). Writes in the same process are seen at once; another instance's within this time. The default is 5 seconds.
+    /// </summary>
+    [Range(0, 300)]
+    public int IndexCacheSeconds { get; set; } = 5;
+
     /// <summary>How many queue messages the dispatcher takes at once. The default is 16 (the Storage queue maximum is 32).</summary>
     [Range(1, 32)]
     public int ReceiveBatchSize { get; set; } = 16;

@@ -23,7 +23,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
 
         await foreach (var subscriber in index.GetSubscribersAsync(change.Ticker, cancellationToken))
         {
-            if (!AlertMatcher.Matches(in facts, subscriber.Rules))
+            if (!subscriber.Compiled.Matches(in facts))
             {
                 continue;
             }

@@ -14,9 +14,12 @@ namespace Alerts.Infrastructure.Storage;
 /// Subscriptions (a row each, partitioned by id) and the subscriber index (a partition per ticker, a row per
 /// subscriber, carrying the rules), so that matching a change reads only its ticker's partition. The subscription row is
 /// written with its ETag (optimistic concurrency), so that a change made meanwhile is never silently undone.
+/// A ticker's partition, once read, is kept for a few seconds (<see cref="SubscriberIndexCache"/>).
 /// </summary>
-internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISubscriptionStore, ISubscriberIndex
+internal sealed class TableSubscriptionStore(StorageBootstrapper storage, SubscriberIndexCache? cache = null) : ISubscriptionStore, ISubscriberIndex
 {
+    private readonly SubscriberIndexCache _cache = cache ?? new SubscriberIndexCache(TimeProvider.System, TimeSpan.Zero);
+
     /// <summary>On the subscription row: tickers whose index rows an update has still to delete (see <see cref="UpdateAsync"/>).</summary>
     private const string StaleIndexTickersProperty = "StaleIndexTickers";
 
@@ -167,11 +170,36 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
 
     public async IAsyncEnumerable<Subscriber> GetSubscribersAsync(string ticker, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (_cache.Get(ticker) is { } cached)
+        {
+            foreach (var subscriber in cached)
+            {
+                yield return subscriber;
+            }
+
+            yield break;
+        }
+
         await storage.EnsureCreatedAsync(cancellationToken);
+        var generation = _cache.Generation;
+        var loadedAt = _cache.Timestamp();
+        var rows = _cache.Enabled ? new List<Subscriber>() : null;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
         await foreach (var row in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            yield return new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row));
+            var subscriber = new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row));
+            if (rows is not null)
+            {
+                rows = rows.Count < SubscriberIndexCache.MaxRowsPerTicker ? rows : null;
+                rows?.Add(subscriber);
+            }
+
+            yield return subscriber;
+        }
+
+        if (rows is not null)
+        {
+            _cache.TryAdd(ticker, [.. rows], generation, loadedAt);
         }
     }
 
@@ -228,10 +256,18 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
     private async Task UpsertIndexRowsAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var index = storage.Table(StorageNames.SubscriberIndexTable);
-        await Parallel.ForEachAsync(
-            subscription.Tickers,
-            new ParallelOptions { MaxDegreeOfParallelism = IndexWriteParallelism, CancellationToken = cancellationToken },
-            async (ticker, ct) => await index.UpsertEntityAsync(IndexRow(ticker, subscription), TableUpdateMode.Replace, ct));
+        try
+        {
+            await Parallel.ForEachAsync(
+                subscription.Tickers,
+                new ParallelOptions { MaxDegreeOfParallelism = IndexWriteParallelism, CancellationToken = cancellationToken },
+                async (ticker, ct) => await index.UpsertEntityAsync(IndexRow(ticker, subscription), TableUpdateMode.Replace, ct));
+        }
+        finally
+        {
+            // After the write: a read that started before it must not keep what it read (see SubscriberIndexCache.TryAdd).
+            _cache.Invalidate(subscription.Tickers);
+        }
     }
 
     private async Task DeleteIndexRowsAsync(string subscriptionId, IReadOnlyCollection<string> tickers, CancellationToken cancellationToken)
@@ -243,10 +279,17 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
 
         // Deleting a row that is not there succeeds (the SDK answers the 404 without throwing).
         var index = storage.Table(StorageNames.SubscriberIndexTable);
-        await Parallel.ForEachAsync(
-            tickers,
-            new ParallelOptions { MaxDegreeOfParallelism = IndexWriteParallelism, CancellationToken = cancellationToken },
-            async (ticker, ct) => await index.DeleteEntityAsync(ticker, subscriptionId, ETag.All, ct));
+        try
+        {
+            await Parallel.ForEachAsync(
+                tickers,
+                new ParallelOptions { MaxDegreeOfParallelism = IndexWriteParallelism, CancellationToken = cancellationToken },
+                async (ticker, ct) => await index.DeleteEntityAsync(ticker, subscriptionId, ETag.All, ct));
+        }
+        finally
+        {
+            _cache.Invalidate(tickers);
+        }
     }
 
     private static TableEntity ToRow(Subscription subscription) =>

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Alerts.Core.Matching;
+
+namespace Alerts.Infrastructure.Storage;
+
+/// <summary>
+/// The ticker partitions of the subscriber index last read, kept for a few seconds, so that a burst of changes on one
+/// ticker reads its partition once, not once per change. Every index write in this process invalidates the tickers it
+/// touched at once (so a test, or a single runner, sees a subscription the moment it is confirmed or deleted); another
+/// instance's write is seen within <see cref="DeliveryOptions.IndexCacheSeconds"/> at most (unsubscribe requests must be
+/// honoured within two days under the bulk-sender rules; here it is seconds). Bounded: a ticker with more rows than
+/// <see cref="MaxRowsPerTicker"/> is never kept (it is read page by page each time), and at most <see cref="MaxRows"/>
+/// rows are kept in all.
+/// </summary>
+internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
+{
+    public const int MaxRowsPerTicker = 10_000;
+    public const int MaxRows = 200_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _generation;
+    private int _rows;
+
+    public bool Enabled => lifetime > TimeSpan.Zero;
+
+    /// <summary>The cached rows of <paramref name="ticker"/>, when fresh.</summary>
+    public Subscriber[]? Get(string ticker) =>
+        Enabled && _entries.TryGetValue(ticker, out var entry) && time.GetElapsedTime(entry.LoadedAt) < lifetime ? entry.Rows : null;
+
+    /// <summary>Taken before reading a partition; <see cref="TryAdd"/> keeps the rows only if no write happened meanwhile.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>The timestamp to pass to <see cref="TryAdd"/>, taken before the read.</summary>
+    public long Timestamp() => time.GetTimestamp();
+
+    public void TryAdd(string ticker, Subscriber[] rows, long generationBeforeRead, long loadedAt)
+    {
+        if (!Enabled || rows.Length > MaxRowsPerTicker)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _rows) + rows.Length > MaxRows)
+        {
+            foreach (var (key, stale) in _entries)
+            {
+                if (time.GetElapsedTime(stale.LoadedAt) >= lifetime && _entries.TryRemove(key, out _))
+                {
+                    Interlocked.Add(ref _rows, -stale.Rows.Length);
+                }
+            }
+
+            if (Volatile.Read(ref _rows) + rows.Length > MaxRows)
+            {
+                return;
+            }
+        }
+
+        var entry = new Entry(rows, loadedAt);
+        _entries.AddOrUpdate(ticker, entry, (_, previous) =>
+        {
+            Interlocked.Add(ref _rows, -previous.Rows.Length);
+            return entry;
+        });
+        Interlocked.Add(ref _rows, rows.Length);
+
+        // A write that raced with the read may have invalidated before this add: then the rows may be stale, drop them.
+        if (Generation != generationBeforeRead)
+        {
+            Invalidate([ticker]);
+        }
+    }
+
+    public void Invalidate(IEnumerable<string> tickers)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var ticker in tickers)
+        {
+            if (_entries.TryRemove(ticker, out var removed))
+            {
+                Interlocked.Add(ref _rows, -removed.Rows.Length);
+            }
+        }
+    }
+
+    private sealed record Entry(Subscriber[] Rows, long LoadedAt);
+}

@@ -1,0 +1,116 @@
+using Alerts.Core.Matching;
+using Alerts.Core.Subscriptions;
+using Alerts.Infrastructure.Storage;
+using Alerts.Infrastructure.Tests.TestSupport;
+using Alerts.Testing;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerts.Infrastructure.Tests.Storage;
+
+/// <summary>The index partitions kept for a few seconds: reused while fresh, dropped at once by this process's writes.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SubscriberIndexCacheTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+
+    private readonly FakeTimeProvider _time = new(TestData.Now);
+    private readonly StorageBootstrapper _storage = new(new TableServiceClient(azurite.ConnectionString), new QueueServiceClient(azurite.ConnectionString));
+
+    private TableSubscriptionStore Store(SubscriberIndexCache? cache = null) => new(_storage, cache ?? new SubscriberIndexCache(_time, Lifetime));
+
+    private static async Task<List<string>> EmailsAsync(TableSubscriptionStore store, string ticker)
+    {
+        var emails = new List<string>();
+        await foreach (var subscriber in store.GetSubscribersAsync(ticker, CancellationToken.None))
+        {
+            emails.Add(subscriber.Email);
+        }
+
+        return emails;
+    }
+
+    private async Task<Subscription> SubscribeAsync(TableSubscriptionStore store, string ticker)
+    {
+        var subscription = TestData.Subscription(tickers: [ticker]);
+        await store.CreateAsync(subscription, CancellationToken.None);
+        await store.ActivateAsync(subscription, TestData.Now, CancellationToken.None);
+        return subscription;
+    }
+
+    /// <summary>A row written by someone else (another instance): straight into the table.</summary>
+    private async Task WriteRowElsewhereAsync(string ticker, Subscription subscription) =>
+        await _storage.Table(StorageNames.SubscriberIndexTable).UpsertEntityAsync(TableSubscriptionStore.IndexRow(ticker, subscription));
+
+    [Fact]
+    public async Task AnotherInstancesWrite_IsSeenOnceTheCachedPartitionIsOld()
+    {
+        var store = Store();
+        var ticker = TestData.UniqueTicker();
+        var first = await SubscribeAsync(store, ticker);
+        Assert.Equal([first.Email], await EmailsAsync(store, ticker));
+
+        var second = TestData.Subscription(tickers: [ticker]);
+        await WriteRowElsewhereAsync(ticker, second);
+
+        Assert.Equal([first.Email], await EmailsAsync(store, ticker)); // the partition read a moment ago
+        _time.Advance(Lifetime);
+        Assert.Equal(new[] { first.Email, second.Email }.Order(StringComparer.Ordinal), (await EmailsAsync(store, ticker)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ThisProcesssWrites_AreSeenAtOnce()
+    {
+        var store = Store();
+        var ticker = TestData.UniqueTicker();
+        var first = await SubscribeAsync(store, ticker);
+        Assert.Single(await EmailsAsync(store, ticker));
+
+        var second = await SubscribeAsync(store, ticker);
+        Assert.Equal(2, (await EmailsAsync(store, ticker)).Count);
+
+        await store.DeleteAsync(first, CancellationToken.None);
+        Assert.Equal([second.Email], await EmailsAsync(store, ticker));
+    }
+
+    [Fact]
+    public async Task LifetimeZero_ReadsThePartitionEveryTime()
+    {
+        var store = Store(new SubscriberIndexCache(_time, TimeSpan.Zero));
+        var ticker = TestData.UniqueTicker();
+        await SubscribeAsync(store, ticker);
+        Assert.Single(await EmailsAsync(store, ticker));
+
+        await WriteRowElsewhereAsync(ticker, TestData.Subscription(tickers: [ticker]));
+
+        Assert.Equal(2, (await EmailsAsync(store, ticker)).Count);
+    }
+
+    [Fact]
+    public async Task ATickerWithMoreRowsThanTheLimit_IsNotKept()
+    {
+        var cache = new SubscriberIndexCache(_time, Lifetime);
+        var rows = Enumerable.Range(0, SubscriberIndexCache.MaxRowsPerTicker + 1)
+            .Select(i => new Subscriber($"sub-{i}", $"u{i}@example.com", SubscriberRules.Any)).ToArray();
+
+        cache.TryAdd("BIG", rows, cache.Generation, cache.Timestamp());
+        cache.TryAdd("SMALL", rows[..10], cache.Generation, cache.Timestamp());
+
+        Assert.Null(cache.Get("BIG"));
+        Assert.Equal(10, cache.Get("SMALL")!.Length);
+    }
+
+    [Fact]
+    public void AWriteDuringTheRead_KeepsTheReadRowsOut()
+    {
+        var cache = new SubscriberIndexCache(_time, Lifetime);
+        var generation = cache.Generation;
+        var loadedAt = cache.Timestamp();
+
+        cache.Invalidate(["OTHER"]); // a write lands while the partition is being read
+        cache.TryAdd("CIFR", [new Subscriber("sub-1", "a@example.com", SubscriberRules.Any)], generation, loadedAt);
+
+        Assert.Null(cache.Get("CIFR"));
+    }
+}
