@@ -79,18 +79,24 @@ public sealed partial class RatingIngestService(
             var dispatched = await DispatchAsync(news, receivedAt, cancellationToken);
             matched = dispatched.Matched;
 
-            // Done with every fresh change but those whose dispatch failed: they stay in the outbox.
-            // Failing to remove an entry is harmless (the re-driver finds the change dispatched and removes it), so it
+            // Done with every fresh change but those whose dispatch failed: they stay in the outbox. The outbox entries go
+            // while the changes are marked (a change marked late, or not at all, is only re-dispatched: harmless).
+            // Failing to remove an entry is harmless too (the re-driver finds the change dispatched and removes it), so it
             // must not turn a stored, dispatched post into an error.
-            try
+            await Task.WhenAll(dispatched.Marking, RemoveFromOutboxAsync());
+
+            async Task RemoveFromOutboxAsync()
             {
-                await outbox.RemoveAsync(
-                    freshChanges.Where(c => !dispatched.Failed.Contains(c.Id)).Select(c => new OutboxEntry(c.Ticker, c.Id, receivedAt)).ToList(),
-                    cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogOutboxCleanupFailed(ex);
+                try
+                {
+                    await outbox.RemoveAsync(
+                        freshChanges.Where(c => !dispatched.Failed.Contains(c.Id)).Select(c => new OutboxEntry(c.Ticker, c.Id, receivedAt)).ToList(),
+                        cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogOutboxCleanupFailed(ex);
+                }
             }
         }
 
@@ -115,11 +121,17 @@ public sealed partial class RatingIngestService(
         return pending.ToList();
     }
 
-    private async Task<(int Matched, IReadOnlySet<string> Failed)> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Matches and enqueues each change; returns how many alerts matched, the changes whose alerts could not be enqueued
+    /// (left pending in the outbox), and the marking of the others as dispatched, still running (see the caller).
+    /// </summary>
+    private async Task<(int Matched, IReadOnlySet<string> Failed, Task Marking)> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
         var matched = 0;
         var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var marks = new System.Collections.Concurrent.ConcurrentBag<(RatingChange Change, DispatchState State)>();
+
         // Changes are independent: matched and enqueued concurrently (bounded), whatever their ticker.
         await Parallel.ForEachAsync(
             changes,
@@ -130,14 +142,14 @@ public sealed partial class RatingIngestService(
                 {
                     if (receivedAt - change.PublishedAt > maxAge)
                     {
-                        await store.MarkAsync(change, DispatchState.TooOld, ct);
                         LogTooOld(change.Id, change.Ticker, change.PublishedAt);
+                        marks.Add((change, DispatchState.TooOld));
                         return;
                     }
 
                     var count = await fanOut.DispatchAsync(change, ct);
-                    await store.MarkAsync(change, DispatchState.Dispatched, ct);
                     Interlocked.Add(ref matched, count);
+                    marks.Add((change, DispatchState.Dispatched));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -146,8 +158,27 @@ public sealed partial class RatingIngestService(
                     LogDispatchFailed(ex, change.Id, change.Ticker);
                 }
             });
-        return (matched, failed.Keys.ToHashSet(StringComparer.Ordinal));
+
+        var marking = Parallel.ForEachAsync(
+            marks,
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (mark, ct) =>
+            {
+                try
+                {
+                    await store.MarkAsync(mark.Change, mark.State, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Its alerts are queued: left "pending", it is at worst dispatched again (the sent log keeps that harmless).
+                    LogMarkFailed(ex, mark.Change.Id, mark.Change.Ticker);
+                }
+            });
+        return (matched, failed.Keys.ToHashSet(StringComparer.Ordinal), marking);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Change {ChangeId} on {Ticker} was dispatched but could not be marked so")]
+    private partial void LogMarkFailed(Exception exception, string changeId, string ticker);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox entries of a finished post could not be removed; the re-driver will")]
     private partial void LogOutboxCleanupFailed(Exception exception);
