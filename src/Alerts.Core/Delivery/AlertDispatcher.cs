@@ -1,3 +1,4 @@
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,7 @@ public sealed partial class AlertDispatcher(
     /// <summary>Handles one received message; never throws for a failure of the email carrier.</summary>
     public async Task<DispatchSummary> HandleAsync(ReceivedAlerts message, CancellationToken cancellationToken)
     {
+        using var activity = AlertsTelemetry.StartDispatch(message);
         if (message.Alerts is null)
         {
             await queue.DeadLetterAsync(message, "The message body is not an AlertsMatched message.", cancellationToken);
@@ -104,6 +106,7 @@ public sealed partial class AlertDispatcher(
             switch (result.Status)
             {
                 case EmailSendStatus.Accepted:
+                    AlertsTelemetry.Delivered(message.Alerts.Change, time.GetUtcNow());
                     await UntilRecordedAsync(ct => sentLog.MarkSentAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
                     sent++;
                     break;
