@@ -36,11 +36,12 @@ internal static class TelemetryServiceCollectionExtensions
 
         if (options.Console)
         {
-            telemetry.WithMetrics(metrics => metrics.AddConsoleExporter((_, reader) =>
-            {
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = options.ConsoleMetricsSeconds * 1000;
-                reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta;
-            }));
+            // What was counted in each interval (delta), printed only when something was: an idle runner stays quiet.
+            telemetry.WithMetrics(metrics => metrics.AddReader(
+                new PeriodicExportingMetricReader(new ConsoleMetricsWhenAny(new ConsoleMetricExporter(new ConsoleExporterOptions())), options.ConsoleMetricsSeconds * 1000)
+                {
+                    TemporalityPreference = MetricReaderTemporalityPreference.Delta,
+                }));
             if (options.ConsoleSpans)
             {
                 telemetry.WithTracing(tracing => tracing.AddProcessor(
