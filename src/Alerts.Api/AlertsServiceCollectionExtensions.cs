@@ -1,4 +1,5 @@
 using Alerts.Api.Http;
+using Alerts.Api.Telemetry;
 using Alerts.Core;
 using Alerts.Core.Delivery;
 using Alerts.Core.Extraction;
@@ -89,6 +90,9 @@ public static class AlertsServiceCollectionExtensions
 
         // Feeds polled on a timer (none unless Feeds__Sources__* is set)
         services.AddAlertsFeeds(configuration);
+
+        // Traces and metrics (OpenTelemetry): Azure Monitor when its connection string is set, the console on request
+        services.AddAlertsTelemetry(configuration);
 
         // The HTTP surface
         services.AddSingleton<RatingsApi>();
@@ -200,11 +204,13 @@ public static class AlertsServiceCollectionExtensions
 
                 return new SendGridClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, clientOptions);
             });
-            services.AddSingleton<IEmailSender, SendGridEmailSender>();
+            services.AddSingleton<SendGridEmailSender>();
+            services.AddSingleton<IEmailSender>(sp => new TracedEmailSender(sp.GetRequiredService<SendGridEmailSender>()));
         }
         else
         {
-            services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
+            services.AddSingleton<PickupDirectoryEmailSender>();
+            services.AddSingleton<IEmailSender>(sp => new TracedEmailSender(sp.GetRequiredService<PickupDirectoryEmailSender>()));
         }
     }
 }

@@ -9,4 +9,5 @@ namespace Alerts.Infrastructure;
 [JsonSerializable(typeof(AlertsMatched))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(Queues.PoisonedMessage))]
+[JsonSerializable(typeof(Queues.MessageTrace))]
 internal sealed partial class InfrastructureJsonContext : JsonSerializerContext;

@@ -62,6 +62,12 @@ internal sealed class LocalEnvironment
             defaults["Alerts:SigningKeys"] = SigningKey(dataDirectory);
         }
 
+        // Metrics on the console once a minute (only what happened in it); spans only on request (Telemetry__ConsoleSpans).
+        if (string.IsNullOrWhiteSpace(configuration["Telemetry:Console"]))
+        {
+            defaults["Telemetry:Console"] = "true";
+        }
+
         if (defaults.Count > 0)
         {
             configuration.AddInMemoryCollection(defaults);
@@ -92,8 +98,19 @@ internal sealed class LocalEnvironment
         output.WriteLine(UsesDevelopmentSecret
             ? $"  webhook:  signed with the development secret '{DevelopmentWebhookSecret}' (set Webhook__Secrets to use your own); header {WebhookSignature.HeaderName}"
             : $"  webhook:  signed with Webhook__Secrets; header {WebhookSignature.HeaderName}");
+        output.WriteLine($"  telemetry: {DescribeTelemetry(services)}");
         output.WriteLine("Press Ctrl+C to stop.");
         output.WriteLine();
+    }
+
+    private static string DescribeTelemetry(IServiceProvider services)
+    {
+        var telemetry = services.GetRequiredService<IOptions<Alerts.Api.Telemetry.TelemetryOptions>>().Value;
+        var console = !telemetry.Console
+            ? "console off"
+            : $"metrics on the console every {telemetry.ConsoleMetricsSeconds} s" + (telemetry.ConsoleSpans ? ", and spans" : " (Telemetry__ConsoleSpans=true: spans too)");
+        var azureMonitor = string.IsNullOrWhiteSpace(services.GetRequiredService<IConfiguration>()["APPLICATIONINSIGHTS_CONNECTION_STRING"]) ? string.Empty : "; Azure Monitor";
+        return console + azureMonitor;
     }
 
     private static string Describe(string? connectionString) =>

@@ -1,3 +1,4 @@
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -91,7 +92,7 @@ public sealed partial class AlertDispatcher(
         await Task.WhenAll(deliveries
             .SelectMany(d => d.Alerts.Recipients.Select(r => new Pending(d, r)))
             .GroupBy(p => p.Delivery.Alerts.Change.Id, StringComparer.Ordinal)
-            .Select(change => SendChangeAsync(change.First().Delivery.Alerts.Change, change.ToList(), cancellationToken)));
+            .Select(change => SendChangeAsync(change.ToList(), cancellationToken)));
 
         foreach (var delivery in deliveries)
         {
@@ -102,8 +103,11 @@ public sealed partial class AlertDispatcher(
     }
 
     /// <summary>Claims, checks and sends the recipients of one change; records each recipient's outcome on its message.</summary>
-    private async Task SendChangeAsync(Ratings.RatingChange change, List<Pending> recipients, CancellationToken cancellationToken)
+    private async Task SendChangeAsync(List<Pending> recipients, CancellationToken cancellationToken)
     {
+        var change = recipients[0].Delivery.Alerts.Change;
+        using var activity = AlertsTelemetry.StartDispatch(recipients.Select(p => p.Delivery.Message).Distinct().ToList());
+
         // Two copies of one message received together (a queue delivers at least once) carry the same alerts: each alert
         // is claimed and sent once, and its copies share the outcome.
         var unique = recipients
@@ -202,6 +206,7 @@ public sealed partial class AlertDispatcher(
                     new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
                     async (pending, ct) =>
                     {
+                        AlertsTelemetry.Delivered(change, time.GetUtcNow());
                         await UntilRecordedAsync(c => sentLog.MarkSentAsync(pending.Recipient.AlertId, pending.Recipient.SubscriptionId, time.GetUtcNow(), c), pending.Recipient.AlertId, ct);
                         pending.Sent();
                     });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Alerts.Core.Matching;
 
 namespace Alerts.Core.Delivery;
@@ -28,5 +29,6 @@ public interface IAlertQueue
 /// <summary>
 /// A received message. <see cref="Alerts"/> is null when the body could not be read (it is then dead-lettered).
 /// <see cref="Receipt"/> is the transport's own handle (a Service Bus message, a Storage queue pop receipt).
+/// <see cref="Parent"/> is the trace context the message carries (its enqueue span), default when it carries none.
 /// </summary>
-public sealed record ReceivedAlerts(string MessageId, AlertsMatched? Alerts, int DeliveryCount, object Receipt);
+public sealed record ReceivedAlerts(string MessageId, AlertsMatched? Alerts, int DeliveryCount, object Receipt, ActivityContext Parent = default);

@@ -1,3 +1,4 @@
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 using Microsoft.Extensions.Logging;
@@ -88,7 +89,7 @@ public sealed partial class FeedPoller
             int accepted = 0, corrections = 0, duplicates = 0, matched = 0;
             foreach (var chunk in valid.Chunk(IngestLimits.MaxChanges))
             {
-                var result = await _ingest.IngestAsync(chunk, dryRun: false, cancellationToken);
+                var result = await _ingest.IngestAsync(chunk, dryRun: false, cancellationToken, AlertsTelemetry.FeedOrigin(source.Name));
                 var corrected = result.Changes.Count(c => !c.Duplicate && c.Change.CorrectionOf is not null);
                 accepted += result.Accepted - corrected;
                 corrections += corrected;

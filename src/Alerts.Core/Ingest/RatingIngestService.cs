@@ -1,3 +1,4 @@
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Microsoft.Extensions.Logging;
@@ -18,9 +19,11 @@ public sealed partial class RatingIngestService(
     TimeProvider time,
     ILogger<RatingIngestService> logger)
 {
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingChangeSubmission> submissions, bool dryRun, CancellationToken cancellationToken)
+    /// <param name="origin">Where the post came from, for telemetry: <see cref="AlertsTelemetry.WebhookOrigin"/> or a feed's <see cref="AlertsTelemetry.FeedOrigin"/>.</param>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingChangeSubmission> submissions, bool dryRun, CancellationToken cancellationToken, string origin = AlertsTelemetry.WebhookOrigin)
     {
         ArgumentNullException.ThrowIfNull(submissions);
+        using var activity = AlertsTelemetry.StartIngest(origin, submissions.Count, dryRun);
         var receivedAt = time.GetUtcNow();
         var changes = submissions.Select(s => normalizer.Normalize(s, receivedAt)).ToList();
 
@@ -47,15 +50,20 @@ public sealed partial class RatingIngestService(
         }
 
         var freshChanges = fresh.Select(i => changes[i]).ToList();
-        if (!dryRun)
+        IReadOnlyList<StoreResult> stored;
+        using (AlertsTelemetry.StartStore(freshChanges.Count))
         {
-            // The outbox entry goes first: from here on, a crash leaves a trace the re-driver follows.
-            await outbox.AddAsync(freshChanges, receivedAt, cancellationToken);
+            if (!dryRun)
+            {
+                // The outbox entry goes first: from here on, a crash leaves a trace the re-driver follows.
+                await outbox.AddAsync(freshChanges, receivedAt, cancellationToken);
+            }
+
+            stored = dryRun
+                ? await store.FindExistingAsync(freshChanges, cancellationToken)
+                : await store.AddAsync(freshChanges, cancellationToken);
         }
 
-        var stored = dryRun
-            ? await store.FindExistingAsync(freshChanges, cancellationToken)
-            : await store.AddAsync(freshChanges, cancellationToken);
         for (var j = 0; j < fresh.Count; j++)
         {
             results[fresh[j]] = stored[j];
@@ -101,6 +109,7 @@ public sealed partial class RatingIngestService(
         }
 
         var duplicates = items.Count(item => item.Duplicate);
+        AlertsTelemetry.Ingested(activity, origin, changes.Count - duplicates, duplicates, dryRun);
         return new IngestResult(changes.Count - duplicates, duplicates, items, matched);
     }
 

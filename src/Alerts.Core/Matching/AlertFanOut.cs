@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken)
     {
+        using var activity = AlertsTelemetry.StartMatch(change);
         var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
         var page = new List<AlertRecipient>(perMessage);
         var messages = new List<AlertsMatched>();
@@ -59,6 +61,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
             signal.Notify();
         }
 
+        AlertsTelemetry.Matched(activity, matched);
         return matched;
     }
 

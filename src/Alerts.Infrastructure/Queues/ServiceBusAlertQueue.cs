@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Diagnostics;
 using Alerts.Core.Delivery;
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Azure.Messaging.ServiceBus;
 
@@ -22,8 +23,17 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
     /// <summary>1,000 recipients (about 170 KB) fit a Service Bus Standard message (256 KB), and one SendGrid request.</summary>
     public int MaxRecipientsPerMessage => 1000;
 
+    /// <summary>
+    /// The application property that carries the W3C <c>traceparent</c> of the enqueue, as the Azure SDK and the Functions
+    /// Service Bus trigger name it; <c>tracestate</c> rides in a property of that name.
+    /// </summary>
+    public const string DiagnosticIdProperty = "Diagnostic-Id";
+
+    public const string TraceStateProperty = "tracestate";
+
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
+        using var activity = AlertsTelemetry.StartEnqueue("servicebus", sender.EntityPath, messages.Count);
         var queue = new Queue<ServiceBusMessage>(messages.Select(ToMessage));
         while (queue.Count > 0)
         {
@@ -45,7 +55,7 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
     public async Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
     {
         var received = await receiver.ReceiveMessagesAsync(maxMessages, ReceiveWait, cancellationToken);
-        return received.Select(m => new ReceivedAlerts(m.MessageId, AlertsMessageCodec.Decode(m.Body), m.DeliveryCount, m)).ToList();
+        return received.Select(FromMessage).ToList();
     }
 
     public Task CompleteAsync(ReceivedAlerts message, CancellationToken cancellationToken) =>
@@ -116,12 +126,34 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
 
     private ServiceBusReceiver DeadLetters => deadLetters ?? throw new InvalidOperationException("No dead-letter receiver was given.");
 
-    internal static ServiceBusMessage ToMessage(AlertsMatched alerts) =>
-        new(AlertsMessageCodec.Encode(alerts))
+    internal static ServiceBusMessage ToMessage(AlertsMatched alerts)
+    {
+        var message = new ServiceBusMessage(AlertsMessageCodec.Encode(alerts))
         {
             MessageId = alerts.MessageId,
             ContentType = "application/json",
             Subject = nameof(AlertsMatched),
             ApplicationProperties = { ["ticker"] = alerts.Change.Ticker, ["changeId"] = alerts.Change.Id },
         };
+
+        // The enqueue span's context, so that the dispatch of this message continues the trace.
+        if (Activity.Current is { } activity && AlertsTelemetry.TraceParent(activity.Context) is { } traceParent)
+        {
+            message.ApplicationProperties[DiagnosticIdProperty] = traceParent;
+            if (activity.TraceStateString is { } traceState)
+            {
+                message.ApplicationProperties[TraceStateProperty] = traceState;
+            }
+        }
+
+        return message;
+    }
+
+    internal static ReceivedAlerts FromMessage(ServiceBusReceivedMessage message)
+    {
+        var properties = message.ApplicationProperties;
+        var traceParent = (properties.GetValueOrDefault(DiagnosticIdProperty) ?? properties.GetValueOrDefault("traceparent")) as string;
+        var parent = AlertsTelemetry.ParentFrom(traceParent, properties.GetValueOrDefault(TraceStateProperty) as string);
+        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body), message.DeliveryCount, message, parent);
+    }
 }

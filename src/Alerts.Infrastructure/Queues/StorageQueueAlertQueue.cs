@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Alerts.Core;
 using Alerts.Core.Delivery;
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Alerts.Infrastructure.Storage;
 using Azure.Storage.Queues;
@@ -28,14 +30,19 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     /// <summary>A recipient takes about 170 bytes of JSON; 250 of them and the change stay well inside a 64 KiB message.</summary>
     public int MaxRecipientsPerMessage => 250;
 
+    /// <summary>The <c>messaging.system</c> of the enqueue span.</summary>
+    private const string MessagingSystem = "azure.storage.queue";
+
     private readonly QueueClient _queue = queues.GetQueueClient(StorageNames.AlertsQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.AlertsPoisonQueue);
 
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
+        using var activity = AlertsTelemetry.StartEnqueue(MessagingSystem, StorageNames.AlertsQueue, messages.Count);
+        var trace = Activity.Current?.Context ?? default;
         await Task.WhenAll(messages.Select(m =>
-            _queue.SendMessageAsync(AlertsMessageCodec.Encode(m), cancellationToken: cancellationToken)));
+            _queue.SendMessageAsync(AlertsMessageCodec.Encode(m, trace), cancellationToken: cancellationToken)));
     }
 
     public async Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
@@ -45,7 +52,8 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         return received.Select(m =>
         {
             var alerts = AlertsMessageCodec.Decode(m.Body);
-            return new ReceivedAlerts(alerts?.MessageId ?? m.MessageId, alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body));
+            var parent = alerts is null ? default : AlertsMessageCodec.DecodeTrace(m.Body);
+            return new ReceivedAlerts(alerts?.MessageId ?? m.MessageId, alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent);
         }).ToList();
     }
 

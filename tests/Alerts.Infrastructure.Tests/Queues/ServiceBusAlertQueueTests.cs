@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Alerts.Core.Delivery;
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Tests.TestSupport;
@@ -100,6 +102,56 @@ public sealed class ServiceBusAlertQueueTests
         Assert.Equal(4, received[1].DeliveryCount);
         TestData.AssertSameAlerts(second, received[1].Alerts);
         Assert.Same(secondMessage, received[1].Receipt);
+    }
+
+    [Fact]
+    public async Task EnqueueThenReceive_UnderASpan_TheMessageCarriesTheEnqueueSpanAsTheDispatchParent()
+    {
+        using var spans = new SpanRecorder();
+        var sender = new RecordingServiceBusSender();
+        var alerts = TestData.Alerts();
+        ActivityTraceId trace;
+        using (var caller = SpanRecorder.StartCaller(traceState: "vendor=abc"))
+        {
+            trace = caller.TraceId;
+            await Queue(sender).EnqueueAsync([alerts], CancellationToken.None);
+        }
+
+        var sent = Assert.Single(sender.Sent);
+        var enqueue = Assert.Single(spans.In(trace), s => s.DisplayName == AlertsTelemetry.Spans.Enqueue);
+        _receiver.ToReceive.Enqueue([ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: sent.Body, messageId: sent.MessageId, properties: sent.ApplicationProperties, deliveryCount: 1, lockTokenGuid: Guid.NewGuid())]);
+        var received = Assert.Single(await Queue(sender).ReceiveAsync(10, CancellationToken.None));
+
+        Assert.Equal(ActivityKind.Producer, enqueue.Kind);
+        Assert.Equal($"00-{trace}-{enqueue.SpanId}-01", sent.ApplicationProperties[ServiceBusAlertQueue.DiagnosticIdProperty]);
+        Assert.Equal((trace, enqueue.SpanId, true), (received.Parent.TraceId, received.Parent.SpanId, received.Parent.IsRemote));
+        Assert.Equal("vendor=abc", received.Parent.TraceState);
+        TestData.AssertSameAlerts(alerts, received.Alerts);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_MessageWithoutTraceContext_HasNoParent()
+    {
+        _receiver.ToReceive.Enqueue([Received(TestData.Alerts())]);
+
+        var received = Assert.Single(await Queue(new RecordingServiceBusSender()).ReceiveAsync(10, CancellationToken.None));
+
+        Assert.Equal(default, received.Parent);
+        Assert.NotNull(received.Alerts);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_TraceparentPropertyOfAnotherProducer_IsTheParent()
+    {
+        var alerts = TestData.Alerts();
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        _receiver.ToReceive.Enqueue([ServiceBusModelFactory.ServiceBusReceivedMessage(
+            body: AlertsMessageCodec.Encode(alerts), messageId: alerts.MessageId, properties: new Dictionary<string, object> { ["traceparent"] = traceParent }, lockTokenGuid: Guid.NewGuid())]);
+
+        var received = Assert.Single(await Queue(new RecordingServiceBusSender()).ReceiveAsync(10, CancellationToken.None));
+
+        Assert.Equal(traceParent, AlertsTelemetry.TraceParent(received.Parent));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Alerts.Core.Delivery;
+using Alerts.Core.Diagnostics;
 using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Storage;
 using Alerts.Infrastructure.Tests.TestSupport;
@@ -55,6 +57,39 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
         Assert.Equal(alerts.Change.Firm, message.Alerts!.Change.Firm);
         Assert.Equal(alerts.Change.TargetChangePct, message.Alerts.Change.TargetChangePct);
         Assert.Equal(["user0@example.com", "user1@example.com", "user2@example.com"], message.Alerts.Recipients.Select(r => r.Email));
+    }
+
+    [Fact]
+    public async Task EnqueueThenReceive_UnderASpan_TheBodyCarriesTheEnqueueSpanAsTheDispatchParent()
+    {
+        using var spans = new SpanRecorder();
+        var alerts = TestData.Alerts(recipients: 3);
+        ActivityTraceId trace;
+        using (var caller = SpanRecorder.StartCaller(traceState: "vendor=abc"))
+        {
+            trace = caller.TraceId;
+            await _queue.EnqueueAsync([alerts], CancellationToken.None);
+        }
+
+        var received = Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
+        var enqueue = Assert.Single(spans.In(trace), s => s.DisplayName == AlertsTelemetry.Spans.Enqueue);
+
+        Assert.Equal(ActivityKind.Producer, enqueue.Kind);
+        Assert.Equal((trace, enqueue.SpanId, true), (received.Parent.TraceId, received.Parent.SpanId, received.Parent.IsRemote));
+        Assert.Equal("vendor=abc", received.Parent.TraceState);
+        TestData.AssertSameAlerts(alerts, received.Alerts);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_BodyWithoutTraceContext_ReadsAsBeforeWithNoParent()
+    {
+        var alerts = TestData.Alerts();
+        await _alerts.SendMessageAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(alerts, Alerts.Infrastructure.InfrastructureJsonContext.Default.AlertsMatched)));
+
+        var received = Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
+
+        Assert.Equal(default, received.Parent);
+        TestData.AssertSameAlerts(alerts, received.Alerts);
     }
 
     [Fact]

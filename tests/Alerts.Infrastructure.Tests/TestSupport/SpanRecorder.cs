@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Alerts.Core.Diagnostics;
+
+namespace Alerts.Infrastructure.Tests.TestSupport;
+
+/// <summary>
+/// Listens to the Alerts activity source (as an OpenTelemetry tracer would), so that its spans are created, and keeps
+/// those that end. The source is process-wide: tests pick their spans by the trace id of a span they started.
+/// </summary>
+internal sealed class SpanRecorder : IDisposable
+{
+    private readonly ConcurrentQueue<Activity> _stopped = new();
+    private readonly ActivityListener _listener;
+
+    public SpanRecorder()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AlertsTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>A root span to run the code under, as a server span or a timer's would be.</summary>
+    public static Activity StartCaller(string? traceState = null)
+    {
+        var caller = new Activity("caller");
+        caller.SetIdFormat(ActivityIdFormat.W3C);
+        caller.TraceStateString = traceState;
+        return caller.Start();
+    }
+
+    public IReadOnlyList<Activity> In(ActivityTraceId trace) => _stopped.Where(a => a.TraceId == trace).ToList();
+
+    public void Dispose() => _listener.Dispose();
+}
