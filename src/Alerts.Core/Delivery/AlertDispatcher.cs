@@ -1,3 +1,4 @@
+using Alerts.Core.Context;
 using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public sealed partial class AlertDispatcher(
     ISentAlertLog sentLog,
     ISuppressionList suppressions,
     AlertEmailComposer composer,
+    StreetContextReader streetContext,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<AlertDispatcher> logger)
@@ -70,6 +72,8 @@ public sealed partial class AlertDispatcher(
             return new DispatchSummary(1, 0, 0, 0, 0, 1);
         }
 
+        // The street's context: one history read per change (cached); null when unreadable, and the alert goes without it.
+        var context = await streetContext.GetAsync(message.Alerts.Change, cancellationToken);
         int sent = 0, already = 0;
         var refused = new List<(AlertRecipient Recipient, string Reason)>();
         EmailSendResult? transient = null;
@@ -94,7 +98,7 @@ public sealed partial class AlertDispatcher(
             {
                 result = await suppressions.IsSuppressedAsync(recipient.Email, cancellationToken)
                     ? EmailSendResult.Permanent("The address is suppressed (it bounced, reported spam or unsubscribed at the carrier).")
-                    : await sender.SendAsync(composer.Compose(message.Alerts.Change, recipient), cancellationToken);
+                    : await sender.SendAsync(composer.Compose(message.Alerts.Change, recipient, context), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Alerts.Core.Context;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Microsoft.Extensions.Options;
@@ -8,13 +9,14 @@ namespace Alerts.Core.Delivery;
 
 /// <summary>
 /// Writes the alert email: a subject that says it all, HTML and plain-text parts, a manage link, an unsubscribe link,
-/// and the RFC 8058 one-click unsubscribe headers. Every sender-given string is HTML-escaped.
+/// and the RFC 8058 one-click unsubscribe headers, and when given the street's context (<see cref="StreetContextSection"/>).
+/// Every sender-given string is HTML-escaped.
 /// </summary>
 public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> options)
 {
     public const string Category = "alert";
 
-    public EmailMessage Compose(RatingChange change, AlertRecipient recipient)
+    public EmailMessage Compose(RatingChange change, AlertRecipient recipient, StreetContext? context = null)
     {
         var headline = ChangeDescription.Headline(change);
         var manage = links.Manage(recipient.SubscriptionId);
@@ -27,6 +29,11 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         foreach (var (label, value) in facts)
         {
             text.Append(label).Append(": ").AppendLine(value);
+        }
+
+        if (context is not null)
+        {
+            StreetContextSection.AppendText(text.AppendLine(), context);
         }
 
         text.AppendLine()
@@ -49,6 +56,11 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         if (change.Url is not null)
         {
             html.Append("<p><a href=\"").Append(Html(change.Url)).Append("\">Read the story</a></p>");
+        }
+
+        if (context is not null)
+        {
+            StreetContextSection.AppendHtml(html, context);
         }
 
         html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(Html(manage)).Append("\">Manage your alerts</a> · ")
@@ -76,16 +88,10 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
     {
         var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
         facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
-        facts.Add(("Action", change.Action.ToWireName().Replace('_', ' ')));
-        if (change.FromRating is not null || change.ToRating is not null)
+        facts.Add(("Action", ChangeDescription.ActionWords(change.Action)));
+        if (ChangeDescription.Ratings(change) is { } ratings)
         {
-            facts.Add(("Rating", (change.FromRating, change.ToRating) switch
-            {
-                ({ } from, { } to) => $"{from} -> {to}",
-                (null, { } to) => to,
-                ({ } from, null) => $"{from} -> (none)",
-                _ => string.Empty,
-            }));
+            facts.Add(("Rating", ratings));
         }
 
         if (ChangeDescription.Targets(change) is { } targets)
