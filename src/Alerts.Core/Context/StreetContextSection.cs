@@ -25,7 +25,7 @@ public static class StreetContextSection
             .Append("<p style=\"margin:0 0 .6em;color:#555;font-size:.9em\">").Append(Html(said.Window)).Append("</p>");
         if (said.Rows.Count > 0)
         {
-            const string Cell = "padding:4px 6px;border-bottom:1px solid #e5e5e5;vertical-align:top;text-align:left";
+            const string Cell = "padding:4px 5px;border-bottom:1px solid #e5e5e5;vertical-align:top;text-align:left";
             html.Append("<table style=\"border-collapse:collapse;width:100%;max-width:600px;font-size:.9em\"><thead><tr>");
             foreach (var column in Columns)
             {
@@ -38,7 +38,7 @@ public static class StreetContextSection
                 html.Append("<tr>");
                 for (var i = 0; i < row.Length; i++)
                 {
-                    html.Append("<td style=\"").Append(Cell).Append(i is 0 or 4 ? ";white-space:nowrap\">" : "\">").Append(Html(row[i])).Append("</td>");
+                    html.Append("<td style=\"").Append(Cell).Append(i == 0 ? ";white-space:nowrap\">" : "\">").Append(Html(row[i])).Append("</td>");
                 }
 
                 html.Append("</tr>");

@@ -41,7 +41,7 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
             .Append("Unsubscribe: ").AppendLine(unsubscribe);
 
         var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
             .Append(Html(headline))
             .Append("</title></head><body style=\"font-family:system-ui,sans-serif;line-height:1.4;color:#111\">")
             .Append("<h1 style=\"font-size:1.2em\">").Append(Html(headline)).Append("</h1>")

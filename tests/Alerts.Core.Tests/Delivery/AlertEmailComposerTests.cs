@@ -137,7 +137,7 @@ public class AlertEmailComposerTests
         Assert.Contains("The street on CIFR", email.TextBody, StringComparison.Ordinal);
         Assert.Contains("1 Dec · UBS · downgrade · Neutral -> Sell · $12 -> $9", email.TextBody, StringComparison.Ordinal);
         Assert.Contains("The street on CIFR", email.HtmlBody, StringComparison.Ordinal);
-        Assert.Contains("<td style=\"padding:4px 6px;border-bottom:1px solid #e5e5e5;vertical-align:top;text-align:left\">UBS</td>", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("<td style=\"padding:4px 5px;border-bottom:1px solid #e5e5e5;vertical-align:top;text-align:left\">UBS</td>", email.HtmlBody, StringComparison.Ordinal);
         Assert.True(email.TextBody.IndexOf("The street on", StringComparison.Ordinal) < email.TextBody.IndexOf("Manage your alerts", StringComparison.Ordinal));
     }
 
