@@ -35,14 +35,15 @@ public static class StreetContextCalculator
         var rows = history
             .Where(r => r.PublishedAt >= from && r.PublishedAt <= change.PublishedAt && string.Equals(r.Ticker, change.Ticker, StringComparison.Ordinal))
             .ToList();
-        var recent = Recent(change, rows);
+        var keys = new Keys();
+        var recent = Recent(change, rows, keys);
 
         // Per firm, newest first (the change before anything else): its latest rating and its latest target.
         var firms = new Dictionary<string, FirmView>(StringComparer.Ordinal);
-        See(firms, change);
+        See(firms, change, keys);
         foreach (var row in recent)
         {
-            See(firms, row);
+            See(firms, row, keys);
         }
 
         var levels = RatingLevelCounts.None;
@@ -65,7 +66,7 @@ public static class StreetContextCalculator
         }
 
         var consensus = Consensus(targets, change.Currency);
-        var own = firms[FirmDirectory.Key(change.Firm)];
+        var own = firms[keys.Firm(change.Firm)];
         return new StreetContext
         {
             Ticker = change.Ticker,
@@ -85,7 +86,7 @@ public static class StreetContextCalculator
     }
 
     /// <summary>The other rows, newest first, without the change, corrected versions and repeats.</summary>
-    private static List<RatingChange> Recent(RatingChange change, List<RatingChange> rows)
+    private static List<RatingChange> Recent(RatingChange change, List<RatingChange> rows, Keys keys)
     {
         // The change and every correction of it (a chain: each correction points at the version before it).
         var itself = new HashSet<string>(StringComparer.Ordinal) { change.Id };
@@ -104,27 +105,18 @@ public static class StreetContextCalculator
         while (grew);
 
         var corrected = rows.Where(r => r.CorrectionOf is not null).Select(r => r.CorrectionOf!).ToHashSet(StringComparer.Ordinal);
-        var calls = new HashSet<string>(StringComparer.Ordinal) { CallKey(change) };
+        var calls = new HashSet<Call> { keys.Call(change) };
         return rows
             .Where(r => !itself.Contains(r.Id) && !corrected.Contains(r.Id))
             .OrderByDescending(r => r.PublishedAt)
             .ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Where(r => calls.Add(CallKey(r)))
+            .Where(r => calls.Add(keys.Call(r)))
             .ToList();
     }
 
-    /// <summary>One call, however many sources reported it: firm, day, new rating word, new target.</summary>
-    private static string CallKey(RatingChange change) => string.Join(
-        '|',
-        FirmDirectory.Key(change.Firm),
-        change.PublishedAt.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
-        change.ToRating is null ? string.Empty : RatingScale.Key(change.ToRating),
-        change.ToTarget?.ToString("0.########", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-        change.Currency);
-
-    private static void See(Dictionary<string, FirmView> firms, RatingChange row)
+    private static void See(Dictionary<string, FirmView> firms, RatingChange row, Keys keys)
     {
-        var key = FirmDirectory.Key(row.Firm);
+        var key = keys.Firm(row.Firm);
         if (!firms.TryGetValue(key, out var firm))
         {
             firm = new FirmView { Suspended = row.Action == RatingAction.Suspend };
@@ -182,6 +174,36 @@ public static class StreetContextCalculator
         var same = targets.Count(t => t == target);
         var pct = Math.Round((target - consensus.Median) / consensus.Median * 100m, 1, MidpointRounding.AwayFromZero);
         return new TargetStanding(firm, target, pct, higher + 1, targets.Count, same > 1);
+    }
+
+    /// <summary>One call, however many sources reported it: firm, day (UTC), new rating word, new target.</summary>
+    private readonly record struct Call(string Firm, DateOnly Day, string Rating, decimal? Target, string Currency);
+
+    /// <summary>Firm and rating-word keys, each worked out once per calculation (a busy ticker repeats the same few).</summary>
+    private sealed class Keys
+    {
+        private readonly Dictionary<string, string> _firms = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _ratings = new(StringComparer.Ordinal);
+
+        public string Firm(string firm) => Memo(_firms, firm, FirmDirectory.Key);
+
+        public Call Call(RatingChange change) => new(
+            Firm(change.Firm),
+            DateOnly.FromDateTime(change.PublishedAt.UtcDateTime),
+            change.ToRating is null ? string.Empty : Memo(_ratings, change.ToRating, RatingScale.Key),
+            change.ToTarget,
+            change.Currency);
+
+        private static string Memo(Dictionary<string, string> memo, string value, Func<string, string> key)
+        {
+            if (!memo.TryGetValue(value, out var known))
+            {
+                known = key(value);
+                memo.Add(value, known);
+            }
+
+            return known;
+        }
     }
 
     private sealed class FirmView
