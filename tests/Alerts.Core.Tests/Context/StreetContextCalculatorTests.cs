@@ -6,13 +6,9 @@ namespace Alerts.Core.Tests.Context;
 
 public class StreetContextCalculatorTests
 {
-    private static readonly DateTimeOffset At = TestChanges.Now;
-    private static int _next;
-
     /// <summary>The alerted change: JPMorgan upgrades CIFR to Overweight, PT $12 -> $18.</summary>
     private static readonly RatingChange Change = TestChanges.CifrUpgrade();
 
-    /// <summary>A stored change of CIFR by <paramref name="firm"/>, <paramref name="ago"/> before the alerted change.</summary>
     private static RatingChange Row(
         string firm,
         TimeSpan ago,
@@ -20,21 +16,7 @@ public class StreetContextCalculatorTests
         decimal? toTarget = null,
         RatingAction action = RatingAction.Reiterate,
         string currency = "USD",
-        string? correctionOf = null,
-        string? id = null) => new()
-        {
-            Id = id ?? $"row-{Interlocked.Increment(ref _next)}",
-            Ticker = "CIFR",
-            Firm = firm,
-            Action = action,
-            ToRating = toRating,
-            ToLevel = RatingScale.Classify(toRating),
-            ToTarget = toTarget,
-            Currency = currency,
-            PublishedAt = At - ago,
-            ReceivedAt = At - ago,
-            CorrectionOf = correctionOf,
-        };
+        string? correctionOf = null) => StreetRows.Row(firm, ago, toRating, toTarget, action, currency, correctionOf);
 
     private static TimeSpan Days(double days) => TimeSpan.FromDays(days);
 

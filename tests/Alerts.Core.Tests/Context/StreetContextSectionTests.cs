@@ -7,21 +7,8 @@ namespace Alerts.Core.Tests.Context;
 
 public class StreetContextSectionTests
 {
-    private static RatingChange Row(string firm, int daysAgo, string? toRating, decimal? fromTarget, decimal? toTarget, RatingAction action, string? fromRating = null) => new()
-    {
-        Id = $"{firm}-{daysAgo}",
-        Ticker = "CIFR",
-        Firm = firm,
-        Action = action,
-        FromRating = fromRating,
-        ToRating = toRating,
-        ToLevel = RatingScale.Classify(toRating),
-        FromTarget = fromTarget,
-        ToTarget = toTarget,
-        Currency = "USD",
-        PublishedAt = TestChanges.Now.AddDays(-daysAgo),
-        ReceivedAt = TestChanges.Now.AddDays(-daysAgo),
-    };
+    private static RatingChange Row(string firm, int daysAgo, string? toRating, decimal? fromTarget, decimal? toTarget, RatingAction action, string? fromRating = null) =>
+        StreetRows.Row(firm, TimeSpan.FromDays(daysAgo), toRating, toTarget, action, fromRating: fromRating, fromTarget: fromTarget);
 
     private static StreetContext Context(params RatingChange[] history) => StreetContextCalculator.Calculate(TestChanges.CifrUpgrade(), history);
 
