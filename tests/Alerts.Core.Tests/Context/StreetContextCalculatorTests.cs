@@ -1,6 +1,7 @@
 using Alerts.Core.Context;
 using Alerts.Core.Ratings;
 using Alerts.Core.Tests.TestSupport;
+using static Alerts.Core.Tests.TestSupport.StreetRows;
 
 namespace Alerts.Core.Tests.Context;
 
@@ -8,15 +9,6 @@ public class StreetContextCalculatorTests
 {
     /// <summary>The alerted change: JPMorgan upgrades CIFR to Overweight, PT $12 -> $18.</summary>
     private static readonly RatingChange Change = TestChanges.CifrUpgrade();
-
-    private static RatingChange Row(
-        string firm,
-        TimeSpan ago,
-        string? toRating = "Buy",
-        decimal? toTarget = null,
-        RatingAction action = RatingAction.Reiterate,
-        string currency = "USD",
-        string? correctionOf = null) => StreetRows.Row(firm, ago, toRating, toTarget, action, currency, correctionOf);
 
     private static TimeSpan Days(double days) => TimeSpan.FromDays(days);
 
