@@ -102,7 +102,7 @@ public static class StreetContextSection
 
         if (context.Truncated)
         {
-            sentences.Add($"Counted from the latest {context.Recent.Count} actions only: there were more.");
+            sentences.Add($"Counted from the latest {StreetContextReader.MaxRows} stored actions only: there were more.");
         }
 
         return new Said($"The street on {context.Ticker}", window, rows, sentences);

@@ -80,6 +80,14 @@ public class StreetContextSectionTests
     }
 
     [Fact]
+    public void AppendText_Truncated_SaysHowFarItCounted()
+    {
+        var context = StreetContextCalculator.Calculate(TestChanges.CifrUpgrade(), [Row("UBS", 1, "Buy", null, 30m, RatingAction.Reiterate)], truncated: true);
+
+        Assert.Contains("Counted from the latest 500 stored actions only: there were more.", Text(context), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AppendText_LowestTarget_IsSaidSo()
     {
         var text = Text(Context(Row("UBS", 1, "Buy", null, 30m, RatingAction.Reiterate), Row("Citi", 2, "Buy", null, 40m, RatingAction.Reiterate)));
