@@ -53,12 +53,18 @@ public class StreetContextBenchmarks
     [Benchmark]
     public int Calculate() => StreetContextCalculator.Calculate(_change, _history).Recent.Count;
 
-    /// <summary>The context written into both parts of an email (10 rows, the levels, the targets).</summary>
+    /// <summary>The context written into both parts of an email (10 rows, the levels, the targets): once per change.</summary>
     [Benchmark]
-    public int Render()
+    public int Render() => Append(_context with { }); // a new context object: written afresh
+
+    /// <summary>The same for each further recipient of the change: the parts written for the first are appended.</summary>
+    [Benchmark]
+    public int RenderAgain() => Append(_context);
+
+    private static int Append(StreetContext context)
     {
-        var html = StreetContextSection.AppendHtml(new StringBuilder(4096), _context);
-        var text = StreetContextSection.AppendText(new StringBuilder(1024), _context);
+        var html = StreetContextSection.AppendHtml(new StringBuilder(4096), context);
+        var text = StreetContextSection.AppendText(new StringBuilder(1024), context);
         return html.Length + text.Length;
     }
 }

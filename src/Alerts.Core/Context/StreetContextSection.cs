@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Alerts.Core.Delivery;
 using Alerts.Core.Ratings;
@@ -10,16 +11,38 @@ namespace Alerts.Core.Context;
 /// Writes a <see cref="StreetContext"/> into an email, the same facts in the HTML and the plain-text part: the other
 /// recent actions (at most <see cref="MaxRows"/>, then "and N more"), the firms at each level, the consensus target and
 /// this firm's against it. Used by the alert email, and usable once per ticker by a digest. Every string is HTML-escaped.
+/// Both parts are written once per context object and kept with it (all the recipients of a change share one context).
 /// </summary>
 public static class StreetContextSection
 {
     /// <summary>The most recent actions listed; the rest are counted.</summary>
     public const int MaxRows = 10;
 
+    /// <summary>The parts already written, per context object, for as long as the context lives.</summary>
+    private static readonly ConditionalWeakTable<StreetContext, Written> Parts = [];
+
     public static StringBuilder AppendHtml(StringBuilder html, StreetContext context)
     {
         ArgumentNullException.ThrowIfNull(html);
+        ArgumentNullException.ThrowIfNull(context);
+        return html.Append(Parts.GetValue(context, Write).Html);
+    }
+
+    public static StringBuilder AppendText(StringBuilder text, StreetContext context)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(context);
+        return text.Append(Parts.GetValue(context, Write).Text);
+    }
+
+    private static Written Write(StreetContext context)
+    {
         var said = Say(context);
+        return new Written(WriteHtml(new StringBuilder(4096), said).ToString(), WriteText(new StringBuilder(1024), said).ToString());
+    }
+
+    private static StringBuilder WriteHtml(StringBuilder html, Said said)
+    {
         html.Append("<div style=\"margin:1.5em 0\">")
             .Append("<h2 style=\"font-size:1.05em;margin:0 0 .2em\">").Append(Html(said.Heading)).Append("</h2>")
             .Append("<p style=\"margin:0 0 .6em;color:#555;font-size:.9em\">").Append(Html(said.Window)).Append("</p>");
@@ -55,10 +78,8 @@ public static class StreetContextSection
         return html.Append("</div>");
     }
 
-    public static StringBuilder AppendText(StringBuilder text, StreetContext context)
+    private static StringBuilder WriteText(StringBuilder text, Said said)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var said = Say(context);
         text.AppendLine(said.Heading).AppendLine(said.Window);
         foreach (var row in said.Rows)
         {
@@ -77,7 +98,6 @@ public static class StreetContextSection
 
     private static Said Say(StreetContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var days = (int)Math.Round((context.Until - context.From).TotalDays);
         var window = $"The {days} days before this call ({Day(context.From)} to {Day(context.Until)} {context.Until.UtcDateTime.Year})";
         var rows = context.Recent.Take(MaxRows).Select(Row).ToList();
@@ -190,6 +210,8 @@ public static class StreetContextSection
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM", CultureInfo.InvariantCulture);
 
     private static string Html(string value) => WebUtility.HtmlEncode(value);
+
+    private sealed record Written(string Html, string Text);
 
     private sealed record Said(string Heading, string Window, IReadOnlyList<string[]> Rows, IReadOnlyList<string> Sentences);
 }

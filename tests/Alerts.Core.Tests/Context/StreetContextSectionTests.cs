@@ -88,6 +88,19 @@ public class StreetContextSectionTests
     }
 
     [Fact]
+    public void AppendHtmlAndText_SameContextAgain_SameParts_AnotherContextItsOwn()
+    {
+        var context = Context(Row("UBS", 1, "Buy", null, 30m, RatingAction.Reiterate));
+
+        var first = Html(context) + Text(context);
+        var again = Html(context) + Text(context);
+        var other = Text(context with { Ticker = "NVDA" });
+
+        Assert.Equal(first, again);
+        Assert.Contains("The street on NVDA", other, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AppendText_LowestTarget_IsSaidSo()
     {
         var text = Text(Context(Row("UBS", 1, "Buy", null, 30m, RatingAction.Reiterate), Row("Citi", 2, "Buy", null, 40m, RatingAction.Reiterate)));
