@@ -1,6 +1,7 @@
 using Alerts.Api.Http;
 using Alerts.Api.Telemetry;
 using Alerts.Core;
+using Alerts.Core.Context;
 using Alerts.Core.Delivery;
 using Alerts.Core.Extraction;
 using Alerts.Core.Feeds;
@@ -81,6 +82,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton(sp => new LinkTokens(sp.GetRequiredService<IOptions<AlertsOptions>>().Value.SigningKeyList, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Links>();
         services.AddSingleton<AlertEmailComposer>();
+        services.AddSingleton<StreetContextReader>();
         services.AddSingleton<ConfirmationEmailComposer>();
         services.AddSingleton<EmailEventProcessor>();
 

@@ -31,6 +31,35 @@ public sealed class DispatchAlertsFunctionTests(AlertsApp app)
     }
 
     [Fact]
+    public async Task SignedPost_AfterEarlierPosts_TheAlertShowsTheStreetsContextFromStoredHistory()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        string DaysAgo(int days) => DateTimeOffset.UtcNow.AddDays(-days).ToString("O");
+
+        // Too old to alert anyone (over 72 hours), but stored: the context still uses them.
+        await app.PostRatingsAsync(TestData.Change(ticker, firm: "Morgan Stanley", from: "Overweight", to: "Underweight", fromTarget: 20, toTarget: 9, publishedAt: DaysAgo(10)));
+        await app.PostRatingsAsync(TestData.Change(ticker, firm: "UBS", from: "Buy", to: "Buy", fromTarget: 25, toTarget: 30, publishedAt: DaysAgo(4)));
+        await app.PostRatingsAsync(TestData.Change(ticker, firm: "Barclays", publishedAt: DaysAgo(100)));
+        await app.PostRatingsAsync(TestData.Change(ticker));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+
+        var alert = Assert.Single(app.AlertEmails(email));
+        Assert.Equal($"JPMorgan upgrades {ticker} to Overweight from Neutral, PT $12 -> $18", alert.Subject);
+        var text = alert.TextBody ?? string.Empty;
+        Assert.Contains($"The street on {ticker}", text, StringComparison.Ordinal);
+        Assert.Contains("UBS · target raise · Buy · $25 -> $30", text, StringComparison.Ordinal);
+        Assert.Contains("Morgan Stanley · downgrade · Overweight -> Underweight · $20 -> $9", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("UBS ·", StringComparison.Ordinal) < text.IndexOf("Morgan Stanley ·", StringComparison.Ordinal), "newest first");
+        Assert.DoesNotContain("Barclays", text, StringComparison.Ordinal);
+        Assert.Contains("buy 2, hold 0, sell 1", text, StringComparison.Ordinal);
+        Assert.Contains("Price targets (USD, 3 firms): mean $19, median $18, from $9 to $30.", text, StringComparison.Ordinal);
+        Assert.Contains("JPMorgan's $18 is at the median, 2nd highest of 3.", text, StringComparison.Ordinal);
+        Assert.Contains(">Morgan Stanley</td>", alert.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SenderCorrectsItsRecord_CorrectionIsInHistoryButAlertsNobodyAgain()
     {
         var email = TestData.Email();

@@ -1,3 +1,4 @@
+using Alerts.Core.Context;
 using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed partial class AlertDispatcher(
     ISentAlertLog sentLog,
     ISuppressionList suppressions,
     AlertEmailComposer composer,
+    StreetContextReader streetContext,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<AlertDispatcher> logger)
@@ -163,6 +165,8 @@ public sealed partial class AlertDispatcher(
                 claimed.Enqueue(pending);
             });
 
+        // The street's context: one history read per change (cached); null when unreadable, and the alerts go without it.
+        var context = claimed.IsEmpty ? null : await streetContext.GetAsync(change, cancellationToken);
         var stopped = false;
         foreach (var batch in claimed.Chunk(EmailBatch.MaxRecipients))
         {
@@ -178,7 +182,7 @@ public sealed partial class AlertDispatcher(
                 continue;
             }
 
-            stopped = !await SendBatchAsync(change, batch, cancellationToken);
+            stopped = !await SendBatchAsync(change, context, batch, cancellationToken);
         }
     }
 
@@ -186,12 +190,12 @@ public sealed partial class AlertDispatcher(
     /// Sends one batch. A batch the carrier refuses as a whole (one bad address refuses a SendGrid request) is split in
     /// halves until the refused recipients stand alone. Returns false on a transient failure.
     /// </summary>
-    private async Task<bool> SendBatchAsync(Ratings.RatingChange change, IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    private async Task<bool> SendBatchAsync(Ratings.RatingChange change, StreetContext? context, IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         EmailSendResult result;
         try
         {
-            result = await sender.SendBatchAsync(composer.ComposeBatch(change, batch.Select(p => p.Recipient).ToList()), cancellationToken);
+            result = await sender.SendBatchAsync(composer.ComposeBatch(change, batch.Select(p => p.Recipient).ToList(), context), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -213,8 +217,8 @@ public sealed partial class AlertDispatcher(
                 return true;
             case EmailSendStatus.Permanent when batch.Count > 1:
                 var half = batch.Count / 2;
-                return await SendBatchAsync(change, batch.Take(half).ToList(), cancellationToken)
-                    && await SendBatchAsync(change, batch.Skip(half).ToList(), cancellationToken);
+                return await SendBatchAsync(change, context, batch.Take(half).ToList(), cancellationToken)
+                    && await SendBatchAsync(change, context, batch.Skip(half).ToList(), cancellationToken);
             case EmailSendStatus.Permanent:
                 await RefuseAsync(batch[0], result.Reason ?? "refused", cancellationToken);
                 return true;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Alerts.Core.Context;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Microsoft.Extensions.Options;
@@ -8,21 +9,23 @@ namespace Alerts.Core.Delivery;
 
 /// <summary>
 /// Writes the alert email: a subject that says it all, HTML and plain-text parts, a manage link, an unsubscribe link,
-/// and the RFC 8058 one-click unsubscribe headers. Every sender-given string is HTML-escaped.
+/// and the RFC 8058 one-click unsubscribe headers, and when given the street's context (<see cref="StreetContextSection"/>).
+/// Every sender-given string is HTML-escaped.
 /// </summary>
 public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> options)
 {
     public const string Category = "alert";
 
-    /// <summary>The alert for one recipient.</summary>
-    public EmailMessage Compose(RatingChange change, AlertRecipient recipient) => ComposeBatch(change, [recipient]).Expand(0);
+    /// <summary>The alert for one recipient, with the street's context when given.</summary>
+    public EmailMessage Compose(RatingChange change, AlertRecipient recipient, StreetContext? context = null) =>
+        ComposeBatch(change, [recipient], context).Expand(0);
 
     /// <summary>
     /// The alert for many recipients of one change: the content is written once, and each recipient's links (and its
     /// List-Unsubscribe header) are substitutions. The placeholders carry a random part, so no sender-given text can
     /// contain one.
     /// </summary>
-    public EmailBatch ComposeBatch(RatingChange change, IReadOnlyList<AlertRecipient> recipients)
+    public EmailBatch ComposeBatch(RatingChange change, IReadOnlyList<AlertRecipient> recipients, StreetContext? context = null)
     {
         var nonce = Guid.NewGuid().ToString("N");
         var manageText = $"%%{nonce}:manage%%";
@@ -41,12 +44,17 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
             text.Append(label).Append(": ").AppendLine(value);
         }
 
+        if (context is not null)
+        {
+            StreetContextSection.AppendText(text.AppendLine(), context);
+        }
+
         text.AppendLine()
             .Append("Manage your alerts: ").AppendLine(manageText)
             .Append("Unsubscribe: ").AppendLine(unsubscribeText);
 
         var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
             .Append(Html(headline))
             .Append("</title></head><body style=\"font-family:system-ui,sans-serif;line-height:1.4;color:#111\">")
             .Append("<h1 style=\"font-size:1.2em\">").Append(Html(headline)).Append("</h1>")
@@ -61,6 +69,11 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         if (change.Url is not null)
         {
             html.Append("<p><a href=\"").Append(Html(change.Url)).Append("\">Read the story</a></p>");
+        }
+
+        if (context is not null)
+        {
+            StreetContextSection.AppendHtml(html, context);
         }
 
         html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(manageHtml).Append("\">Manage your alerts</a> · ")
@@ -98,16 +111,10 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
     {
         var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
         facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
-        facts.Add(("Action", change.Action.ToWireName().Replace('_', ' ')));
-        if (change.FromRating is not null || change.ToRating is not null)
+        facts.Add(("Action", ChangeDescription.ActionWords(change.Action)));
+        if (ChangeDescription.Ratings(change) is { } ratings)
         {
-            facts.Add(("Rating", (change.FromRating, change.ToRating) switch
-            {
-                ({ } from, { } to) => $"{from} -> {to}",
-                (null, { } to) => to,
-                ({ } from, null) => $"{from} -> (none)",
-                _ => string.Empty,
-            }));
+            facts.Add(("Rating", ratings));
         }
 
         if (ChangeDescription.Targets(change) is { } targets)

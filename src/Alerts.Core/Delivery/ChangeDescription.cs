@@ -55,6 +55,26 @@ public static class ChangeDescription
         _ => null,
     };
 
+    /// <summary>"Neutral -> Overweight", "Overweight", "Buy -> (none)", or null when no rating word was given.</summary>
+    public static string? Ratings(RatingChange change) => (change.FromRating, change.ToRating) switch
+    {
+        ({ } from, { } to) => $"{from} -> {to}",
+        (null, { } to) => to,
+        ({ } from, null) => $"{from} -> (none)",
+        _ => null,
+    };
+
+    /// <summary>"$12 -> $18", "$18" (when it did not move or no prior target was given), or null when no target was given.</summary>
+    public static string? TargetMoveShort(RatingChange change) => (change.FromTarget, change.ToTarget) switch
+    {
+        ({ } from, { } to) when from != to => $"{Money(from, change.Currency)} -> {Money(to, change.Currency)}",
+        (_, { } to) => Money(to, change.Currency),
+        _ => null,
+    };
+
+    /// <summary>The action in words: "target raise".</summary>
+    public static string ActionWords(RatingAction action) => action.ToWireName().Replace('_', ' ');
+
     public static string Money(decimal amount, string currency)
     {
         var symbol = currency switch
@@ -84,10 +104,6 @@ public static class ChangeDescription
         _ => string.Empty,
     };
 
-    private static string TargetSuffix(RatingChange change) => (change.FromTarget, change.ToTarget) switch
-    {
-        ({ } from, { } to) when from != to => $", PT {Money(from, change.Currency)} -> {Money(to, change.Currency)}",
-        (_, { } to) => $", PT {Money(to, change.Currency)}",
-        _ => string.Empty,
-    };
+    private static string TargetSuffix(RatingChange change) =>
+        TargetMoveShort(change) is { } move ? ", PT " + move : string.Empty;
 }

@@ -38,4 +38,10 @@ public interface IRatingChangeStore
 
     /// <summary>The changes of one ticker, newest first.</summary>
     Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The changes of one ticker published from <paramref name="from"/> to <paramref name="until"/> (both inclusive),
+    /// newest first, at most <paramref name="limit"/> (the newest): one range query over the ticker's log rows.
+    /// </summary>
+    Task<IReadOnlyList<RatingChange>> GetWindowAsync(string ticker, DateTimeOffset from, DateTimeOffset until, int limit, CancellationToken cancellationToken);
 }

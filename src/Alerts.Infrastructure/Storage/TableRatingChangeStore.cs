@@ -115,11 +115,21 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         return (FromRow(row.Value), state);
     }
 
-    public async Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        var upper = since is { } s ? StorageNames.LogRowPrefix + Tables.InvertedTicks(s) + "_~" : StorageNames.LogRowPrefix + "~";
+        return QueryLogAsync(ticker, StorageNames.LogRowPrefix, upper, limit, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RatingChange>> GetWindowAsync(string ticker, DateTimeOffset from, DateTimeOffset until, int limit, CancellationToken cancellationToken) =>
+        // Newest first: the row key carries inverted ticks, so "until" is the lower key bound and "from" the upper one.
+        QueryLogAsync(ticker, StorageNames.LogRowPrefix + Tables.InvertedTicks(until), StorageNames.LogRowPrefix + Tables.InvertedTicks(from) + "_~", limit, cancellationToken);
+
+    /// <summary>Log rows of one partition with <paramref name="lower"/> &lt;= RowKey &lt; <paramref name="upper"/>, read page by page up to <paramref name="limit"/>.</summary>
+    private async Task<IReadOnlyList<RatingChange>> QueryLogAsync(string ticker, string lower, string upper, int limit, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var upper = since is { } s ? StorageNames.LogRowPrefix + Tables.InvertedTicks(s) + "_~" : StorageNames.LogRowPrefix + "~";
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker} and RowKey ge {StorageNames.LogRowPrefix} and RowKey lt {upper}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker} and RowKey ge {lower} and RowKey lt {upper}");
         var changes = new List<RatingChange>(Math.Min(limit, 1000));
         await foreach (var row in storage.Table(StorageNames.RatingChangesTable).QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit, 1000), cancellationToken: cancellationToken))
         {

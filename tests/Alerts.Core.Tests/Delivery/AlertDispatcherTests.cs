@@ -1,5 +1,7 @@
+using Alerts.Core.Context;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
+using Alerts.Core.Ratings;
 using Alerts.Core.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,9 @@ public class AlertDispatcherTests
     private readonly ScriptedEmailSender _sender = new();
     private readonly InMemorySentAlertLog _sentLog = new();
     private readonly InMemorySuppressionList _suppressions = new();
+    private readonly InMemoryRatingHistory _history = new();
+
+    private StreetContextReader StreetContext(TimeProvider time) => new(_history, time, NullLogger<StreetContextReader>.Instance);
 
     private AlertDispatcher Dispatcher(int receiveBatchSize = 16) => new(
         _queue,
@@ -23,6 +28,7 @@ public class AlertDispatcherTests
         _sentLog,
         _suppressions,
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
+        StreetContext(_time),
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
         NullLogger<AlertDispatcher>.Instance);
@@ -66,6 +72,48 @@ public class AlertDispatcherTests
         Assert.All(_sender.Sent, e => Assert.Equal("JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18", e.Subject));
         Assert.Equal(("sub-0", _time.GetUtcNow()), _sentLog.Records[Recipient(0).AlertId]);
         Assert.Equal(("sub-1", _time.GetUtcNow()), _sentLog.Records[Recipient(1).AlertId]);
+    }
+
+    [Fact]
+    public async Task HandleAsync_StoredHistory_EveryEmailShowsTheStreetsContext()
+    {
+        _history.Add(TestChanges.CifrUpgrade() with { Id = "earlier", Firm = "UBS", Action = RatingAction.Downgrade, ToRating = "Sell", ToLevel = RatingLevel.Sell, PublishedAt = TestChanges.Now.AddDays(-3) });
+
+        await Dispatcher().HandleAsync(Message(recipients: 2), CancellationToken.None);
+
+        Assert.Equal(2, _sender.Sent.Count);
+        Assert.All(_sender.Sent, e =>
+        {
+            Assert.Contains("The street on CIFR", e.TextBody, StringComparison.Ordinal);
+            Assert.Contains("29 Nov · UBS · downgrade", e.TextBody, StringComparison.Ordinal);
+            Assert.Contains(">UBS</td>", e.HtmlBody, StringComparison.Ordinal);
+        });
+        Assert.Equal(1, _history.WindowReads);
+    }
+
+    [Fact]
+    public async Task DrainAsync_ManyMessagesOfOneChange_ReadHistoryOnce()
+    {
+        _queue.Pending.Enqueue(Message(messageId: "m1"));
+        _queue.Pending.Enqueue(Message(messageId: "m2"));
+        _queue.Pending.Enqueue(Message(messageId: "m3"));
+
+        var summary = await Dispatcher().DrainAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal(3, summary.Messages);
+        Assert.Equal(1, _history.WindowReads);
+    }
+
+    [Fact]
+    public async Task HandleAsync_HistoryUnreadable_AlertGoesOutWithoutContext()
+    {
+        _history.Failure = new IOException("storage is down");
+
+        var summary = await Dispatcher().HandleAsync(Message(recipients: 1), CancellationToken.None);
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Single(_queue.Completed);
+        Assert.DoesNotContain("The street on", Assert.Single(_sender.Sent).TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -269,6 +317,7 @@ public class AlertDispatcherTests
         var dispatcher = new AlertDispatcher(
             _queue, _sender, flaky, _suppressions,
             new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
+            StreetContext(TimeProvider.System),
             Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount }),
             TimeProvider.System, // the retry waits for real (under a second here)
             NullLogger<AlertDispatcher>.Instance);

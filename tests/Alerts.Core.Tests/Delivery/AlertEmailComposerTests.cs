@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Alerts.Core.Context;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
@@ -15,8 +16,12 @@ public class AlertEmailComposerTests
     private readonly FakeTimeProvider _time = new(TestChanges.Now);
     private readonly AlertRecipient _recipient = new(AlertIds.For("change-cifr-1", SubscriptionId), SubscriptionId, "ana@example.com");
 
-    private EmailMessage Compose(RatingChange? change = null) =>
-        new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()).Compose(change ?? TestChanges.CifrUpgrade(), _recipient);
+    private EmailMessage Compose(RatingChange? change = null, StreetContext? context = null) =>
+        new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()).Compose(change ?? TestChanges.CifrUpgrade(), _recipient, context);
+
+    private static StreetContext ContextWith(string firm) => StreetContextCalculator.Calculate(
+        TestChanges.CifrUpgrade(),
+        [TestChanges.CifrUpgrade() with { Id = "earlier", Firm = firm, Action = RatingAction.Downgrade, ToRating = "Sell", ToLevel = RatingLevel.Sell, ToTarget = 9m, PublishedAt = TestChanges.Now.AddDays(-1) }]);
 
     private static Uri LinkIn(string text, string page)
     {
@@ -123,4 +128,29 @@ public class AlertEmailComposerTests
     [Fact]
     public void Compose_NoUrl_HasNoStoryLink() =>
         Assert.DoesNotContain("Read the story", Compose(TestChanges.CifrUpgrade() with { Url = null }).HtmlBody, StringComparison.Ordinal);
+
+    [Fact]
+    public void Compose_WithContext_BothPartsCarryIt()
+    {
+        var email = Compose(context: ContextWith("UBS"));
+
+        Assert.Contains("The street on CIFR", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("1 Dec · UBS · downgrade · Neutral -> Sell · $12 -> $9", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("The street on CIFR", email.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("<td style=\"padding:4px 5px;border-bottom:1px solid #e5e5e5;vertical-align:top;text-align:left\">UBS</td>", email.HtmlBody, StringComparison.Ordinal);
+        Assert.True(email.TextBody.IndexOf("The street on", StringComparison.Ordinal) < email.TextBody.IndexOf("Manage your alerts", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compose_ContextWithScriptInAFirm_IsEscapedInHtml()
+    {
+        var html = Compose(context: ContextWith("<script>alert('firm')</script> Securities")).HtmlBody;
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;alert(&#39;firm&#39;)&lt;/script&gt; Securities", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_NoContext_HasNoContextSection() =>
+        Assert.DoesNotContain("The street on", Compose().TextBody, StringComparison.Ordinal);
 }

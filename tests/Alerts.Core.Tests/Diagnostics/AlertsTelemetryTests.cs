@@ -224,6 +224,7 @@ public sealed class AlertsTelemetryTests : IDisposable
             new InMemorySentAlertLog(),
             new InMemorySuppressionList(),
             new AlertEmailComposer(TestLinks.Create(time), TestLinks.Email()),
+            new Alerts.Core.Context.StreetContextReader(new InMemoryRatingHistory(), time, NullLogger<Alerts.Core.Context.StreetContextReader>.Instance),
             Options.Create(new DeliveryOptions()),
             time,
             NullLogger<AlertDispatcher>.Instance);

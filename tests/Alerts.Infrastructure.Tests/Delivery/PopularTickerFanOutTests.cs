@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Alerts.Core;
+using Alerts.Core.Context;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Core.Security;
@@ -64,6 +65,7 @@ public sealed class PopularTickerFanOutTests(ITestOutputHelper output) : IAsyncL
             new TableSentAlertLog(storage, delivery),
             new TableSuppressionList(storage, time),
             new AlertEmailComposer(links, Options.Create(new EmailOptions { From = "alerts@example.com", FromName = "Alerts" })),
+            new StreetContextReader(new TableRatingChangeStore(storage), time, NullLogger<StreetContextReader>.Instance),
             delivery,
             time,
             NullLogger<AlertDispatcher>.Instance);

@@ -1,0 +1,100 @@
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Core.Context;
+
+/// <summary>
+/// Reads a change's <see cref="StreetContext"/>: one range query over the ticker's history (the
+/// <see cref="StreetContextCalculator.Window"/> up to the change, at most <see cref="MaxRows"/> rows), then the pure
+/// <see cref="StreetContextCalculator"/>. The dispatcher handles the many messages of one change together, so contexts
+/// are kept by change id in a small bounded cache for <see cref="KeepFor"/>, and concurrent asks for one change share
+/// one read. A digest asks once per ticker, with the ticker's newest change.
+/// </summary>
+/// <remarks>
+/// When history cannot be read, <see cref="GetAsync"/> logs it and answers null: the alert goes out at once without the
+/// context rather than waiting for it (the context is background; the change is the news, and "within seconds" is the
+/// promise). A failed read is not kept, so the next message of the change tries again.
+/// </remarks>
+public sealed partial class StreetContextReader(IRatingChangeStore store, TimeProvider time, ILogger<StreetContextReader> logger)
+{
+    /// <summary>The most history rows one context reads (the newest); a busier window is marked <see cref="StreetContext.Truncated"/>.</summary>
+    public const int MaxRows = 500;
+
+    /// <summary>How many changes' contexts are kept.</summary>
+    public const int CacheSize = 256;
+
+    /// <summary>How long a context is kept: long enough for every message of a change and their retries.</summary>
+    public static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(5);
+
+    private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly Queue<string> _order = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>The context of <paramref name="change"/>, or null when its history could not be read (logged).</summary>
+    public async Task<StreetContext?> GetAsync(RatingChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var entry = EntryFor(change);
+        try
+        {
+            return await entry.Context.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Forget(change.Id, entry);
+            LogUnavailable(change.Ticker, change.Id, ex.Message);
+            return null;
+        }
+    }
+
+    private Entry EntryFor(RatingChange change)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_cache.TryGetValue(change.Id, out var cached) && cached.Expires > now)
+            {
+                return cached;
+            }
+
+            // The read is shared, so no one caller's cancellation ends it: each caller stops waiting on its own token.
+            var entry = new Entry(new Lazy<Task<StreetContext>>(() => ReadAsync(change)), now + KeepFor);
+            if (cached is null)
+            {
+                _order.Enqueue(change.Id);
+            }
+
+            _cache[change.Id] = entry;
+            while (_cache.Count > CacheSize && _order.TryDequeue(out var oldest))
+            {
+                _cache.Remove(oldest);
+            }
+
+            return entry;
+        }
+    }
+
+    private void Forget(string changeId, Entry entry)
+    {
+        lock (_lock)
+        {
+            if (_cache.TryGetValue(changeId, out var cached) && ReferenceEquals(cached, entry))
+            {
+                // Expired rather than removed, so that the key stays queued once for eviction.
+                _cache[changeId] = entry with { Expires = DateTimeOffset.MinValue };
+            }
+        }
+    }
+
+    private async Task<StreetContext> ReadAsync(RatingChange change)
+    {
+        var history = await store.GetWindowAsync(change.Ticker, change.PublishedAt - StreetContextCalculator.Window, change.PublishedAt, MaxRows, CancellationToken.None);
+        return StreetContextCalculator.Calculate(change, history, truncated: history.Count >= MaxRows);
+    }
+
+    private sealed record Entry(Lazy<Task<StreetContext>> Context, DateTimeOffset Expires);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "History of {Ticker} unreadable for change {ChangeId} ({Reason}); its alerts go out without the street's context")]
+    private partial void LogUnavailable(string ticker, string changeId, string reason);
+}
