@@ -1,3 +1,4 @@
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,9 +10,15 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 {
     public static readonly DispatchSummary Empty = new(0, 0, 0, 0, 0, 0);
 
+    /// <summary>Alerts held for a digest instead of sent (digest mode, quiet hours, hourly cap).</summary>
+    public int Held { get; init; }
+
     public DispatchSummary Add(DispatchSummary other) => new(
         Messages + other.Messages, Sent + other.Sent, AlreadySent + other.AlreadySent,
-        Refused + other.Refused, Retried + other.Retried, DeadLettered + other.DeadLettered);
+        Refused + other.Refused, Retried + other.Retried, DeadLettered + other.DeadLettered)
+    {
+        Held = Held + other.Held,
+    };
 }
 
 /// <summary>
@@ -19,6 +26,8 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 /// accepted (or refused for good); a transient failure makes it visible again after a backoff, and after
 /// <see cref="DeliveryOptions.MaxDeliveryCount"/> attempts it is dead-lettered with the reason, never dropped.
 /// The sent log makes a redelivered message skip those already emailed; suppressed addresses are never emailed.
+/// Each recipient is first routed by its delivery settings (<see cref="RouteAsync"/>): an alert that must wait (digest,
+/// quiet hours, hourly cap) is held for the digest job instead of sent.
 /// </summary>
 public sealed partial class AlertDispatcher(
     IAlertQueue queue,
@@ -26,6 +35,7 @@ public sealed partial class AlertDispatcher(
     ISentAlertLog sentLog,
     ISuppressionList suppressions,
     AlertEmailComposer composer,
+    DeliveryRouter router,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<AlertDispatcher> logger)
@@ -70,11 +80,25 @@ public sealed partial class AlertDispatcher(
             return new DispatchSummary(1, 0, 0, 0, 0, 1);
         }
 
-        int sent = 0, already = 0;
+        int sent = 0, already = 0, held = 0;
         var refused = new List<(AlertRecipient Recipient, string Reason)>();
         EmailSendResult? transient = null;
         foreach (var recipient in message.Alerts.Recipients)
         {
+            var route = await RouteAsync(message.Alerts.Change, recipient, cancellationToken);
+            if (route == DeliveryRoute.Busy)
+            {
+                transient = EmailSendResult.Transient("The alert could not be held for its digest now.");
+                break;
+            }
+
+            if (route != DeliveryRoute.SendNow)
+            {
+                held += route == DeliveryRoute.Held ? 1 : 0;
+                already += route == DeliveryRoute.AlreadyDone ? 1 : 0;
+                continue;
+            }
+
             var now = time.GetUtcNow();
             var claim = await sentLog.TryClaimAsync(recipient.AlertId, recipient.SubscriptionId, now, cancellationToken);
             if (claim == SendClaim.AlreadySent)
@@ -131,7 +155,7 @@ public sealed partial class AlertDispatcher(
         {
             await queue.DeadLetterAsync(message, refused[0].Reason, cancellationToken);
             LogDeadLettered(message.MessageId, refused[0].Reason);
-            return new DispatchSummary(1, sent, already, refused.Count, 0, 1);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 1) { Held = held };
         }
 
         if (refused.Count > 0)
@@ -145,7 +169,7 @@ public sealed partial class AlertDispatcher(
         if (transient is null)
         {
             await queue.CompleteAsync(message, cancellationToken);
-            return new DispatchSummary(1, sent, already, refused.Count, 0, 0);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 0) { Held = held };
         }
 
         if (message.DeliveryCount >= options.Value.MaxDeliveryCount)
@@ -153,14 +177,34 @@ public sealed partial class AlertDispatcher(
             var reason = $"Gave up after {message.DeliveryCount} attempts: {transient.Reason}";
             await queue.DeadLetterAsync(message, reason, cancellationToken);
             LogDeadLettered(message.MessageId, reason);
-            return new DispatchSummary(1, sent, already, refused.Count, 0, 1);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 1) { Held = held };
         }
 
         var delay = transient.RetryAfter ?? Backoff(message.DeliveryCount);
         await queue.RetryLaterAsync(message, delay, cancellationToken);
         LogRetrying(message.MessageId, message.DeliveryCount, delay, transient.Reason);
-        return new DispatchSummary(1, sent, already, refused.Count, 1, 0);
+        return new DispatchSummary(1, sent, already, refused.Count, 1, 0) { Held = held };
     }
+
+    /// <summary>
+    /// Where one recipient's alert goes now (see <see cref="DeliveryRouter"/>). A storage failure while holding is a
+    /// transient failure of the message, retried like a carrier's.
+    /// </summary>
+    private async Task<DeliveryRoute> RouteAsync(Ratings.RatingChange change, AlertRecipient recipient, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await router.RouteAsync(change, recipient, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogHoldFailed(recipient.AlertId, ex.Message);
+            return DeliveryRoute.Busy;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} could not be held for its digest ({Reason}); the message will be retried")]
+    private partial void LogHoldFailed(string alertId, string reason);
 
     /// <summary>
     /// Once the carrier has taken an email, recording it must not fail: if it did, the claim would expire and the alert be

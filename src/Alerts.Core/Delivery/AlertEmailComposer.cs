@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
@@ -19,40 +18,18 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         var headline = ChangeDescription.Headline(change);
         var manage = links.Manage(recipient.SubscriptionId);
         var unsubscribe = links.Unsubscribe(recipient.SubscriptionId);
-        var facts = Facts(change);
+        var facts = ChangeDescription.Facts(change);
 
         var text = new StringBuilder()
             .AppendLine(headline)
             .AppendLine();
-        foreach (var (label, value) in facts)
-        {
-            text.Append(label).Append(": ").AppendLine(value);
-        }
+        EmailParts.AppendFactsText(text, facts);
+        EmailParts.AppendFooterText(text, manage, unsubscribe);
 
-        text.AppendLine()
-            .Append("Manage your alerts: ").AppendLine(manage)
-            .Append("Unsubscribe: ").AppendLine(unsubscribe);
-
-        var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-            .Append(Html(headline))
-            .Append("</title></head><body style=\"font-family:system-ui,sans-serif;line-height:1.4;color:#111\">")
-            .Append("<h1 style=\"font-size:1.2em\">").Append(Html(headline)).Append("</h1>")
-            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">");
-        foreach (var (label, value) in facts)
-        {
-            html.Append("<tr><th scope=\"row\" style=\"text-align:left;padding:2px 12px 2px 0\">").Append(Html(label))
-                .Append("</th><td>").Append(Html(value)).Append("</td></tr>");
-        }
-
-        html.Append("</table>");
-        if (change.Url is not null)
-        {
-            html.Append("<p><a href=\"").Append(Html(change.Url)).Append("\">Read the story</a></p>");
-        }
-
-        html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(Html(manage)).Append("\">Manage your alerts</a> · ")
-            .Append("<a href=\"").Append(Html(unsubscribe)).Append("\">Unsubscribe</a></p></body></html>");
+        var html = EmailParts.StartHtml(headline);
+        EmailParts.AppendFactsHtml(html, facts);
+        EmailParts.AppendStoryLink(html, change.Url);
+        EmailParts.EndHtml(html, manage, unsubscribe);
 
         return new EmailMessage
         {
@@ -62,45 +39,9 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
             Subject = headline,
             HtmlBody = html.ToString(),
             TextBody = text.ToString(),
-            Headers = new Dictionary<string, string>
-            {
-                ["List-Unsubscribe"] = $"<{unsubscribe}>",
-                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            },
+            Headers = EmailParts.UnsubscribeHeaders(unsubscribe),
             Category = Category,
             Reference = recipient.AlertId,
         };
     }
-
-    private static List<(string Label, string Value)> Facts(RatingChange change)
-    {
-        var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
-        facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
-        facts.Add(("Action", change.Action.ToWireName().Replace('_', ' ')));
-        if (change.FromRating is not null || change.ToRating is not null)
-        {
-            facts.Add(("Rating", (change.FromRating, change.ToRating) switch
-            {
-                ({ } from, { } to) => $"{from} -> {to}",
-                (null, { } to) => to,
-                ({ } from, null) => $"{from} -> (none)",
-                _ => string.Empty,
-            }));
-        }
-
-        if (ChangeDescription.Targets(change) is { } targets)
-        {
-            facts.Add(("Price target", targets));
-        }
-
-        facts.Add(("Published", change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)));
-        if (change.Source is not null)
-        {
-            facts.Add(("Source", change.Source));
-        }
-
-        return facts;
-    }
-
-    private static string Html(string value) => WebUtility.HtmlEncode(value);
 }
