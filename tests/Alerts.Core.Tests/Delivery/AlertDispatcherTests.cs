@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +17,7 @@ public class AlertDispatcherTests
     private readonly ScriptedEmailSender _sender = new();
     private readonly InMemorySentAlertLog _sentLog = new();
     private readonly InMemorySuppressionList _suppressions = new();
+    private readonly InMemoryHeldAlertStore _held = new();
 
     private AlertDispatcher Dispatcher(int receiveBatchSize = 16) => new(
         _queue,
@@ -23,6 +25,7 @@ public class AlertDispatcherTests
         _sentLog,
         _suppressions,
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
+        new DeliveryRouter(_held, _held, _sentLog, _time),
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
         NullLogger<AlertDispatcher>.Instance);
@@ -265,6 +268,7 @@ public class AlertDispatcherTests
         var dispatcher = new AlertDispatcher(
             _queue, _sender, flaky, _suppressions,
             new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
+            new DeliveryRouter(_held, _held, flaky, _time),
             Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount }),
             TimeProvider.System, // the retry waits for real (under a second here)
             NullLogger<AlertDispatcher>.Instance);
@@ -285,6 +289,9 @@ public class AlertDispatcherTests
 
         public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken) =>
             inner.TryClaimAsync(alertId, subscriptionId, now, cancellationToken);
+
+        public Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+            inner.MarkHeldAsync(alertId, subscriptionId, at, cancellationToken);
 
         public Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
             ++Attempts <= failures ? throw new IOException("storage is down") : inner.MarkSentAsync(alertId, subscriptionId, sentAt, cancellationToken);

@@ -16,7 +16,7 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
 
     public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId))
+        if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId) || Held.Contains(alertId))
         {
             return Task.FromResult(SendClaim.AlreadySent);
         }
@@ -41,6 +41,16 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
     {
         Claims.Remove(alertId);
         Refused[alertId] = reason;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Alerts marked held for a digest.</summary>
+    public HashSet<string> Held { get; } = new(StringComparer.Ordinal);
+
+    public Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        Claims.Remove(alertId);
+        Held.Add(alertId);
         return Task.CompletedTask;
     }
 
