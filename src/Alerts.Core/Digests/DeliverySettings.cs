@@ -8,10 +8,11 @@ namespace Alerts.Core.Digests;
 /// </summary>
 public sealed record DeliverySettings
 {
+    /// <summary>The digest time when none is given: 08:00. (Declared before <see cref="Instant"/>, which reads it.)</summary>
+    public static readonly TimeOnly DefaultDigestTime = new(8, 0);
+
     /// <summary>Instant, no quiet hours, no cap: what a subscription without settings gets.</summary>
     public static readonly DeliverySettings Instant = new();
-
-    public static readonly TimeOnly DefaultDigestTime = new(8, 0);
 
     public const int MinPerHour = 1;
     public const int MaxPerHourLimit = 1000;
