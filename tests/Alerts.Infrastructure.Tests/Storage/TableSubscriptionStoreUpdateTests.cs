@@ -57,6 +57,26 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task DeliverySettings_RoundTripOnTheSubscriptionAndItsIndexRows_AndFollowAnUpdate()
+    {
+        var subscription = await ActiveAsync([TestData.UniqueTicker()]);
+        Assert.Equal(DeliverySettings.Instant, Assert.Single(await SubscribersAsync(subscription.Tickers[0])).Delivery);
+
+        var delivery = new DeliverySettings
+        {
+            Mode = DeliveryMode.Digest,
+            TimeZone = "America/New_York",
+            DigestTime = new TimeOnly(6, 45),
+            QuietHours = new QuietHours(new TimeOnly(21, 30), new TimeOnly(6, 0)),
+            MaxPerHour = 12,
+        };
+        await _store.UpdateAsync(subscription.Id, subscription.Tickers, subscription.Rules, delivery, CancellationToken.None);
+
+        Assert.Equal(delivery, (await _store.GetAsync(subscription.Id, CancellationToken.None))!.Delivery);
+        Assert.Equal(delivery, Assert.Single(await SubscribersAsync(subscription.Tickers[0])).Delivery);
+    }
+
+    [Fact]
     public async Task RowsWrittenBeforeTheNewRules_ReadAsNoRule()
     {
         await _store.GetAsync(Core.Ids.NewRandom(), CancellationToken.None); // creates the tables
