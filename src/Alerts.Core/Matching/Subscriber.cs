@@ -3,5 +3,8 @@ using Alerts.Core.Subscriptions;
 
 namespace Alerts.Core.Matching;
 
-/// <summary>One row of a ticker's subscriber index: who follows the ticker, on what terms, and when to email them.</summary>
+/// <summary>
+/// One row of a ticker's subscriber index: who follows the ticker, on what terms, and when to email them
+/// (<see cref="Delivery"/> is null for an instant subscriber without quiet hours or a cap).
+/// </summary>
 public sealed record Subscriber(string SubscriptionId, string Email, SubscriberRules Rules, DeliverySettings? Delivery = null);

@@ -173,7 +173,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
         await foreach (var row in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            yield return new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row), ReadDelivery(row));
+            yield return new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row), HoldsNothing(row) ? null : ReadDelivery(row));
         }
     }
 
@@ -313,6 +313,13 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage) : ISub
             MaxPerHour = row.GetInt32("MaxPerHour"),
         };
     }
+
+    /// <summary>
+    /// Instant, without quiet hours or a cap: matching needs no settings for such a row (the common case), so none are
+    /// parsed or allocated for it.
+    /// </summary>
+    private static bool HoldsNothing(TableEntity row) =>
+        row.GetString("Delivery") is null or "instant" && row.GetString("QuietStart") is null && row.GetInt32("MaxPerHour") is null;
 
     private static string Clock(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 

@@ -53,6 +53,20 @@ public class AlertFanOutTests
     }
 
     [Fact]
+    public async Task DispatchAsync_Recipient_CarriesDeliverySettingsOnlyWhenTheyCanHoldAnAlert()
+    {
+        var digest = new Digests.DeliverySettings { Mode = Digests.DeliveryMode.Digest, TimeZone = "Europe/Paris" };
+        _index.Add("CIFR", new Subscriber("digest", "digest@example.com", SubscriberRules.Any, digest));
+        _index.Add("CIFR", new Subscriber("plain", "plain@example.com", SubscriberRules.Any, new Digests.DeliverySettings { TimeZone = "Europe/Paris" }));
+
+        await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        var recipients = _queue.Enqueued.SelectMany(m => m.Recipients).ToDictionary(r => r.SubscriptionId);
+        Assert.Equal(digest, recipients["digest"].Delivery);
+        Assert.Null(recipients["plain"].Delivery);
+    }
+
+    [Fact]
     public async Task DispatchAsync_Recipient_CarriesDeterministicAlertIdAndEmail()
     {
         Subscribe(1);
