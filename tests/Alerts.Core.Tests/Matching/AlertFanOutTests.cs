@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
@@ -55,9 +56,9 @@ public class AlertFanOutTests
     [Fact]
     public async Task DispatchAsync_Recipient_CarriesDeliverySettingsOnlyWhenTheyCanHoldAnAlert()
     {
-        var digest = new Digests.DeliverySettings { Mode = Digests.DeliveryMode.Digest, TimeZone = "Europe/Paris" };
+        var digest = new DeliverySettings { Mode = DeliveryMode.Digest, TimeZone = "Europe/Paris" };
         _index.Add("CIFR", new Subscriber("digest", "digest@example.com", SubscriberRules.Any, digest));
-        _index.Add("CIFR", new Subscriber("plain", "plain@example.com", SubscriberRules.Any, new Digests.DeliverySettings { TimeZone = "Europe/Paris" }));
+        _index.Add("CIFR", new Subscriber("plain", "plain@example.com", SubscriberRules.Any, new DeliverySettings { TimeZone = "Europe/Paris" }));
 
         await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
 
