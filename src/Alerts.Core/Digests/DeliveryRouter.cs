@@ -45,15 +45,17 @@ public sealed class DeliveryRouter(IHeldAlertStore held, IHourlySendCounter coun
         try
         {
             await held.HoldAsync(new HeldAlert(recipient.AlertId, recipient.SubscriptionId, change, decision.HoldUntil!.Value, now), cancellationToken);
-            await sentLog.MarkHeldAsync(recipient.AlertId, recipient.SubscriptionId, now, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Not held (or held without its mark): give the claim back so that the retry holds it (holding twice is harmless).
+            // Not held: give the claim back so that the retry holds it (holding twice is harmless).
             await sentLog.ReleaseAsync(recipient.AlertId, CancellationToken.None);
             throw;
         }
 
+        // Should this mark fail, the claim is left to expire rather than released: a digest may already have carried the
+        // alert and marked it sent, and releasing would erase that.
+        await sentLog.MarkHeldAsync(recipient.AlertId, recipient.SubscriptionId, now, cancellationToken);
         return DeliveryRoute.Held;
     }
 }

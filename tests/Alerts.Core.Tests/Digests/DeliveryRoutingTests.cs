@@ -71,6 +71,43 @@ public class DeliveryRoutingTests
     }
 
     [Fact]
+    public async Task HandleAsync_HoldingFails_MessageRetriedAndTheClaimGivenBack()
+    {
+        var digest = new DeliverySettings { Mode = DeliveryMode.Digest };
+        var recipient = Recipient("c1", "digest", digest);
+        var dispatcher = new AlertDispatcher(
+            _queue, _sender, _sentLog, new InMemorySuppressionList(),
+            new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
+            new DeliveryRouter(new BrokenHeldStore(), _held, _sentLog, _time),
+            Options.Create(new DeliveryOptions()), _time, NullLogger<AlertDispatcher>.Instance);
+
+        var summary = await dispatcher.HandleAsync(Message("c1", recipient), CancellationToken.None);
+
+        Assert.Equal((1, 0, 0), (summary.Retried, summary.Held, summary.Sent));
+        Assert.Single(_queue.Retried);
+        Assert.Empty(_sentLog.Claims);
+        Assert.Empty(_sender.Sent);
+    }
+
+    /// <summary>A held-alert store whose table is unreachable.</summary>
+    private sealed class BrokenHeldStore : IHeldAlertStore
+    {
+        public Task HoldAsync(HeldAlert alert, CancellationToken cancellationToken) => throw new IOException("storage is down");
+
+        public Task<IReadOnlyList<DueDigest>> GetDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => throw new IOException("storage is down");
+
+        public Task<HeldAlerts> ReadAsync(string subscriptionId, CancellationToken cancellationToken) => throw new IOException("storage is down");
+
+        public Task<bool> StartBatchAsync(string subscriptionId, DigestBatch batch, CancellationToken cancellationToken) => throw new IOException("storage is down");
+
+        public Task CompleteBatchAsync(string subscriptionId, DigestBatch batch, CancellationToken cancellationToken) => throw new IOException("storage is down");
+
+        public Task DropAsync(string subscriptionId, IReadOnlyCollection<string> alertIds, bool withBatch, CancellationToken cancellationToken) => throw new IOException("storage is down");
+
+        public Task<bool> RemoveDueAsync(DueDigest due, CancellationToken cancellationToken) => throw new IOException("storage is down");
+    }
+
+    [Fact]
     public async Task HandleAsync_QuietHours_HeldUntilTheyEnd()
     {
         var quiet = new DeliverySettings { TimeZone = "Europe/Paris", QuietHours = new QuietHours(new TimeOnly(11, 0), new TimeOnly(12, 0)) };
