@@ -104,7 +104,8 @@ internal sealed record HealthReport(
     long? DeadLetters,
     double? OldestPendingAlertAgeSeconds,
     IReadOnlyList<FeedHealth> Feeds,
-    DateTimeOffset CheckedAt);
+    DateTimeOffset CheckedAt,
+    int? OverdueDigests = null);
 
 /// <summary>A polled feed in the health report: when it last polled successfully (null: not yet).</summary>
 internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, double? LastPollAgeSeconds);
