@@ -184,6 +184,7 @@ module api 'app/api.bicep' = {
       AZURE_CLIENT_ID: identity.outputs.clientId
       DISPATCH_SCHEDULE: dispatchSchedule
       OUTBOX_SCHEDULE: '*/30 * * * * *'
+      DIGEST_SCHEDULE: '0 * * * * *'
       FEEDS_SCHEDULE: feedsSchedule
       Storage__TableServiceUri: storage.outputs.tableEndpoint
       Storage__QueueServiceUri: storage.outputs.queueEndpoint

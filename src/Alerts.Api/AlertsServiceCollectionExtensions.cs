@@ -3,6 +3,7 @@ using Alerts.Api.Telemetry;
 using Alerts.Core;
 using Alerts.Core.Context;
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Extraction;
 using Alerts.Core.Feeds;
 using Alerts.Core.Ingest;
@@ -78,6 +79,9 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<AlertDispatcher>();
+        services.AddSingleton<DeliveryRouter>();
+        services.AddSingleton<DigestSender>();
+        services.AddSingleton<DigestEmailComposer>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton(sp => new LinkTokens(sp.GetRequiredService<IOptions<AlertsOptions>>().Value.SigningKeyList, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Links>();
@@ -164,6 +168,9 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddSingleton<TableHeldAlertStore>();
+        services.AddSingleton<IHeldAlertStore>(sp => sp.GetRequiredService<TableHeldAlertStore>());
+        services.AddSingleton<IHourlySendCounter>(sp => sp.GetRequiredService<TableHeldAlertStore>());
     }
 
     private static void AddAlertQueue(IServiceCollection services, IConfiguration configuration)

@@ -7,6 +7,7 @@ namespace Alerts.Infrastructure;
 /// <summary>Source-generated JSON for what the adapters write: queue messages and list-valued table properties.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AlertsMatched))]
+[JsonSerializable(typeof(Alerts.Core.Ratings.RatingChange))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(Queues.PoisonedMessage))]
 [JsonSerializable(typeof(Queues.MessageTrace))]

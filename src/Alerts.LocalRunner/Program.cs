@@ -8,6 +8,7 @@ await using var azurite = await LocalAzurite.StartIfNeededAsync(builder.Configur
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddHostedService<DispatcherLoop>();
 builder.Services.AddHostedService<OutboxLoop>();
+builder.Services.AddHostedService<DigestLoop>();
 builder.Services.AddHostedService<FeedPollingLoop>();
 
 var app = builder.Build();

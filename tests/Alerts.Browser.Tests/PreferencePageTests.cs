@@ -154,6 +154,49 @@ public sealed class PreferencePageTests(BrowserFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task DeliverySettings_ChangeModeZoneQuietHoursAndCap_SavedSubscriptionChanged()
+    {
+        var subscribed = await fixture.SubscribeConfirmAndGetAlertAsync(BrowserFixture.NewEmail(), BrowserFixture.NewTicker());
+        var (page, errors) = await OpenAsync(subscribed);
+
+        // No zone chosen yet: the browser's own is offered; instant is the default.
+        var browserZone = await page.EvaluateAsync<string>("() => Intl.DateTimeFormat().resolvedOptions().timeZone");
+        await Expect(page.Locator("#timeZone")).ToHaveValueAsync(browserZone);
+        await Expect(page.GetByLabel("Each alert as it comes")).ToBeCheckedAsync();
+        await Expect(page.Locator("#quiet-times")).ToBeHiddenAsync();
+
+        await page.GetByLabel("One digest a day").CheckAsync();
+        await page.GetByLabel("Time zone", new() { Exact = true }).FillAsync("America/New_York");
+        await page.GetByLabel("Digest time", new() { Exact = true }).FillAsync("06:45");
+        await page.GetByLabel("Quiet hours", new() { Exact = true }).CheckAsync();
+        await Expect(page.Locator("#quiet-times")).ToBeVisibleAsync();
+        await page.GetByLabel("Quiet from", new() { Exact = true }).FillAsync("21:30");
+        await page.GetByLabel("Quiet until", new() { Exact = true }).FillAsync("06:00");
+        await page.GetByLabel("At most this many emails per hour").FillAsync("12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("daily digest");
+        var stored = await fixture.GetSubscriptionAsync(subscribed);
+        Assert.Equal("digest", stored.GetProperty("delivery").GetString());
+        Assert.Equal("America/New_York", stored.GetProperty("timeZone").GetString());
+        Assert.Equal("06:45", stored.GetProperty("digestTime").GetString());
+        Assert.Equal("21:30", stored.GetProperty("quietHours").GetProperty("start").GetString());
+        Assert.Equal("06:00", stored.GetProperty("quietHours").GetProperty("end").GetString());
+        Assert.Equal(12, stored.GetProperty("maxPerHour").GetInt32());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "manage-page-delivery.png"), FullPage = true });
+
+        // A zone that does not exist: shown next to its field, focused, and nothing stored.
+        await page.GetByLabel("Time zone", new() { Exact = true }).FillAsync("Mars/Olympus_Mons");
+        await page.GetByLabel("At most this many emails per hour").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#timeZone-error")).ToContainTextAsync("IANA");
+        await Expect(page.Locator("#maxPerHour-error")).ToContainTextAsync("1 to 1000");
+        await Expect(page.Locator("#timeZone")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal("America/New_York", (await fixture.GetSubscriptionAsync(subscribed)).GetProperty("timeZone").GetString());
+        Assert.True(errors.All(e => e.StartsWith("Failed to load resource", StringComparison.Ordinal)), string.Join("\n", errors));
+    }
+
+    [Fact]
     public async Task UnsubscribeButton_DeletesTheSubscription()
     {
         var subscribed = await fixture.SubscribeConfirmAndGetAlertAsync(BrowserFixture.NewEmail(), BrowserFixture.NewTicker());

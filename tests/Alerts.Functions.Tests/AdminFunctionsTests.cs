@@ -113,6 +113,29 @@ public sealed class AdminFunctionsTests(AlertsApp app)
         Assert.DoesNotContain(fresh.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("feed health-feed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Health_ReportsOverdueDigests_UntilTheJobSendsThem()
+    {
+        var held = app.Services.GetRequiredService<Alerts.Core.Digests.IHeldAlertStore>();
+        var subscriptionId = Alerts.Core.Ids.NewRandom(); // unsubscribed since: the job drops what it held
+        var change = new Alerts.Core.Ratings.RatingChange
+        {
+            Id = "overdue-" + subscriptionId, Ticker = "OVERDUE", Firm = "JPMorgan", Action = Alerts.Core.Ratings.RatingAction.Upgrade,
+            Currency = "USD", PublishedAt = DateTimeOffset.UtcNow, ReceivedAt = DateTimeOffset.UtcNow,
+        };
+        var due = DateTimeOffset.UtcNow.AddHours(-1);
+        await held.HoldAsync(new Alerts.Core.Digests.HeldAlert("overdue-alert-" + subscriptionId, subscriptionId, change, due.AddTicks(-(due.UtcTicks % TimeSpan.TicksPerMinute)), due), CancellationToken.None);
+
+        var overdue = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        await app.Services.GetRequiredService<Alerts.Core.Digests.DigestSender>().SendDueAsync(1000, CancellationToken.None);
+        var after = (await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health")).Json();
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, overdue.Status);
+        Assert.True(overdue.Json().GetProperty("overdueDigests").GetInt32() >= 1);
+        Assert.Contains(overdue.Json().GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("digests are overdue", StringComparison.Ordinal));
+        Assert.Equal(0, after.GetProperty("overdueDigests").GetInt32());
+    }
+
     [Theory]
     [InlineData("/api/ops/subscribers?ticker=A%27B")]
     [InlineData("/api/ops/subscribers")]

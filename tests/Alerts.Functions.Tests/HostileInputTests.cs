@@ -162,6 +162,10 @@ public sealed class HostileInputTests(AlertsApp app)
             ",\"excludeFirms\":[" + string.Join(',', Enumerable.Range(0, 101).Select(i => $"\"F{i}\"")) + "]", ",\"firms\":[\"JPM\"],\"excludeFirms\":[\"J.P. Morgan\"]",
             ",\"minRating\":\"unknown\"", ",\"minRating\":\"bullish\"", ",\"minRating\":5", ",\"minRating\":[\"buy\"]", ",\"minRating\":\"<script>\"",
             ",\"direction\":\"up\"", ",\"direction\":\"neutral\"", ",\"direction\":1", ",\"direction\":{}", ",\"paused\":\"true\"", ",\"paused\":1", ",\"paused\":[]",
+            ",\"delivery\":\"weekly\"", ",\"delivery\":true", ",\"timeZone\":\"Mars/Olympus\"", ",\"timeZone\":\"../../etc/localtime\"", ",\"timeZone\":\"Pacific Standard Time\"",
+            $",\"timeZone\":\"{new string('z', 300)}\"", ",\"digestTime\":\"25:00\"", ",\"digestTime\":\"7am\"", ",\"digestTime\":730",
+            ",\"quietHours\":{\"start\":\"22:00\",\"end\":\"22:00\"}", ",\"quietHours\":{\"start\":\"22:00\"}", ",\"quietHours\":[\"22:00\",\"07:00\"]",
+            ",\"maxPerHour\":0", ",\"maxPerHour\":1001", ",\"maxPerHour\":-5", ",\"maxPerHour\":1.5", ",\"maxPerHour\":\"10\"",
         ];
         for (var i = 0; i < badRules.Length; i++)
         {
@@ -285,7 +289,7 @@ public sealed class HostileInputTests(AlertsApp app)
             return target;
         }
 
-        var id = await app.SubscribeAndConfirmAsync("hostile-put@example.com", $"[\"{Ticker}\"]", ",\"actions\":[\"upgrade\"],\"firms\":[\"UBS\"],\"minRating\":\"hold\"");
+        var id = await app.SubscribeAndConfirmAsync("hostile-put@example.com", $"[\"{Ticker}\"]", ",\"actions\":[\"upgrade\"],\"firms\":[\"UBS\"],\"minRating\":\"hold\",\"timeZone\":\"Europe/Paris\",\"quietHours\":{\"start\":\"22:00\",\"end\":\"07:00\"},\"maxPerHour\":5");
         target = (id, app.Services.GetRequiredService<Alerts.Core.Delivery.Links>().ManageToken(id));
         PutTargets.Add(app, target);
         return target;

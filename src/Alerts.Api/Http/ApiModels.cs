@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Alerts.Core.Digests;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
@@ -60,12 +61,25 @@ internal sealed record SubscriptionView(
     bool Paused,
     SubscriptionStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? ConfirmedAt)
+    DateTimeOffset? ConfirmedAt,
+    DeliveryMode Delivery,
+    string? TimeZone,
+    string DigestTime,
+    QuietHoursView? QuietHours,
+    int? MaxPerHour)
 {
     public static SubscriptionView From(Subscription s) => new(
         s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.ExcludeFirms, s.Rules.MinTargetChangePct, s.Rules.MinRating,
-        s.Rules.Direction, s.Rules.Paused, s.Status, s.CreatedAt, s.ConfirmedAt);
+        s.Rules.Direction, s.Rules.Paused, s.Status, s.CreatedAt, s.ConfirmedAt,
+        s.Delivery.Mode, s.Delivery.TimeZone, Clock(s.Delivery.DigestTime),
+        s.Delivery.QuietHours is { } q ? new QuietHoursView(Clock(q.Start), Clock(q.End)) : null,
+        s.Delivery.MaxPerHour);
+
+    private static string Clock(TimeOnly time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>Quiet hours as the API shows them: local times, HH:mm.</summary>
+internal sealed record QuietHoursView(string Start, string End);
 
 /// <summary>The 201 answer of <c>POST /api/subscriptions</c>: the same whether or not the address was known.</summary>
 internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message);
@@ -90,7 +104,8 @@ internal sealed record HealthReport(
     long? DeadLetters,
     double? OldestPendingAlertAgeSeconds,
     IReadOnlyList<FeedHealth> Feeds,
-    DateTimeOffset CheckedAt);
+    DateTimeOffset CheckedAt,
+    int? OverdueDigests = null);
 
 /// <summary>A polled feed in the health report: when it last polled successfully (null: not yet).</summary>
 internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, double? LastPollAgeSeconds);

@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Feeds;
 using Alerts.Core.Ingest;
 using Microsoft.AspNetCore.Http;
@@ -8,14 +9,16 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Api.Http;
 
 /// <summary>
-/// <c>GET /api/health</c>: storage reachable, queue depth, dead letters, age of the oldest undelivered alert, last poll of each feed.
-/// 200 when all is well; 503 (same body) when storage is unreachable, alerts wait too long, or dead letters wait for an operator.
+/// <c>GET /api/health</c>: storage reachable, queue depth, dead letters, age of the oldest undelivered alert, digests
+/// overdue, last poll of each feed. 200 when all is well; 503 (same body) when storage is unreachable, alerts or
+/// digests wait too long, or dead letters wait for an operator.
 /// </summary>
 public sealed partial class HealthApi(
     IRatingChangeStore store,
     IDeadLetterQueue queue,
     FeedPoller feeds,
     IFeedCursorStore cursors,
+    IHeldAlertStore held,
     IOptionsMonitor<AdminOptions> options,
     TimeProvider time,
     ILogger<HealthApi> logger)
@@ -59,6 +62,22 @@ public sealed partial class HealthApi(
             problems.Add($"{stats.DeadLettered} dead letters wait for an operator (GET /api/ops/dead-letters)");
         }
 
+        // Due rows are removed as digests leave: one still there well after its minute means the SendDigests job is
+        // not running or keeps failing. One range read of the due index, at most 1000 rows.
+        int? overdueDigests = null;
+        try
+        {
+            overdueDigests = (await held.GetDueAsync(time.GetUtcNow().AddMinutes(-options.CurrentValue.MaxPendingAgeMinutes), 1000, cancellationToken)).Count;
+            if (overdueDigests > 0)
+            {
+                problems.Add($"{overdueDigests} digests are overdue by more than {options.CurrentValue.MaxPendingAgeMinutes} minutes (is the SendDigests job running?)");
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogProbeFailed("digests", ex.Message);
+        }
+
         var feedReports = new List<FeedHealth>();
         foreach (var source in feeds.SourceNames)
         {
@@ -89,7 +108,8 @@ public sealed partial class HealthApi(
             stats?.DeadLettered,
             oldestAgeSeconds is { } oldestAge ? Math.Round(oldestAge, 1) : null,
             feedReports,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            overdueDigests);
         return TypedResults.Json(report, ApiJsonContext.Default.HealthReport, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -34,6 +34,12 @@ internal static class ManagePage
         ("negative", "Bad news only", "Downgrades, target cuts, coverage suspended, or started or resumed at sell or worse."),
     ];
 
+    private static readonly (string Value, string Label, string Hint)[] DeliveryModes =
+    [
+        ("instant", "Each alert as it comes", "One email per alert, except in quiet hours or over the hourly limit below."),
+        ("digest", "One digest a day", "Everything of the day in one email, at the digest time below."),
+    ];
+
     public static IResult Render(string apiPath, string unsubscribeAction, string pathBase = "") =>
         new SecureHtmlResult(Html(apiPath, unsubscribeAction, pathBase), ContentSecurityPolicy);
 
@@ -43,9 +49,8 @@ internal static class ManagePage
         var actions = string.Concat(Actions.Select(a =>
             $"<label class=\"check\"><input type=\"checkbox\" name=\"actions\" value=\"{a.Value}\"> {a.Label}</label>"));
         var ratings = string.Concat(Ratings.Select(r => $"<option value=\"{r.Value}\">{r.Label}</option>"));
-        var directions = string.Concat(Directions.Select(d =>
-            $"<div class=\"choice\"><input type=\"radio\" name=\"direction\" id=\"direction-{d.Value}\" value=\"{d.Value}\" aria-describedby=\"direction-{d.Value}-hint\">" +
-            $"<label for=\"direction-{d.Value}\">{d.Label}</label><p class=\"hint\" id=\"direction-{d.Value}-hint\">{d.Hint}</p></div>"));
+        var directions = Choices("direction", Directions);
+        var deliveryModes = Choices("delivery", DeliveryModes);
 
         return $$"""
             <!DOCTYPE html>
@@ -106,6 +111,33 @@ internal static class ManagePage
             {{directions}}
             <p class="error" id="direction-error" hidden></p>
             </fieldset>
+            <fieldset id="delivery" aria-describedby="delivery-error">
+            <legend>Delivery</legend>
+            {{deliveryModes}}
+            <p class="error" id="delivery-error" hidden></p>
+            </fieldset>
+            <fieldset>
+            <legend>When emails may leave</legend>
+            <label for="timeZone">Time zone</label>
+            <p class="hint" id="timeZone-hint">The times on this page are in this zone, such as Europe/Paris or America/New_York.</p>
+            <input type="text" id="timeZone" name="timeZone" list="timeZones" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="timeZone-hint timeZone-error">
+            <datalist id="timeZones"></datalist>
+            <p class="error" id="timeZone-error" hidden></p>
+            <label for="digestTime">Digest time</label>
+            <p class="hint" id="digestTime-hint">When the daily digest leaves (with "One digest a day").</p>
+            <input type="time" id="digestTime" name="digestTime" aria-describedby="digestTime-hint digestTime-error">
+            <p class="error" id="digestTime-error" hidden></p>
+            <div class="choice"><input type="checkbox" id="quiet" name="quiet" aria-controls="quiet-times" aria-describedby="quiet-hint"><label for="quiet">Quiet hours</label><p class="hint" id="quiet-hint">No email between these times; what arrives meanwhile comes in one email when they end.</p></div>
+            <div id="quiet-times" class="times">
+            <div><label for="quietStart">Quiet from</label><input type="time" id="quietStart" name="quietStart" aria-describedby="quietHours-error"></div>
+            <div><label for="quietEnd">Quiet until</label><input type="time" id="quietEnd" name="quietEnd" aria-describedby="quietHours-error"></div>
+            </div>
+            <p class="error" id="quietHours-error" hidden></p>
+            <label for="maxPerHour">At most this many emails per hour</label>
+            <p class="hint" id="maxPerHour-hint">1 to 1000; leave empty for no limit. Alerts over the limit come together in one email when the next hour begins.</p>
+            <input type="text" id="maxPerHour" name="maxPerHour" inputmode="numeric" autocomplete="off" aria-describedby="maxPerHour-hint maxPerHour-error">
+            <p class="error" id="maxPerHour-error" hidden></p>
+            </fieldset>
             <fieldset>
             <legend>Pause</legend>
             <div class="choice"><input type="checkbox" id="paused" name="paused" aria-describedby="paused-hint paused-error"><label for="paused">Pause all alerts</label></div>
@@ -126,4 +158,10 @@ internal static class ManagePage
             </html>
             """;
     }
+
+    /// <summary>A radio group: each choice with its label and hint, the group one tab stop (arrows move within it).</summary>
+    private static string Choices(string name, IEnumerable<(string Value, string Label, string Hint)> choices) =>
+        string.Concat(choices.Select(c =>
+            $"<div class=\"choice\"><input type=\"radio\" name=\"{name}\" id=\"{name}-{c.Value}\" value=\"{c.Value}\" aria-describedby=\"{name}-{c.Value}-hint\">" +
+            $"<label for=\"{name}-{c.Value}\">{c.Label}</label><p class=\"hint\" id=\"{name}-{c.Value}-hint\">{c.Hint}</p></div>"));
 }

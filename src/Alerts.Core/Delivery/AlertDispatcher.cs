@@ -1,5 +1,6 @@
 using Alerts.Core.Context;
 using Alerts.Core.Diagnostics;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,15 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 {
     public static readonly DispatchSummary Empty = new(0, 0, 0, 0, 0, 0);
 
+    /// <summary>Alerts held for a digest instead of sent (digest mode, quiet hours, hourly cap).</summary>
+    public int Held { get; init; }
+
     public DispatchSummary Add(DispatchSummary other) => new(
         Messages + other.Messages, Sent + other.Sent, AlreadySent + other.AlreadySent,
-        Refused + other.Refused, Retried + other.Retried, DeadLettered + other.DeadLettered);
+        Refused + other.Refused, Retried + other.Retried, DeadLettered + other.DeadLettered)
+    {
+        Held = Held + other.Held,
+    };
 }
 
 /// <summary>
@@ -25,6 +32,8 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 /// are never emailed. A message is completed only once every recipient's email was accepted (or refused for good); a
 /// transient failure makes it visible again after a backoff, and after <see cref="DeliveryOptions.MaxDeliveryCount"/>
 /// attempts it is dead-lettered with the reason, never dropped.
+/// Each recipient is first routed by its delivery settings (<see cref="DeliveryRouter"/>): an alert that must wait (digest,
+/// quiet hours, hourly cap) is held for the digest job instead of sent.
 /// </summary>
 public sealed partial class AlertDispatcher(
     IAlertQueue queue,
@@ -33,6 +42,7 @@ public sealed partial class AlertDispatcher(
     ISuppressionList suppressions,
     AlertEmailComposer composer,
     StreetContextReader streetContext,
+    DeliveryRouter router,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<AlertDispatcher> logger)
@@ -123,6 +133,19 @@ public sealed partial class AlertDispatcher(
             async (pending, ct) =>
             {
                 var recipient = pending.Recipient;
+                switch (await RouteAsync(change, recipient, ct))
+                {
+                    case DeliveryRoute.Held:
+                        pending.Held();
+                        return;
+                    case DeliveryRoute.AlreadyDone:
+                        pending.AlreadySent();
+                        return;
+                    case DeliveryRoute.Busy:
+                        pending.Failed(EmailSendResult.Transient("The alert could not be held for its digest now."));
+                        return;
+                }
+
                 SendClaim claim;
                 try
                 {
@@ -241,6 +264,26 @@ public sealed partial class AlertDispatcher(
         pending.Refused(reason);
     }
 
+    /// <summary>
+    /// Where one recipient's alert goes now (see <see cref="DeliveryRouter"/>). A storage failure while holding is a
+    /// transient failure of the message, retried like a carrier's.
+    /// </summary>
+    private async Task<DeliveryRoute> RouteAsync(Ratings.RatingChange change, AlertRecipient recipient, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await router.RouteAsync(change, recipient, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogHoldFailed(recipient.AlertId, ex.Message);
+            return DeliveryRoute.Busy;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} could not be held for its digest ({Reason}); the message will be retried")]
+    private partial void LogHoldFailed(string alertId, string reason);
+
     /// <summary>Gives claims up after a transient failure, so that the retry can claim them (a claim left behind expires anyway).</summary>
     private async Task ReleaseAsync(IEnumerable<Pending> batch, CancellationToken cancellationToken)
     {
@@ -264,7 +307,7 @@ public sealed partial class AlertDispatcher(
     private async Task<DispatchSummary> FinishAsync(MessageDelivery delivery, CancellationToken cancellationToken)
     {
         var (message, alerts) = (delivery.Message, delivery.Alerts);
-        var (sent, already, refused, transient) = delivery.Outcome();
+        var (sent, already, held, refused, transient) = delivery.Outcome();
 
         // Every refused recipient is dead-lettered with its reason, never silently dropped: the whole message when it
         // was the only one, else split off into a message of its own that the next drain dead-letters.
@@ -272,7 +315,7 @@ public sealed partial class AlertDispatcher(
         {
             await queue.DeadLetterAsync(message, refused[0].Reason, cancellationToken);
             LogDeadLettered(message.MessageId, refused[0].Reason);
-            return new DispatchSummary(1, sent, already, refused.Count, 0, 1);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 1) { Held = held };
         }
 
         if (refused.Count > 0)
@@ -286,7 +329,7 @@ public sealed partial class AlertDispatcher(
         if (transient is null)
         {
             await queue.CompleteAsync(message, cancellationToken);
-            return new DispatchSummary(1, sent, already, refused.Count, 0, 0);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 0) { Held = held };
         }
 
         if (message.DeliveryCount >= options.Value.MaxDeliveryCount)
@@ -294,13 +337,13 @@ public sealed partial class AlertDispatcher(
             var reason = $"Gave up after {message.DeliveryCount} attempts: {transient.Reason}";
             await queue.DeadLetterAsync(message, reason, cancellationToken);
             LogDeadLettered(message.MessageId, reason);
-            return new DispatchSummary(1, sent, already, refused.Count, 0, 1);
+            return new DispatchSummary(1, sent, already, refused.Count, 0, 1) { Held = held };
         }
 
         var delay = transient.RetryAfter ?? Backoff(message.DeliveryCount);
         await queue.RetryLaterAsync(message, delay, cancellationToken);
         LogRetrying(message.MessageId, message.DeliveryCount, delay, transient.Reason);
-        return new DispatchSummary(1, sent, already, refused.Count, 1, 0);
+        return new DispatchSummary(1, sent, already, refused.Count, 1, 0) { Held = held };
     }
 
     /// <summary>One recipient of a received message, on its way (and the other received messages carrying the same alert).</summary>
@@ -317,6 +360,12 @@ public sealed partial class AlertDispatcher(
         public void AlreadySent()
         {
             Delivery.AlreadySent();
+            ForCopies(copy => copy.AlreadySent());
+        }
+
+        public void Held()
+        {
+            Delivery.Held();
             ForCopies(copy => copy.AlreadySent());
         }
 
@@ -348,6 +397,7 @@ public sealed partial class AlertDispatcher(
         private readonly List<(AlertRecipient Recipient, string Reason)> _refused = [];
         private int _sent;
         private int _already;
+        private int _held;
         private EmailSendResult? _transient;
 
         public ReceivedAlerts Message { get; } = message;
@@ -357,6 +407,8 @@ public sealed partial class AlertDispatcher(
         public void Sent() => Interlocked.Increment(ref _sent);
 
         public void AlreadySent() => Interlocked.Increment(ref _already);
+
+        public void Held() => Interlocked.Increment(ref _held);
 
         public void Refused(AlertRecipient recipient, string reason)
         {
@@ -375,11 +427,11 @@ public sealed partial class AlertDispatcher(
             }
         }
 
-        public (int Sent, int AlreadySent, IReadOnlyList<(AlertRecipient Recipient, string Reason)> Refused, EmailSendResult? Transient) Outcome()
+        public (int Sent, int AlreadySent, int Held, IReadOnlyList<(AlertRecipient Recipient, string Reason)> Refused, EmailSendResult? Transient) Outcome()
         {
             lock (_gate)
             {
-                return (_sent, _already, _refused.ToList(), _transient);
+                return (_sent, _already, _held, _refused.ToList(), _transient);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Alerts.Core.Context;
 using Alerts.Core.Matching;
@@ -34,50 +33,29 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         var unsubscribeHtml = $"%%{nonce}:unsubscribe-html%%";
 
         var headline = ChangeDescription.Headline(change);
-        var facts = Facts(change);
+        var facts = ChangeDescription.Facts(change);
 
         var text = new StringBuilder()
             .AppendLine(headline)
             .AppendLine();
-        foreach (var (label, value) in facts)
-        {
-            text.Append(label).Append(": ").AppendLine(value);
-        }
-
+        EmailParts.AppendFactsText(text, facts);
         if (context is not null)
         {
             StreetContextSection.AppendText(text.AppendLine(), context);
         }
 
-        text.AppendLine()
-            .Append("Manage your alerts: ").AppendLine(manageText)
-            .Append("Unsubscribe: ").AppendLine(unsubscribeText);
+        EmailParts.AppendFooterText(text, manageText, unsubscribeText);
 
-        var html = new StringBuilder()
-            .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
-            .Append(Html(headline))
-            .Append("</title></head><body style=\"font-family:system-ui,sans-serif;line-height:1.4;color:#111\">")
-            .Append("<h1 style=\"font-size:1.2em\">").Append(Html(headline)).Append("</h1>")
-            .Append("<table role=\"presentation\" style=\"border-collapse:collapse\">");
-        foreach (var (label, value) in facts)
-        {
-            html.Append("<tr><th scope=\"row\" style=\"text-align:left;padding:2px 12px 2px 0\">").Append(Html(label))
-                .Append("</th><td>").Append(Html(value)).Append("</td></tr>");
-        }
-
-        html.Append("</table>");
-        if (change.Url is not null)
-        {
-            html.Append("<p><a href=\"").Append(Html(change.Url)).Append("\">Read the story</a></p>");
-        }
-
+        var html = EmailParts.StartHtml(headline);
+        EmailParts.AppendFactsHtml(html, facts);
+        EmailParts.AppendStoryLink(html, change.Url);
         if (context is not null)
         {
             StreetContextSection.AppendHtml(html, context);
         }
 
-        html.Append("<p style=\"font-size:.9em;color:#555\"><a href=\"").Append(manageHtml).Append("\">Manage your alerts</a> · ")
-            .Append("<a href=\"").Append(unsubscribeHtml).Append("\">Unsubscribe</a></p></body></html>");
+        // The placeholders hold no character that HTML escaping changes: their values are escaped per recipient.
+        EmailParts.EndHtml(html, manageHtml, unsubscribeHtml);
 
         return new EmailBatch
         {
@@ -98,38 +76,12 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
                     new Dictionary<string, string>
                     {
                         [manageText] = manage,
-                        [manageHtml] = Html(manage),
+                        [manageHtml] = EmailParts.Html(manage),
                         [unsubscribeText] = unsubscribe,
-                        [unsubscribeHtml] = Html(unsubscribe),
+                        [unsubscribeHtml] = EmailParts.Html(unsubscribe),
                     },
                     new Dictionary<string, string> { ["List-Unsubscribe"] = $"<{unsubscribe}>" });
             }).ToList(),
         };
     }
-
-    private static List<(string Label, string Value)> Facts(RatingChange change)
-    {
-        var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
-        facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
-        facts.Add(("Action", ChangeDescription.ActionWords(change.Action)));
-        if (ChangeDescription.Ratings(change) is { } ratings)
-        {
-            facts.Add(("Rating", ratings));
-        }
-
-        if (ChangeDescription.Targets(change) is { } targets)
-        {
-            facts.Add(("Price target", targets));
-        }
-
-        facts.Add(("Published", change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)));
-        if (change.Source is not null)
-        {
-            facts.Add(("Source", change.Source));
-        }
-
-        return facts;
-    }
-
-    private static string Html(string value) => WebUtility.HtmlEncode(value);
 }

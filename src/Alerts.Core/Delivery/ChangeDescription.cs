@@ -47,6 +47,31 @@ public static class ChangeDescription
         return change.Action == RatingAction.Suspend ? headline : headline + TargetSuffix(change);
     }
 
+    /// <summary>The facts of a change as label and value (ticker, firm, action, rating, target, published, source), as emails list them.</summary>
+    public static List<(string Label, string Value)> Facts(RatingChange change)
+    {
+        var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
+        facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
+        facts.Add(("Action", ActionWords(change.Action)));
+        if (Ratings(change) is { } ratings)
+        {
+            facts.Add(("Rating", ratings));
+        }
+
+        if (Targets(change) is { } targets)
+        {
+            facts.Add(("Price target", targets));
+        }
+
+        facts.Add(("Published", change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)));
+        if (change.Source is not null)
+        {
+            facts.Add(("Source", change.Source));
+        }
+
+        return facts;
+    }
+
     /// <summary>"$12 -> $18 (+50%)", "$18", or null when no target was given.</summary>
     public static string? Targets(RatingChange change) => (change.FromTarget, change.ToTarget) switch
     {

@@ -28,6 +28,12 @@ public interface ISentAlertLog
     /// <summary>The carrier refused the alert for good (e.g. an invalid address): it is not tried again.</summary>
     Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The alert was held for a digest (see <see cref="Digests.DeliveryRouter"/>): it is not claimed, held or sent on its
+    /// own again; the digest that carries it marks it sent.
+    /// </summary>
+    Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Gives the claim up after a transient failure, so that the retry can claim it.</summary>
     Task ReleaseAsync(string alertId, CancellationToken cancellationToken);
 }

@@ -30,7 +30,11 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
                 continue;
             }
 
-            page.Add(new AlertRecipient(AlertIds.For(change.Id, subscriber.SubscriptionId), subscriber.SubscriptionId, subscriber.Email));
+            page.Add(new AlertRecipient(
+                AlertIds.For(change.Id, subscriber.SubscriptionId),
+                subscriber.SubscriptionId,
+                subscriber.Email,
+                subscriber.Delivery is { IsPlainInstant: false } delivery ? delivery : null));
             matched++;
             if (page.Count == perMessage)
             {

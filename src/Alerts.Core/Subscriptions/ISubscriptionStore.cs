@@ -11,12 +11,12 @@ public interface ISubscriptionStore
     Task ActivateAsync(Subscription subscription, DateTimeOffset confirmedAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the tickers and rules of subscription <paramref name="id"/>, as read from the store at that moment (its
+    /// Replaces the tickers, rules and delivery settings of subscription <paramref name="id"/>, as read from the store at that moment (its
     /// address, status and dates are kept). When it is active, the index follows: a row for each new ticker, the row of
-    /// each removed ticker deleted, the others rewritten with the new rules. Null when there is no such subscription.
+    /// each removed ticker deleted, the others rewritten with the new rules and settings. Null when there is no such subscription.
     /// </summary>
     /// <exception cref="SubscriptionConflictException">It kept changing under us (several writers at once).</exception>
-    Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, CancellationToken cancellationToken);
+    Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, Digests.DeliverySettings delivery, CancellationToken cancellationToken);
 
     /// <summary>Removes the index rows, then the subscription.</summary>
     Task DeleteAsync(Subscription subscription, CancellationToken cancellationToken);

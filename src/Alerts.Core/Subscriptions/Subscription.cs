@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Alerts.Core.Digests;
 using Alerts.Core.Ratings;
 
 namespace Alerts.Core.Subscriptions;
@@ -23,6 +24,9 @@ public sealed record Subscription
     public required IReadOnlyList<string> Tickers { get; init; }
 
     public required SubscriberRules Rules { get; init; }
+
+    /// <summary>When the alerts are emailed: at once (the default), or held for a digest (see <see cref="DeliveryPolicy"/>).</summary>
+    public DeliverySettings Delivery { get; init; } = DeliverySettings.Instant;
 
     public required SubscriptionStatus Status { get; init; }
 

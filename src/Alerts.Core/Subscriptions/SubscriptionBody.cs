@@ -13,13 +13,14 @@ namespace Alerts.Core.Subscriptions;
 ///  "minTargetChangePct": 10,                                   greater than 0, at most 1000
 ///  "minRating": "buy",                                         strong_sell | sell | hold | buy | strong_buy
 ///  "direction": "positive",                                    positive | negative | any
-///  "paused": false}
+///  "paused": false,
+///  "delivery": "digest", "timeZone": "Europe/Paris", ...       see DeliveryBody
 /// </code>
 /// Members not listed here are ignored; <c>null</c> is the same as leaving a member out.
 /// </summary>
 internal static class SubscriptionBody
 {
-    internal sealed record Result(string? Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, IReadOnlyList<ValidationError> Errors);
+    internal sealed record Result(string? Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, Digests.DeliverySettings Delivery, IReadOnlyList<ValidationError> Errors);
 
     public static Result Read(ReadOnlyMemory<byte> body, FirmDirectory firms, bool emailRequired)
     {
@@ -70,7 +71,8 @@ internal static class SubscriptionBody
                 Direction = direction,
                 Paused = paused,
             };
-            return new Result(email, tickers, rules, errors);
+            var delivery = DeliveryBody.Read(root, errors);
+            return new Result(email, tickers, rules, delivery, errors);
         }
     }
 
@@ -285,5 +287,5 @@ internal static class SubscriptionBody
         return element.GetBoolean();
     }
 
-    private static Result Fail(ValidationError error) => new(null, [], SubscriberRules.Any, [error]);
+    private static Result Fail(ValidationError error) => new(null, [], SubscriberRules.Any, Digests.DeliverySettings.Instant, [error]);
 }

@@ -4,7 +4,7 @@ using Alerts.Core.Ratings;
 namespace Alerts.Core.Subscriptions;
 
 /// <summary>A validated <c>POST /api/subscriptions</c> body (see <see cref="SubscriptionBody"/> for the fields).</summary>
-public sealed partial record SubscriptionRequest(string Email, IReadOnlyList<string> Tickers, SubscriberRules Rules)
+public sealed partial record SubscriptionRequest(string Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, Digests.DeliverySettings? Delivery = null)
 {
     public const int MaxTickers = 500;
     public const int MaxEmailLength = 254;
@@ -22,7 +22,7 @@ public sealed partial record SubscriptionRequest(string Email, IReadOnlyList<str
         var read = SubscriptionBody.Read(body, firms, emailRequired: true);
         return read.Errors.Count > 0
             ? Validated<SubscriptionRequest>.Invalid(read.Errors)
-            : Validated<SubscriptionRequest>.Ok(new SubscriptionRequest(read.Email!, read.Tickers, read.Rules));
+            : Validated<SubscriptionRequest>.Ok(new SubscriptionRequest(read.Email!, read.Tickers, read.Rules, read.Delivery));
     }
 
     /// <summary>One plain address (no display name, no list, no CR/LF), at most 254 characters, domain lower-cased.</summary>

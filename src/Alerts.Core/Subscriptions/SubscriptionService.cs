@@ -39,6 +39,7 @@ public sealed partial class SubscriptionService(
             Email = request.Email,
             Tickers = request.Tickers,
             Rules = request.Rules,
+            Delivery = request.Delivery ?? Digests.DeliverySettings.Instant,
             Status = SubscriptionStatus.Pending,
             CreatedAt = now,
         };
@@ -89,7 +90,7 @@ public sealed partial class SubscriptionService(
         AuthorizeAsync(id, token, LinkPurpose.Manage, cancellationToken);
 
     /// <summary>
-    /// Replaces the tickers and rules (pause included) with the subscription's manage token. The address cannot be
+    /// Replaces the tickers, rules (pause included) and delivery settings with the subscription's manage token. The address cannot be
     /// changed: <see cref="SubscriptionUpdate.Email"/> must be left out or equal the current one. An active
     /// subscription's index rows follow at once; a pending one only stores it, and its index rows are written on confirmation.
     /// </summary>
@@ -110,7 +111,7 @@ public sealed partial class SubscriptionService(
             ]);
         }
 
-        var updated = await store.UpdateAsync(id, update.Tickers, update.Rules, cancellationToken);
+        var updated = await store.UpdateAsync(id, update.Tickers, update.Rules, update.Delivery ?? Digests.DeliverySettings.Instant, cancellationToken);
         return updated is null ? SubscriptionUpdateOutcome.Denied : SubscriptionUpdateOutcome.Updated(updated);
     }
 

@@ -27,6 +27,21 @@ internal static class StorageNames
     /// <summary>Each polled feed's cursor: PartitionKey = source name, one row.</summary>
     public const string FeedCursorsTable = "FeedCursors";
 
+    /// <summary>Alerts held for a digest: PartitionKey = subscription id, RowKey = <c>a_{alert id}</c>, plus the <c>batch</c> row of a digest being sent.</summary>
+    public const string HeldAlertsTable = "HeldAlerts";
+
+    /// <summary>Digests due: PartitionKey = the due minute (yyyyMMddHHmm, UTC), RowKey = subscription id.</summary>
+    public const string DigestsDueTable = "DigestsDue";
+
+    /// <summary>Instant emails in the current clock hour, for subscribers with a cap: PartitionKey = subscription id, one row.</summary>
+    public const string HourlySendsTable = "HourlySends";
+
+    /// <summary>RowKey prefix of a held alert: <c>a_{alert id}</c>.</summary>
+    public const string HeldAlertPrefix = "a_";
+
+    /// <summary>RowKey of the digest being sent in a held-alerts partition.</summary>
+    public const string DigestBatchRowKey = "batch";
+
     /// <summary>The Storage queue that carries alerts when no Service Bus is configured.</summary>
     public const string AlertsQueue = "alerts";
 
@@ -45,5 +60,5 @@ internal static class StorageNames
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
 }

@@ -8,14 +8,15 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Infrastructure.Storage;
 
 /// <summary>
-/// The sent log in Table Storage, a row per alert id with its state: <c>Sending</c> (claimed), <c>Sent</c> or
-/// <c>Refused</c>. The claim is an insert, so exactly one dispatcher wins it; a stale claim is taken over under its ETag.
+/// The sent log in Table Storage, a row per alert id with its state: <c>Sending</c> (claimed), <c>Sent</c>,
+/// <c>Refused</c> or <c>Held</c> (waiting in a digest, see <see cref="Alerts.Core.Digests.DeliveryRouter"/>). The claim is an insert, so exactly one dispatcher wins it; a stale claim is taken over under its ETag.
 /// </summary>
 internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<DeliveryOptions> options) : ISentAlertLog
 {
     private const string Sending = "Sending";
     private const string Sent = "Sent";
     private const string Refused = "Refused";
+    private const string Held = "Held";
 
     public async Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -71,6 +72,9 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
 
     public Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteFinalAsync(alertId, subscriptionId, Refused, at, reason.Length > 1000 ? reason[..1000] : reason, cancellationToken);
+
+    public Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteFinalAsync(alertId, subscriptionId, Held, at, reason: null, cancellationToken);
 
     public async Task ReleaseAsync(string alertId, CancellationToken cancellationToken)
     {

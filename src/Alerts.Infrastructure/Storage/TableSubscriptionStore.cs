@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Alerts.Core;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
@@ -89,10 +90,11 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         throw new SubscriptionConflictException(subscription.Id);
     }
 
-    public async Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, CancellationToken cancellationToken)
+    public async Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, DeliverySettings delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tickers);
         ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(delivery);
         await storage.EnsureCreatedAsync(cancellationToken);
         var table = storage.Table(StorageNames.SubscriptionsTable);
 
@@ -105,7 +107,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
             }
 
             var current = FromRow(existing.Value!);
-            var updated = current with { Tickers = tickers, Rules = rules };
+            var updated = current with { Tickers = tickers, Rules = rules, Delivery = delivery };
             var active = current.Status == SubscriptionStatus.Active;
 
             // The index rows that must go: the removed tickers' (only an active subscription has rows), and any that an
@@ -187,7 +189,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
         await foreach (var row in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            var subscriber = new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row));
+            var subscriber = new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row), HoldsNothing(row) ? null : ReadDelivery(row));
             if (rows is not null)
             {
                 rows = rows.Count < SubscriberIndexCache.MaxRowsPerTicker ? rows : null;
@@ -293,7 +295,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
     }
 
     private static TableEntity ToRow(Subscription subscription) =>
-        WithRules(
+        WithSettings(
             new TableEntity(subscription.Id, StorageNames.SingletonRowKey)
             {
                 ["Email"] = subscription.Email,
@@ -302,15 +304,23 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
                 ["CreatedAt"] = subscription.CreatedAt,
                 ["ConfirmedAt"] = subscription.ConfirmedAt,
             },
-            subscription.Rules);
+            subscription);
 
     /// <summary>The index row of <paramref name="subscription"/> under <paramref name="ticker"/> (internal for bulk loads in tests and tools).</summary>
     internal static TableEntity IndexRow(string ticker, Subscription subscription) =>
-        WithRules(new TableEntity(ticker, subscription.Id) { ["Email"] = subscription.Email }, subscription.Rules);
+        WithSettings(new TableEntity(ticker, subscription.Id) { ["Email"] = subscription.Email }, subscription);
 
-    /// <summary>The rules as properties, the same on the subscription row and on each of its index rows.</summary>
-    private static TableEntity WithRules(TableEntity row, SubscriberRules rules)
+    /// <summary>The rules and delivery settings as properties, the same on the subscription row and on each of its index rows.</summary>
+    private static TableEntity WithSettings(TableEntity row, Subscription subscription)
     {
+        var rules = subscription.Rules;
+        var delivery = subscription.Delivery;
+        row["Delivery"] = delivery.Mode.ToWireName();
+        row["TimeZone"] = delivery.TimeZone;
+        row["DigestTime"] = Clock(delivery.DigestTime);
+        row["QuietStart"] = delivery.QuietHours is { } quiet ? Clock(quiet.Start) : null;
+        row["QuietEnd"] = delivery.QuietHours is { } q ? Clock(q.End) : null;
+        row["MaxPerHour"] = delivery.MaxPerHour;
         row["Actions"] = string.Join(',', rules.Actions.Select(a => a.ToWireName()));
         row["Firms"] = JsonSerializer.Serialize(rules.Firms, InfrastructureJsonContext.Default.IReadOnlyListString);
         row["ExcludeFirms"] = JsonSerializer.Serialize(rules.ExcludeFirms, InfrastructureJsonContext.Default.IReadOnlyListString);
@@ -330,7 +340,35 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? default,
         ConfirmedAt = row.GetDateTimeOffset("ConfirmedAt"),
         Rules = ReadRules(row),
+        Delivery = ReadDelivery(row),
     };
+
+    /// <summary>The delivery settings of a row; rows written before settings existed are instant, in UTC.</summary>
+    private static DeliverySettings ReadDelivery(TableEntity row)
+    {
+        var start = ReadClock(row.GetString("QuietStart"));
+        var end = ReadClock(row.GetString("QuietEnd"));
+        return new DeliverySettings
+        {
+            Mode = DeliveryModes.TryParse(row.GetString("Delivery"), out var mode) ? mode : DeliveryMode.Instant,
+            TimeZone = row.GetString("TimeZone"),
+            DigestTime = ReadClock(row.GetString("DigestTime")) ?? DeliverySettings.DefaultDigestTime,
+            QuietHours = start is { } s && end is { } e ? new QuietHours(s, e) : null,
+            MaxPerHour = row.GetInt32("MaxPerHour"),
+        };
+    }
+
+    /// <summary>
+    /// Instant, without quiet hours or a cap: matching needs no settings for such a row (the common case), so none are
+    /// parsed or allocated for it.
+    /// </summary>
+    private static bool HoldsNothing(TableEntity row) =>
+        row.GetString("Delivery") is null or "instant" && row.GetString("QuietStart") is null && row.GetInt32("MaxPerHour") is null;
+
+    private static string Clock(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private static TimeOnly? ReadClock(string? value) =>
+        TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
 
     /// <summary>The rules of a row. A property missing (rows written before that rule existed) is no rule.</summary>
     private static SubscriberRules ReadRules(TableEntity row)

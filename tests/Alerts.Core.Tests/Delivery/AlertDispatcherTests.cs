@@ -1,5 +1,6 @@
 using Alerts.Core.Context;
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Tests.TestSupport;
@@ -19,6 +20,7 @@ public class AlertDispatcherTests
     private readonly InMemorySentAlertLog _sentLog = new();
     private readonly InMemorySuppressionList _suppressions = new();
     private readonly InMemoryRatingHistory _history = new();
+    private readonly InMemoryHeldAlertStore _held = new();
 
     private StreetContextReader StreetContext(TimeProvider time) => new(_history, time, NullLogger<StreetContextReader>.Instance);
 
@@ -29,6 +31,7 @@ public class AlertDispatcherTests
         _suppressions,
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
         StreetContext(_time),
+        new DeliveryRouter(_held, _held, _sentLog, _time),
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
         NullLogger<AlertDispatcher>.Instance);
@@ -318,6 +321,7 @@ public class AlertDispatcherTests
             _queue, _sender, flaky, _suppressions,
             new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
             StreetContext(TimeProvider.System),
+            new DeliveryRouter(_held, _held, flaky, _time),
             Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount }),
             TimeProvider.System, // the retry waits for real (under a second here)
             NullLogger<AlertDispatcher>.Instance);
@@ -338,6 +342,9 @@ public class AlertDispatcherTests
 
         public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken) =>
             inner.TryClaimAsync(alertId, subscriptionId, now, cancellationToken);
+
+        public Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken) =>
+            inner.MarkHeldAsync(alertId, subscriptionId, at, cancellationToken);
 
         public Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
             ++Attempts <= failures ? throw new IOException("storage is down") : inner.MarkSentAsync(alertId, subscriptionId, sentAt, cancellationToken);

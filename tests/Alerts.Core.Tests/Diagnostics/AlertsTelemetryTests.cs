@@ -225,6 +225,7 @@ public sealed class AlertsTelemetryTests : IDisposable
             new InMemorySuppressionList(),
             new AlertEmailComposer(TestLinks.Create(time), TestLinks.Email()),
             new Alerts.Core.Context.StreetContextReader(new InMemoryRatingHistory(), time, NullLogger<Alerts.Core.Context.StreetContextReader>.Instance),
+            new Alerts.Core.Digests.DeliveryRouter(new InMemoryHeldAlertStore(), new InMemoryHeldAlertStore(), new InMemorySentAlertLog(), time),
             Options.Create(new DeliveryOptions()),
             time,
             NullLogger<AlertDispatcher>.Instance);

@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
@@ -50,6 +51,20 @@ public class AlertFanOutTests
         await FanOut(1000).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
 
         Assert.Equal([3, 3, 1], _queue.Enqueued.Select(m => m.Recipients.Count));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_Recipient_CarriesDeliverySettingsOnlyWhenTheyCanHoldAnAlert()
+    {
+        var digest = new DeliverySettings { Mode = DeliveryMode.Digest, TimeZone = "Europe/Paris" };
+        _index.Add("CIFR", new Subscriber("digest", "digest@example.com", SubscriberRules.Any, digest));
+        _index.Add("CIFR", new Subscriber("plain", "plain@example.com", SubscriberRules.Any, new DeliverySettings { TimeZone = "Europe/Paris" }));
+
+        await FanOut(100).DispatchAsync(TestChanges.CifrUpgrade(), CancellationToken.None);
+
+        var recipients = _queue.Enqueued.SelectMany(m => m.Recipients).ToDictionary(r => r.SubscriptionId);
+        Assert.Equal(digest, recipients["digest"].Delivery);
+        Assert.Null(recipients["plain"].Delivery);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
     {
         lock (_gate)
         {
-            if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId))
+            if (Records.ContainsKey(alertId) || Refused.ContainsKey(alertId) || Held.Contains(alertId))
             {
                 return Task.FromResult(SendClaim.AlreadySent);
             }
@@ -52,6 +52,19 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
         {
             Claims.Remove(alertId);
             Refused[alertId] = reason;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Alerts marked held for a digest.</summary>
+    public HashSet<string> Held { get; } = new(StringComparer.Ordinal);
+
+    public Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Claims.Remove(alertId);
+            Held.Add(alertId);
             return Task.CompletedTask;
         }
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alerts.Core;
 using Alerts.Core.Context;
 using Alerts.Core.Delivery;
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
@@ -58,14 +59,17 @@ public sealed class PopularTickerFanOutTests(ITestOutputHelper output) : IAsyncL
         var storage = new StorageBootstrapper(new TableServiceClient(_azurite.ConnectionString), new QueueServiceClient(_azurite.ConnectionString));
         var queue = new StorageQueueAlertQueue(new QueueServiceClient(_azurite.ConnectionString), storage, delivery);
         var fanOut = new AlertFanOut(new TableSubscriptionStore(storage), queue, new DispatchSignal(), delivery, time);
+        var sentLog = new TableSentAlertLog(storage, delivery);
+        var held = new TableHeldAlertStore(storage);
         var links = new Links(Options.Create(new AlertsOptions { PublicBaseUrl = "https://alerts.example.com/", SigningKeys = "fan-out-test-key" }), new LinkTokens(["fan-out-test-key"], time));
         var dispatcher = new AlertDispatcher(
             queue,
             new SendGridEmailSender(new SendGridClient(_http, new SendGridClientOptions { ApiKey = "SG.test", Host = _sendGrid.BaseUrl })),
-            new TableSentAlertLog(storage, delivery),
+            sentLog,
             new TableSuppressionList(storage, time),
             new AlertEmailComposer(links, Options.Create(new EmailOptions { From = "alerts@example.com", FromName = "Alerts" })),
             new StreetContextReader(new TableRatingChangeStore(storage), time, NullLogger<StreetContextReader>.Instance),
+            new DeliveryRouter(held, held, sentLog, time),
             delivery,
             time,
             NullLogger<AlertDispatcher>.Instance);

@@ -1,3 +1,4 @@
+using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
@@ -56,6 +57,26 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task DeliverySettings_RoundTripOnTheSubscriptionAndItsIndexRows_AndFollowAnUpdate()
+    {
+        var subscription = await ActiveAsync([TestData.UniqueTicker()]);
+        Assert.Null(Assert.Single(await SubscribersAsync(subscription.Tickers[0])).Delivery); // plain instant: nothing to carry
+
+        var delivery = new DeliverySettings
+        {
+            Mode = DeliveryMode.Digest,
+            TimeZone = "America/New_York",
+            DigestTime = new TimeOnly(6, 45),
+            QuietHours = new QuietHours(new TimeOnly(21, 30), new TimeOnly(6, 0)),
+            MaxPerHour = 12,
+        };
+        await _store.UpdateAsync(subscription.Id, subscription.Tickers, subscription.Rules, delivery, CancellationToken.None);
+
+        Assert.Equal(delivery, (await _store.GetAsync(subscription.Id, CancellationToken.None))!.Delivery);
+        Assert.Equal(delivery, Assert.Single(await SubscribersAsync(subscription.Tickers[0])).Delivery);
+    }
+
+    [Fact]
     public async Task RowsWrittenBeforeTheNewRules_ReadAsNoRule()
     {
         await _store.GetAsync(Core.Ids.NewRandom(), CancellationToken.None); // creates the tables
@@ -85,7 +106,7 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
         Assert.Equal(expected, Assert.Single(await SubscribersAsync(ticker)).Rules);
 
         // ...and such a row can be updated and deleted like any other.
-        var updated = await _store.UpdateAsync(id, [ticker], EveryRule, CancellationToken.None);
+        var updated = await _store.UpdateAsync(id, [ticker], EveryRule, DeliverySettings.Instant, CancellationToken.None);
         Assert.Equal(EveryRule, updated!.Rules);
         Assert.Equal(EveryRule, Assert.Single(await SubscribersAsync(ticker)).Rules);
     }
@@ -96,7 +117,7 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
         var (kept, removed, added) = (TestData.UniqueTicker(), TestData.UniqueTicker(), TestData.UniqueTicker());
         var subscription = await ActiveAsync([kept, removed]);
 
-        var updated = await _store.UpdateAsync(subscription.Id, [kept, added], EveryRule, CancellationToken.None);
+        var updated = await _store.UpdateAsync(subscription.Id, [kept, added], EveryRule, DeliverySettings.Instant, CancellationToken.None);
 
         Assert.NotNull(updated);
         Assert.Equal([kept, added], updated.Tickers);
@@ -119,7 +140,7 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
         await _store.CreateAsync(subscription, CancellationToken.None);
         var ticker = TestData.UniqueTicker();
 
-        var updated = await _store.UpdateAsync(subscription.Id, [ticker], EveryRule, CancellationToken.None);
+        var updated = await _store.UpdateAsync(subscription.Id, [ticker], EveryRule, DeliverySettings.Instant, CancellationToken.None);
 
         Assert.Equal(SubscriptionStatus.Pending, updated!.Status);
         Assert.Empty(await SubscribersAsync(ticker));
@@ -131,7 +152,7 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
 
     [Fact]
     public async Task UpdateAsync_UnknownId_ReturnsNull() =>
-        Assert.Null(await _store.UpdateAsync(Core.Ids.NewRandom(), ["AAPL"], SubscriberRules.Any, CancellationToken.None));
+        Assert.Null(await _store.UpdateAsync(Core.Ids.NewRandom(), ["AAPL"], SubscriberRules.Any, DeliverySettings.Instant, CancellationToken.None));
 
     [Fact]
     public async Task StaleIndexTickersLeftByAnInterruptedUpdate_AreRemovedByTheNextUpdateAndByDelete()
@@ -146,7 +167,7 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
         await subscriptions.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge);
         await _tables.GetTableClient("SubscriberIndex").UpsertEntityAsync(new TableEntity(orphan, subscription.Id) { ["Email"] = subscription.Email });
 
-        await _store.UpdateAsync(subscription.Id, [current, later], SubscriberRules.Any, CancellationToken.None);
+        await _store.UpdateAsync(subscription.Id, [current, later], SubscriberRules.Any, DeliverySettings.Instant, CancellationToken.None);
         Assert.Empty(await SubscribersAsync(orphan));
 
         await _tables.GetTableClient("SubscriberIndex").UpsertEntityAsync(new TableEntity(orphan, subscription.Id) { ["Email"] = subscription.Email });

@@ -13,7 +13,28 @@
   var token = new URLSearchParams(window.location.search).get('token') || '';
 
   // Fields that an error from the server can name ("tickers[3]" is shown next to "tickers").
-  var FIELDS = ['tickers', 'actions', 'firms', 'excludeFirms', 'minTargetChangePct', 'minRating', 'direction', 'paused'];
+  // "quietHours.start" is shown next to "quietHours".
+  var FIELDS = ['tickers', 'actions', 'firms', 'excludeFirms', 'minTargetChangePct', 'minRating', 'direction', 'paused',
+    'delivery', 'timeZone', 'digestTime', 'quietHours', 'maxPerHour'];
+
+  // The browser's own zone, offered when the subscription has none yet.
+  function browserZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { return 'UTC'; }
+  }
+
+  function listZones() {
+    var list = byId('timeZones');
+    var zones = (typeof Intl.supportedValuesOf === 'function') ? Intl.supportedValuesOf('timeZone') : [];
+    zones.forEach(function (zone) {
+      var option = document.createElement('option');
+      option.value = zone;
+      list.appendChild(option);
+    });
+  }
+
+  function showQuietTimes() {
+    byId('quiet-times').hidden = !byId('quiet').checked;
+  }
 
   var LEVELS = { strong_sell: 'strong sell', sell: 'sell', hold: 'hold', buy: 'buy', strong_buy: 'strong buy' };
 
@@ -62,6 +83,11 @@
       ? 'Waiting for confirmation: open the link in the confirmation email'
       : (s.paused ? 'Paused' : 'Active');
     summary.appendChild(state);
+    if (s.status !== 'pending' && !s.paused) {
+      summary.appendChild(document.createTextNode(s.delivery === 'digest'
+        ? ' One digest a day at ' + s.digestTime + ' (' + (s.timeZone || 'UTC') + ').'
+        : ' Each alert as it comes.'));
+    }
   }
 
   function fill(s) {
@@ -80,12 +106,26 @@
       radio.checked = radio.value === direction;
     });
     byId('paused').checked = !!s.paused;
+    var delivery = s.delivery || 'instant';
+    form.querySelectorAll('input[name="delivery"]').forEach(function (radio) {
+      radio.checked = radio.value === delivery;
+    });
+    byId('timeZone').value = s.timeZone || browserZone();
+    byId('digestTime').value = s.digestTime || '08:00';
+    byId('quiet').checked = !!s.quietHours;
+    byId('quietStart').value = s.quietHours ? s.quietHours.start : '22:00';
+    byId('quietEnd').value = s.quietHours ? s.quietHours.end : '07:00';
+    showQuietTimes();
+    byId('maxPerHour').value = s.maxPerHour == null ? '' : String(s.maxPerHour);
   }
 
   function read() {
     var pct = byId('minTargetChangePct').value.trim();
     var number = Number(pct);
     var direction = form.querySelector('input[name="direction"]:checked');
+    var delivery = form.querySelector('input[name="delivery"]:checked');
+    var cap = byId('maxPerHour').value.trim();
+    var zone = byId('timeZone').value.trim();
     return {
       tickers: splitTickers(byId('tickers').value),
       actions: Array.prototype.map.call(form.querySelectorAll('input[name="actions"]:checked'), function (box) { return box.value; }),
@@ -95,7 +135,13 @@
       minTargetChangePct: pct === '' ? null : (isFinite(number) ? number : pct),
       minRating: byId('minRating').value || null,
       direction: direction ? direction.value : 'any',
-      paused: byId('paused').checked
+      paused: byId('paused').checked,
+      delivery: delivery ? delivery.value : 'instant',
+      timeZone: zone === '' ? null : zone,
+      digestTime: byId('digestTime').value || null,
+      quietHours: byId('quiet').checked ? { start: byId('quietStart').value, end: byId('quietEnd').value } : null,
+      // Not a whole number: sent as typed, so that the server names the problem.
+      maxPerHour: cap === '' ? null : (/^\d+$/.test(cap) ? Number(cap) : cap)
     };
   }
 
@@ -104,8 +150,12 @@
       return form.querySelector('input[name="actions"]');
     }
 
-    if (field === 'direction') {
-      return form.querySelector('input[name="direction"]:checked') || form.querySelector('input[name="direction"]');
+    if (field === 'direction' || field === 'delivery') {
+      return form.querySelector('input[name="' + field + '"]:checked') || form.querySelector('input[name="' + field + '"]');
+    }
+
+    if (field === 'quietHours') {
+      return byId('quietStart');
     }
 
     return byId(field);
@@ -137,7 +187,7 @@
     var errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
     var first = null;
     errors.forEach(function (error) {
-      var field = String(error.field || '').replace(/\[\d+\]$/, '');
+      var field = String(error.field || '').replace(/\[\d+\]$/, '').replace(/\..*$/, '');
       if (FIELDS.indexOf(field) < 0) {
         field = 'form';
       }
@@ -199,7 +249,8 @@
     }).then(function (result) {
       if (result.ok) {
         fill(result.json);
-        say('Saved. Alerts follow ' + result.json.tickers.length + (result.json.tickers.length === 1 ? ' ticker' : ' tickers') + (result.json.paused ? ', paused.' : '.'), 'ok');
+        say('Saved. Alerts follow ' + result.json.tickers.length + (result.json.tickers.length === 1 ? ' ticker' : ' tickers') +
+          (result.json.paused ? ', paused.' : result.json.delivery === 'digest' ? ', in a daily digest.' : '.'), 'ok');
       } else if (result.status === 400) {
         showErrors(result.json, body);
       } else if (result.status === 404) {
@@ -214,5 +265,7 @@
     });
   });
 
+  byId('quiet').addEventListener('change', showQuietTimes);
+  listZones();
   load();
 }());
