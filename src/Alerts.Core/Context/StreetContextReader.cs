@@ -9,7 +9,8 @@ namespace Alerts.Core.Context;
 /// <see cref="StreetContextCalculator.Window"/> up to the change, at most <see cref="MaxRows"/> rows), then the pure
 /// <see cref="StreetContextCalculator"/>. The dispatcher handles the many messages of one change together, so contexts
 /// are kept by change id in a small bounded cache for <see cref="KeepFor"/>, and concurrent asks for one change share
-/// one read. A digest asks once per ticker, with the ticker's newest change.
+/// one read; a ticker's rows, once read, also serve its other changes whose window they cover for
+/// <see cref="TickerRowsKeepFor"/>. A digest asks once per ticker, with the ticker's newest change.
 /// </summary>
 /// <remarks>
 /// When history cannot be read, <see cref="GetAsync"/> logs it and answers null: the alert goes out at once without the
@@ -27,6 +28,13 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
     /// <summary>How long a context is kept: long enough for every message of a change and their retries.</summary>
     public static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a ticker's history rows, once read, serve the contexts of its other changes (a busy ticker, changes
+    /// arriving together): a change stored meanwhile shows in contexts at most this much later.
+    /// </summary>
+    public static readonly TimeSpan TickerRowsKeepFor = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<string, TickerRows> _recent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Lock _lock = new();
@@ -89,11 +97,54 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
 
     private async Task<StreetContext> ReadAsync(RatingChange change)
     {
-        var history = await store.GetWindowAsync(change.Ticker, change.PublishedAt - StreetContextCalculator.Window, change.PublishedAt, MaxRows, CancellationToken.None);
-        return StreetContextCalculator.Calculate(change, history, truncated: history.Count >= MaxRows);
+        var from = change.PublishedAt - StreetContextCalculator.Window;
+        if (RecentRows(change) is { } recent)
+        {
+            // The ticker's history read a moment ago covers this change's window: no second query for a busy ticker.
+            var window = recent.Rows.Where(r => r.PublishedAt >= from && r.PublishedAt <= change.PublishedAt).ToList();
+            return StreetContextCalculator.Calculate(change, window, truncated: recent.Truncated);
+        }
+
+        // Read up to now (not only up to the change), so that the ticker's next changes are covered too.
+        var now = time.GetUtcNow();
+        var until = change.PublishedAt > now ? change.PublishedAt : now;
+        var history = await store.GetWindowAsync(change.Ticker, from, until, MaxRows, CancellationToken.None);
+        var truncated = history.Count >= MaxRows;
+        lock (_lock)
+        {
+            _recent[change.Ticker] = new TickerRows(history, from, until, truncated, now + TickerRowsKeepFor);
+            if (_recent.Count > CacheSize)
+            {
+                foreach (var stale in _recent.Where(r => r.Value.Expires <= time.GetUtcNow()).Select(r => r.Key).ToList())
+                {
+                    _recent.Remove(stale);
+                }
+            }
+        }
+
+        return StreetContextCalculator.Calculate(change, history.Where(r => r.PublishedAt <= change.PublishedAt).ToList(), truncated);
+    }
+
+    /// <summary>
+    /// The rows last read for the change's ticker, when still fresh and their window covers the change's: the newest
+    /// read ends at the change's publication or later, and starts no later than 90 days before it.
+    /// </summary>
+    private TickerRows? RecentRows(RatingChange change)
+    {
+        lock (_lock)
+        {
+            return _recent.TryGetValue(change.Ticker, out var rows)
+                && rows.Expires > time.GetUtcNow()
+                && rows.Until >= change.PublishedAt
+                && rows.From <= change.PublishedAt - StreetContextCalculator.Window
+                    ? rows
+                    : null;
+        }
     }
 
     private sealed record Entry(Lazy<Task<StreetContext>> Context, DateTimeOffset Expires);
+
+    private sealed record TickerRows(IReadOnlyList<RatingChange> Rows, DateTimeOffset From, DateTimeOffset Until, bool Truncated, DateTimeOffset Expires);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "History of {Ticker} unreadable for change {ChangeId} ({Reason}); its alerts go out without the street's context")]
     private partial void LogUnavailable(string ticker, string changeId, string reason);

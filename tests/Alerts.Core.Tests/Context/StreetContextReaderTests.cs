@@ -63,13 +63,35 @@ public class StreetContextReaderTests
         var reader = Reader();
         for (var i = 0; i <= StreetContextReader.CacheSize; i++)
         {
-            await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = $"change-{i}" }, CancellationToken.None);
+            await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = $"change-{i}", Ticker = $"T{i}" }, CancellationToken.None);
         }
 
-        await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = $"change-{StreetContextReader.CacheSize}" }, CancellationToken.None);
+        await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = $"change-{StreetContextReader.CacheSize}", Ticker = $"T{StreetContextReader.CacheSize}" }, CancellationToken.None);
         Assert.Equal(StreetContextReader.CacheSize + 1, _store.WindowReads);
-        await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = "change-0" }, CancellationToken.None);
+        _time.Advance(StreetContextReader.TickerRowsKeepFor); // the ticker's rows no longer serve it: only the change cache could
+        await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = "change-0", Ticker = "T0" }, CancellationToken.None);
         Assert.Equal(StreetContextReader.CacheSize + 2, _store.WindowReads);
+    }
+
+    [Fact]
+    public async Task GetAsync_ChangesOfABusyTickerArrivingTogether_ReadItsHistoryOnce_AndStayInTheirOwnWindows()
+    {
+        var reader = Reader();
+        var first = TestChanges.CifrUpgrade() with { Id = "first", PublishedAt = _time.GetUtcNow().AddMinutes(-2) };
+        var second = TestChanges.CifrUpgrade() with { Id = "second", Firm = "Citi", PublishedAt = _time.GetUtcNow().AddMinutes(-1) };
+        _store.Add(first);
+        _store.Add(second);
+
+        var ofFirst = await reader.GetAsync(first, CancellationToken.None);
+        var ofSecond = await reader.GetAsync(second, CancellationToken.None);
+
+        Assert.Equal(1, _store.WindowReads);
+        Assert.DoesNotContain(ofFirst!.Recent, r => r.Id == "second"); // published after the first: not its context
+        Assert.Contains(ofSecond!.Recent, r => r.Id == "first");
+
+        _time.Advance(StreetContextReader.TickerRowsKeepFor);
+        await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = "third" }, CancellationToken.None);
+        Assert.Equal(2, _store.WindowReads);
     }
 
     [Fact]
