@@ -9,8 +9,19 @@ namespace Alerts.Infrastructure.Email;
 /// Writes each email as an RFC 5322 <c>.eml</c> file into the pickup directory (when no SendGrid key is set).
 /// The file appears whole or not at all: it is written under a temporary name and then renamed.
 /// </summary>
+/// <remarks>
+/// Alert and digest emails are written once per reference (their alert or digest id): an email whose reference already
+/// has a file is not written again, also after a restart (the directory's names are read once, on the first send). So
+/// the pickup carrier closes the window SendGrid leaves open: a crash after the files were written and before the sent
+/// log recorded them resends nothing once the claims expire. Confirmations may be sent again on purpose and are not
+/// held to this.
+/// </remarks>
 internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options, TimeProvider time) : IEmailSender
 {
+    private static readonly HashSet<string> OncePerReference = new(StringComparer.Ordinal) { AlertEmailComposer.Category, DigestEmailComposer.Category };
+
+    private readonly Lazy<System.Collections.Concurrent.ConcurrentDictionary<string, bool>> _written = new(() => Existing(Path.GetFullPath(options.Value.PickupDirectory)));
+
     /// <summary>RFC 5322 lines end in CRLF, whatever the platform.</summary>
     private static readonly FormatOptions Rfc5322 = new() { NewLineFormat = NewLineFormat.Dos };
 
@@ -40,7 +51,10 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         {
             for (var i = 0; i < batch.Recipients.Count; i++)
             {
-                written.Add(await WriteAsync(batch.Expand(i), cancellationToken));
+                if (await WriteAsync(batch.Expand(i), cancellationToken) is { } path)
+                {
+                    written.Add(path);
+                }
             }
 
             return EmailSendResult.Accepted;
@@ -50,6 +64,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
             foreach (var path in written)
             {
                 File.Delete(path);
+                _written.Value.TryRemove(KeyOf(path), out _);
             }
 
             if (ex is OperationCanceledException)
@@ -61,12 +76,19 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         }
     }
 
-    /// <summary>Writes the file under a temporary name, then renames it; returns its path.</summary>
-    private async Task<string> WriteAsync(EmailMessage message, CancellationToken cancellationToken)
+    /// <summary>Writes the file under a temporary name, then renames it; returns its path (null when it was written before).</summary>
+    private async Task<string?> WriteAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        var key = $"{message.Category}-{message.Reference}";
+        var once = OncePerReference.Contains(message.Category);
+        if (once && _written.Value.ContainsKey(key))
+        {
+            return null;
+        }
+
         var now = time.GetUtcNow();
-        var name = $"{now:yyyyMMdd'T'HHmmssfff}-{message.Category}-{message.Reference}.eml";
+        var name = $"{now:yyyyMMdd'T'HHmmssfff}-{key}.eml";
         var path = Path.Combine(Directory, name);
         var temporary = Path.Combine(Directory, "." + name + ".tmp");
         var mime = ToMime(message, now);
@@ -76,7 +98,35 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         }
 
         File.Move(temporary, path, overwrite: true);
+        if (once)
+        {
+            _written.Value[key] = true;
+        }
+
         return path;
+    }
+
+    /// <summary>The "{category}-{reference}" of every email file already in the directory.</summary>
+    private static System.Collections.Concurrent.ConcurrentDictionary<string, bool> Existing(string directory)
+    {
+        var written = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        if (System.IO.Directory.Exists(directory))
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.eml"))
+            {
+                written[KeyOf(file)] = true;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>"{category}-{reference}" of a file named "{timestamp}-{category}-{reference}.eml".</summary>
+    private static string KeyOf(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 ? name[(dash + 1)..] : name;
     }
 
     internal static MimeMessage ToMime(EmailMessage message, DateTimeOffset date)

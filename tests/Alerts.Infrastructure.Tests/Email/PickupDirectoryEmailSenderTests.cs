@@ -49,6 +49,30 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task SendBatchAsync_TheSameAlertsAgain_EvenAfterARestart_WritesNoSecondFile()
+    {
+        Assert.Equal(EmailSendResult.Accepted, await Sender().SendBatchAsync(TestEmails.AlertBatch(3), CancellationToken.None));
+        _time.Advance(TimeSpan.FromMinutes(3)); // the claims expired after a crash: the dispatcher sends them again
+
+        Assert.Equal(EmailSendResult.Accepted, await Sender().SendBatchAsync(TestEmails.AlertBatch(4), CancellationToken.None));
+
+        Assert.Equal(4, AllFiles().Length); // a new sender (a restarted runner) finds the three written before
+    }
+
+    [Fact]
+    public async Task SendAsync_AConfirmationAgain_IsWrittenAgain()
+    {
+        var sender = Sender();
+        var confirmation = TestEmails.Alert(reference: "sub-1") with { Category = "confirmation" };
+
+        await sender.SendAsync(confirmation, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await sender.SendAsync(confirmation, CancellationToken.None);
+
+        Assert.Equal(2, AllFiles().Length);
+    }
+
+    [Fact]
     public async Task SendBatchAsync_AWriteFails_LeavesNoFileOfTheBatch()
     {
         var batch = TestEmails.AlertBatch(3);
