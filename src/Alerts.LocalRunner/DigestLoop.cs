@@ -3,34 +3,21 @@ using Alerts.Core.Digests;
 namespace Alerts.LocalRunner;
 
 /// <summary>The local runner's stand-in for the <c>SendDigests</c> timer: every 15 seconds, send the digests that are due.</summary>
-internal sealed partial class DigestLoop(DigestSender digests, ILogger<DigestLoop> logger) : BackgroundService
+internal sealed partial class DigestLoop(DigestSender digests, TimeProvider time, ILogger<DigestLoop> logger) : PeriodicJob(time, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(15);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "The digest job";
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval);
-        do
+        var summary = await digests.SendDueAsync(2000, cancellationToken);
+        if (summary.Subscribers > 0)
         {
-            try
-            {
-                var summary = await digests.SendDueAsync(2000, stoppingToken);
-                if (summary.Subscribers > 0)
-                {
-                    LogSent(summary.Subscribers, summary.Sent, summary.Alerts, summary.Dropped, summary.Retried);
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(ex.Message);
-            }
+            LogSent(summary.Subscribers, summary.Sent, summary.Alerts, summary.Dropped, summary.Retried);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digests: {Subscribers} subscribers due, {Sent} digests sent carrying {Alerts} alerts, {Dropped} alerts dropped, {Retried} retried")]
     private partial void LogSent(int subscribers, int sent, int alerts, int dropped, int retried);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The digest job could not run: {Reason}")]
-    private partial void LogFailed(string reason);
 }

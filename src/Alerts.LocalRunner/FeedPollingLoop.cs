@@ -8,48 +8,33 @@ namespace Alerts.LocalRunner;
 /// The local runner's stand-in for the <c>PollFeeds</c> timer: polls every configured feed at once on start, then every
 /// <c>Feeds:PollIntervalSeconds</c> (default 60). Does nothing when no feed is configured.
 /// </summary>
-internal sealed partial class FeedPollingLoop(FeedPoller poller, IOptions<FeedsOptions> options, TimeProvider time, ILogger<FeedPollingLoop> logger) : BackgroundService
+internal sealed partial class FeedPollingLoop(FeedPoller poller, IOptions<FeedsOptions> options, TimeProvider time, ILogger<FeedPollingLoop> logger)
+    : PeriodicJob(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
+
+    protected override string Name => "The feed poll";
+
+    protected override bool ShouldRun()
     {
         var sources = poller.SourceNames;
         if (sources.Count == 0)
         {
             LogNoFeeds();
-            return;
+            return false;
         }
 
-        var interval = TimeSpan.FromSeconds(options.Value.PollIntervalSeconds);
-        LogStarted(sources.Count, string.Join(", ", sources), interval.TotalSeconds);
-        using var timer = new PeriodicTimer(interval, time);
-        do
-        {
-            try
-            {
-                var summaries = await poller.PollAllAsync(stoppingToken);
-                foreach (var summary in summaries.Where(s => s.Succeeded && (s.Accepted > 0 || s.Corrections > 0 || s.Skipped > 0)))
-                {
-                    LogPolled(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.AlertsMatched);
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The poller logs and skips failing sources itself; this is a last guard so the loop never dies.
-                LogFailed(ex.Message);
-            }
-        }
-        while (await NextTickAsync(timer, stoppingToken));
+        LogStarted(sources.Count, string.Join(", ", sources), Interval.TotalSeconds);
+        return true;
     }
 
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        try
+        // The poller logs and skips failing sources itself.
+        var summaries = await poller.PollAllAsync(cancellationToken);
+        foreach (var summary in summaries.Where(s => s.Succeeded && (s.Accepted > 0 || s.Corrections > 0 || s.Skipped > 0)))
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            LogPolled(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.AlertsMatched);
         }
     }
 
@@ -61,7 +46,4 @@ internal sealed partial class FeedPollingLoop(FeedPoller poller, IOptions<FeedsO
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
     private partial void LogPolled(string source, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The feed poll failed: {Reason}")]
-    private partial void LogFailed(string reason);
 }
