@@ -100,9 +100,10 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
     [Fact]
     public async Task PollAsync_TimesOutEveryTime_FailsAsUnavailable()
     {
+        // Far beyond the 0.2 s timeout, so that a loaded machine cannot deliver the answer before the timeout fires.
         _server.SetResponder(_ =>
         {
-            Thread.Sleep(TimeSpan.FromSeconds(0.6));
+            Thread.Sleep(TimeSpan.FromSeconds(2));
             return Responses.Json("[]");
         });
         await using var host = Host(s => s.Set("Feeds:RequestTimeoutSeconds", 0.2).Set("Feeds:MaxRetries", 1));
