@@ -12,12 +12,12 @@ internal sealed partial class OutboxLoop(OutboxRedriver redriver, TimeProvider t
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var summary = await redriver.RedriveAsync(1000, cancellationToken);
-        if (summary.Entries > 0)
+        if (summary.DidWork)
         {
-            LogRedriven(summary.Entries, summary.Dispatched, summary.AlreadyDone, summary.NeverStored, summary.Failed);
+            LogRedriven(summary.Tickers, summary.Dispatched, summary.TooOld, summary.Failed);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Entries} entries, {Dispatched} re-driven, {AlreadyDone} already done, {NeverStored} never stored, {Failed} failed")]
-    private partial void LogRedriven(int entries, int dispatched, int alreadyDone, int neverStored, int failed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: {Tickers} tickers looked at, {Dispatched} changes re-driven, {TooOld} too old, {Failed} failed")]
+    private partial void LogRedriven(int tickers, int dispatched, int tooOld, int failed);
 }

@@ -1,22 +1,24 @@
-using Alerts.Core.Ratings;
-
 namespace Alerts.Core.Ingest;
 
-/// <summary>An intent to store and dispatch one change, written before the change itself.</summary>
-public sealed record OutboxEntry(string Ticker, string ChangeId, DateTimeOffset CreatedAt);
+/// <summary>"Changes of <paramref name="Ticker"/> received in the minute starting at <paramref name="Minute"/> may be pending dispatch."</summary>
+public sealed record OutboxEntry(string Ticker, DateTimeOffset Minute);
 
 /// <summary>
-/// The outbox: before a post's changes are stored, an entry per change says "this change is on its way"; once its
-/// alerts are all enqueued the entry is removed. Whatever crashes in between, the entry stays, and
-/// <see cref="OutboxRedriver"/> finishes the work (the redo is safe: alert ids are deterministic, the queue drops
-/// repeated message ids where it can, and the sent log never emails anyone twice).
+/// The outbox's index: which tickers may hold changes pending dispatch. The pending state itself lives with each change,
+/// in the change's own partition and transaction (<see cref="IRatingChangeStore.AddAsync(IReadOnlyList{Ratings.RatingChange}, Func{Ratings.RatingChange, DispatchState}, CancellationToken)"/>),
+/// so storing a change and its outbox record is one write. Before a post stores pending changes, each of their tickers
+/// is noted here for the minute of receipt (once per ticker and minute: later posts of that minute write nothing).
+/// Whatever crashes after that, <see cref="OutboxRedriver"/> finds the ticker here, reads its pending rows and finishes
+/// the work (safe to repeat: alert ids are deterministic, the queue drops repeated message ids where it can, and the
+/// sent log never emails anyone twice).
 /// </summary>
 public interface IOutbox
 {
-    Task AddAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Notes <paramref name="tickers"/> for the minute of <paramref name="at"/>; returns once the note is stored.</summary>
+    Task AddAsync(IEnumerable<string> tickers, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task RemoveAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Entries created before <paramref name="createdBefore"/>, oldest first.</summary>
-    Task<IReadOnlyList<OutboxEntry>> GetDueAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken);
+    /// <summary>Entries of minutes that ended before <paramref name="before"/>, oldest first.</summary>
+    Task<IReadOnlyList<OutboxEntry>> GetDueAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);
 }

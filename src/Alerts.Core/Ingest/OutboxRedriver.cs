@@ -5,12 +5,22 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Core.Ingest;
 
 /// <summary>What one pass of the outbox re-driver did.</summary>
-public sealed record RedriveSummary(int Entries, int Dispatched, int AlreadyDone, int NeverStored, int Failed);
+/// <param name="Tickers">Tickers noted in the outbox for minutes past the grace period, looked at in this pass.</param>
+/// <param name="Dispatched">Pending changes matched and enqueued now.</param>
+/// <param name="TooOld">Pending changes that had grown too old to alert anyone, marked so.</param>
+/// <param name="Failed">Changes (or tickers) that failed again and stay pending for the next pass.</param>
+/// <param name="Cleared">Outbox notes removed, their tickers holding nothing pending.</param>
+public sealed record RedriveSummary(int Tickers, int Dispatched, int TooOld, int Failed, int Cleared)
+{
+    /// <summary>True when the pass finished or retried a change (worth a log line).</summary>
+    public bool DidWork => Dispatched + TooOld + Failed > 0;
+}
 
 /// <summary>
-/// Finishes what a crash interrupted: for each outbox entry older than <see cref="Grace"/> (so requests still in
-/// flight are left alone), a change still pending is matched and dispatched now; a change already dispatched, or
-/// never stored (the sender got no 202 and will retry), just has its entry removed.
+/// Finishes what a crash interrupted: for each ticker the outbox notes for a minute that ended more than
+/// <see cref="Grace"/> ago (so requests still in flight are left alone), the ticker's changes still pending dispatch
+/// and received before then are matched and dispatched now. A note is removed once its ticker has nothing pending and
+/// its minute ended more than <see cref="Retention"/> ago.
 /// </summary>
 public sealed partial class OutboxRedriver(
     IOutbox outbox,
@@ -20,62 +30,82 @@ public sealed partial class OutboxRedriver(
     TimeProvider time,
     ILogger<OutboxRedriver> logger)
 {
-    /// <summary>Entries younger than this belong to requests that may still be running.</summary>
+    /// <summary>Changes received less than this ago belong to requests that may still be running.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long after its minute a note stays, so that a post that noted its ticker at the end of a minute and stores its
+    /// changes a little later is still covered by it.
+    /// </summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
 
     public async Task<RedriveSummary> RedriveAsync(int max, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
         var due = await outbox.GetDueAsync(now - Grace, max, cancellationToken);
-        int dispatched = 0, done = 0, neverStored = 0, failed = 0;
-        var finished = new List<OutboxEntry>();
-        foreach (var entry in due)
+        int dispatched = 0, tooOld = 0, failed = 0;
+        var cleared = new List<OutboxEntry>();
+        foreach (var notes in due.GroupBy(e => e.Ticker, StringComparer.Ordinal))
         {
+            var clean = true;
             try
             {
-                var stored = await store.GetAsync(entry.Ticker, entry.ChangeId, cancellationToken);
-                if (stored is null)
+                var pending = await store.GetPendingAsync(notes.Key, now - Grace, max, cancellationToken);
+                clean = pending.Count < max;
+                foreach (var change in pending)
                 {
-                    neverStored++;
+                    try
+                    {
+                        if (now - change.PublishedAt > maxAge)
+                        {
+                            await store.MarkAsync(change, DispatchState.TooOld, cancellationToken);
+                            tooOld++;
+                        }
+                        else
+                        {
+                            var matched = await fanOut.DispatchAsync(change, cancellationToken);
+                            await store.MarkAsync(change, DispatchState.Dispatched, cancellationToken);
+                            LogRedriven(change.Id, change.Ticker, matched);
+                            dispatched++;
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Still pending: the next pass tries again.
+                        LogFailed(ex, change.Id, change.Ticker);
+                        failed++;
+                        clean = false;
+                    }
                 }
-                else if (stored.Value.State != DispatchState.Pending)
-                {
-                    done++;
-                }
-                else if (now - stored.Value.Change.PublishedAt > TimeSpan.FromHours(options.Value.MaxAlertAgeHours))
-                {
-                    await store.MarkAsync(stored.Value.Change, DispatchState.TooOld, cancellationToken);
-                    done++;
-                }
-                else
-                {
-                    var matched = await fanOut.DispatchAsync(stored.Value.Change, cancellationToken);
-                    await store.MarkAsync(stored.Value.Change, DispatchState.Dispatched, cancellationToken);
-                    LogRedriven(entry.ChangeId, entry.Ticker, matched);
-                    dispatched++;
-                }
-
-                finished.Add(entry);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Left in the outbox for the next pass.
-                LogFailed(ex, entry.ChangeId, entry.Ticker);
+                LogTickerFailed(ex, notes.Key);
                 failed++;
+                clean = false;
+            }
+
+            if (clean)
+            {
+                cleared.AddRange(notes.Where(e => e.Minute + TimeSpan.FromMinutes(1) + Retention <= now));
             }
         }
 
-        if (finished.Count > 0)
+        if (cleared.Count > 0)
         {
-            await outbox.RemoveAsync(finished, cancellationToken);
+            await outbox.RemoveAsync(cleared, cancellationToken);
         }
 
-        return new RedriveSummary(due.Count, dispatched, done, neverStored, failed);
+        return new RedriveSummary(due.Select(e => e.Ticker).Distinct(StringComparer.Ordinal).Count(), dispatched, tooOld, failed, cleared.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-drove change {ChangeId} on {Ticker} from the outbox: {Matched} alerts matched")]
     private partial void LogRedriven(string changeId, string ticker, int matched);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not re-drive change {ChangeId} on {Ticker}; it stays in the outbox")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not re-drive change {ChangeId} on {Ticker}; it stays pending")]
     private partial void LogFailed(Exception exception, string changeId, string ticker);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the changes pending on {Ticker}; its outbox note stays")]
+    private partial void LogTickerFailed(Exception exception, string ticker);
 }

@@ -8,12 +8,16 @@ namespace Alerts.Core.Ingest;
 
 /// <summary>
 /// Where a rating change enters: normalize, drop repeats, store, then match against the ticker's subscribers and
-/// enqueue the alerts. Every source (the webhook, the feed pollers) comes through here.
+/// enqueue the alerts. Every source (the webhook, the feed pollers) comes through here. A change on a ticker that
+/// somebody follows is stored pending, with its outbox record in the same transaction, and marked dispatched once its
+/// alerts are queued (one transaction per ticker and post); a change nobody follows, or too old to alert, is stored
+/// finished, in one write.
 /// </summary>
 public sealed partial class RatingIngestService(
     RatingChangeNormalizer normalizer,
     IRatingChangeStore store,
     IOutbox outbox,
+    ISubscriberIndex index,
     AlertFanOut fanOut,
     IOptions<AlertsOptions> options,
     TimeProvider time,
@@ -50,18 +54,21 @@ public sealed partial class RatingIngestService(
         }
 
         var freshChanges = fresh.Select(i => changes[i]).ToList();
+        var initial = dryRun ? null : await InitialStatesAsync(freshChanges, receivedAt, cancellationToken);
         IReadOnlyList<StoreResult> stored;
         using (AlertsTelemetry.StartStore(freshChanges.Count))
         {
-            if (!dryRun)
+            if (initial is null)
             {
-                // The outbox entry goes first: from here on, a crash leaves a trace the re-driver follows.
-                await outbox.AddAsync(freshChanges, receivedAt, cancellationToken);
+                stored = await store.FindExistingAsync(freshChanges, cancellationToken);
             }
-
-            stored = dryRun
-                ? await store.FindExistingAsync(freshChanges, cancellationToken)
-                : await store.AddAsync(freshChanges, cancellationToken);
+            else
+            {
+                // The outbox first (once per ticker and minute): from here on, a crash leaves a trace the re-driver follows.
+                // Each pending change then goes with its own outbox record, in its own transaction.
+                await outbox.AddAsync(freshChanges.Where(c => initial[c] == DispatchState.Pending).Select(c => c.Ticker), receivedAt, cancellationToken);
+                stored = await store.AddAsync(freshChanges, c => initial[c], cancellationToken);
+            }
         }
 
         for (var j = 0; j < fresh.Count; j++)
@@ -79,33 +86,30 @@ public sealed partial class RatingIngestService(
         // Only news alerts: a duplicate was alerted the first time, and a correction's first version was alerted.
         // Except a duplicate whose first post never got as far as its alerts (the sender resending after a crash):
         // it is dispatched now (safe to repeat: alert ids are deterministic and the sent log claims each alert once).
-        var news = items.Where((_, i) => results[i]!.Kind == StoreResultKind.Stored).Select(item => item.Change).ToList();
         var matched = 0;
-        if (!dryRun)
+        if (initial is not null)
         {
-            news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
-            var dispatched = await DispatchAsync(news, receivedAt, cancellationToken);
-            matched = dispatched.Matched;
-
-            // Done with every fresh change but those whose dispatch failed: they stay in the outbox. The outbox entries go
-            // while the changes are marked (a change marked late, or not at all, is only re-dispatched: harmless).
-            // Failing to remove an entry is harmless too (the re-driver finds the change dispatched and removes it), so it
-            // must not turn a stored, dispatched post into an error.
-            await Task.WhenAll(dispatched.Marking, RemoveFromOutboxAsync());
-
-            async Task RemoveFromOutboxAsync()
+            var news = new List<RatingChange>();
+            for (var j = 0; j < fresh.Count; j++)
             {
-                try
+                var change = freshChanges[j];
+                if (stored[j].Kind != StoreResultKind.Stored)
                 {
-                    await outbox.RemoveAsync(
-                        freshChanges.Where(c => !dispatched.Failed.Contains(c.Id)).Select(c => new OutboxEntry(c.Ticker, c.Id, receivedAt)).ToList(),
-                        cancellationToken);
+                    continue;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+
+                if (initial[change] == DispatchState.Pending)
                 {
-                    LogOutboxCleanupFailed(ex);
+                    news.Add(change);
+                }
+                else if (initial[change] == DispatchState.TooOld)
+                {
+                    LogTooOld(change.Id, change.Ticker, change.PublishedAt);
                 }
             }
+
+            news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
+            matched = await DispatchAsync(news, cancellationToken);
         }
 
         var duplicates = items.Count(item => item.Duplicate);
@@ -131,15 +135,42 @@ public sealed partial class RatingIngestService(
     }
 
     /// <summary>
-    /// Matches and enqueues each change; returns how many alerts matched, the changes whose alerts could not be enqueued
-    /// (left pending in the outbox), and the marking of the others as dispatched, still running (see the caller).
+    /// What each fresh change is stored as: too old to alert anyone, dispatched already when nobody follows its ticker
+    /// (nothing to match, so nothing to record later), or pending dispatch.
     /// </summary>
-    private async Task<(int Matched, IReadOnlySet<string> Failed, Task Marking)> DispatchAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<Dictionary<RatingChange, DispatchState>> InitialStatesAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
+        var followed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            changes.Where(c => receivedAt - c.PublishedAt <= maxAge).Select(c => c.Ticker).Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (ticker, ct) => followed[ticker] = await index.HasFollowersAsync(ticker, ct));
+
+        var states = new Dictionary<RatingChange, DispatchState>(ReferenceEqualityComparer.Instance);
+        foreach (var change in changes)
+        {
+            states[change] = receivedAt - change.PublishedAt > maxAge ? DispatchState.TooOld
+                : followed[change.Ticker] ? DispatchState.Pending
+                : DispatchState.Dispatched;
+        }
+
+        return states;
+    }
+
+    /// <summary>
+    /// Matches and enqueues each change, then marks those enqueued as dispatched (one transaction per ticker); returns how
+    /// many alerts matched. A change whose alerts could not be enqueued stays pending: the re-driver finishes it.
+    /// </summary>
+    private async Task<int> DispatchAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
         var matched = 0;
-        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var marks = new System.Collections.Concurrent.ConcurrentBag<(RatingChange Change, DispatchState State)>();
+        var marks = new System.Collections.Concurrent.ConcurrentBag<DispatchMark>();
 
         // Changes are independent: matched and enqueued concurrently (bounded), whatever their ticker.
         await Parallel.ForEachAsync(
@@ -149,48 +180,31 @@ public sealed partial class RatingIngestService(
             {
                 try
                 {
-                    if (receivedAt - change.PublishedAt > maxAge)
-                    {
-                        LogTooOld(change.Id, change.Ticker, change.PublishedAt);
-                        marks.Add((change, DispatchState.TooOld));
-                        return;
-                    }
-
-                    var count = await fanOut.DispatchAsync(change, ct);
-                    Interlocked.Add(ref matched, count);
-                    marks.Add((change, DispatchState.Dispatched));
+                    Interlocked.Add(ref matched, await fanOut.DispatchAsync(change, ct));
+                    marks.Add(new DispatchMark(change, DispatchState.Dispatched));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The change is stored with its dispatch pending and its outbox entry kept: the re-driver finishes it.
-                    failed[change.Id] = true;
+                    // The change is stored with its dispatch pending (its outbox record kept): the re-driver finishes it.
                     LogDispatchFailed(ex, change.Id, change.Ticker);
                 }
             });
 
-        var marking = Parallel.ForEachAsync(
-            marks,
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (mark, ct) =>
-            {
-                try
-                {
-                    await store.MarkAsync(mark.Change, mark.State, ct);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // Its alerts are queued: left "pending", it is at worst dispatched again (the sent log keeps that harmless).
-                    LogMarkFailed(ex, mark.Change.Id, mark.Change.Ticker);
-                }
-            });
-        return (matched, failed.Keys.ToHashSet(StringComparer.Ordinal), marking);
+        try
+        {
+            await store.MarkAsync(marks.ToList(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Their alerts are queued: left pending, they are at worst dispatched again (the sent log keeps that harmless).
+            LogMarkFailed(ex, marks.Count);
+        }
+
+        return matched;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Change {ChangeId} on {Ticker} was dispatched but could not be marked so")]
-    private partial void LogMarkFailed(Exception exception, string changeId, string ticker);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox entries of a finished post could not be removed; the re-driver will")]
-    private partial void LogOutboxCleanupFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; the re-driver will")]
+    private partial void LogMarkFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Change {ChangeId} on {Ticker} published {PublishedAt} is too old to alert anyone; stored for history")]
     private partial void LogTooOld(string changeId, string ticker, DateTimeOffset publishedAt);

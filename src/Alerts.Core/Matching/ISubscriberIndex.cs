@@ -4,4 +4,10 @@ namespace Alerts.Core.Matching;
 public interface ISubscriberIndex
 {
     IAsyncEnumerable<Subscriber> GetSubscribersAsync(string ticker, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether anybody follows <paramref name="ticker"/> (paused or not): a change nobody follows needs no dispatch.
+    /// Served from the same short-lived view of the partition as <see cref="GetSubscribersAsync"/>, else one row read.
+    /// </summary>
+    Task<bool> HasFollowersAsync(string ticker, CancellationToken cancellationToken);
 }

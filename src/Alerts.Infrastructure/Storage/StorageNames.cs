@@ -57,6 +57,9 @@ internal static class StorageNames
     /// <summary>RowKey prefix of a change's sender-id key row: <c>key_s_{digest of source and sender id}</c>.</summary>
     public const string SenderKeyPrefix = "key_s_";
 
+    /// <summary>Row key prefix of a change's pending-dispatch row (its outbox record) in its ticker's partition.</summary>
+    public const string PendingRowPrefix = "pending_";
+
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =

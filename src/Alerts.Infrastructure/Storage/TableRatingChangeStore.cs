@@ -14,14 +14,24 @@ namespace Alerts.Infrastructure.Storage;
 /// A change and its key rows are written in one entity-group transaction, so a repeat fails on its key row
 /// and is never stored twice, even when two requests race. A sender's record re-sent with other content is a
 /// correction: stored (visible in history) and pointing at the change it corrects, the sender key moved to it.
+/// A change stored pending dispatch also gets its pending row (<c>pending_{id}</c>) in the same transaction: the outbox
+/// record of the change, removed in the transaction that marks it dispatched (one per ticker and post).
 /// </summary>
 internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRatingChangeStore
 {
-    /// <summary>Entity-group transactions hold at most 100 entities; a change takes up to 3.</summary>
-    private const int ChangesPerTransaction = 33;
+    /// <summary>Entity-group transactions hold at most 100 entities; a change takes up to 4.</summary>
+    private const int ChangesPerTransaction = 25;
 
-    public async Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    /// <summary>A mark takes 2 actions (the log row's state, the pending row's removal).</summary>
+    private const int MarksPerTransaction = 50;
+
+    public Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken) =>
+        AddAsync(changes, static _ => DispatchState.Pending, cancellationToken);
+
+    public async Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, Func<RatingChange, DispatchState> initialState, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(initialState);
         await storage.EnsureCreatedAsync(cancellationToken);
         var table = storage.Table(StorageNames.RatingChangesTable);
         var results = new StoreResult[changes.Count];
@@ -37,7 +47,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
                 {
                     try
                     {
-                        await table.SubmitTransactionAsync(pending.SelectMany(p => Rows(p.change, correctionOf: null)).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
+                        await table.SubmitTransactionAsync(pending.SelectMany(p => Rows(p.change, correctionOf: null, initialState(p.change))).Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
                         foreach (var (_, index) in pending)
                         {
                             results[index] = StoreResult.Stored;
@@ -88,11 +98,80 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         return await FindExistingAsync(storage.Table(StorageNames.RatingChangesTable), changes, cancellationToken);
     }
 
-    public async Task MarkAsync(RatingChange change, DispatchState state, CancellationToken cancellationToken)
+    public async Task MarkAsync(IReadOnlyList<DispatchMark> marks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        if (marks.Count == 0)
+        {
+            return;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var table = storage.Table(StorageNames.RatingChangesTable);
+        await Parallel.ForEachAsync(
+            marks.DistinctBy(m => (m.Change.Ticker, m.Change.Id)).GroupBy(m => m.Change.Ticker).SelectMany(g => g.Chunk(MarksPerTransaction)),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (chunk, ct) =>
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(chunk.SelectMany(MarkActions), ct);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
+                {
+                    // A pending row is gone already (the re-driver, or a resend, finished that change): one by one.
+                    foreach (var mark in chunk)
+                    {
+                        await table.UpdateEntityAsync(StateRow(mark), ETag.All, TableUpdateMode.Merge, ct);
+                        try
+                        {
+                            await table.DeleteEntityAsync(mark.Change.Ticker, PendingRowKey(mark.Change.Id), ETag.All, ct);
+                        }
+                        catch (RequestFailedException notFound) when (notFound.Status == (int)HttpStatusCode.NotFound)
+                        {
+                            // Gone already.
+                        }
+                    }
+                }
+            });
+
+        static IEnumerable<TableTransactionAction> MarkActions(DispatchMark mark)
+        {
+            yield return new TableTransactionAction(TableTransactionActionType.UpdateMerge, StateRow(mark), ETag.All);
+            yield return new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(mark.Change.Ticker, PendingRowKey(mark.Change.Id)), ETag.All);
+        }
+
+        static TableEntity StateRow(DispatchMark mark) =>
+            new(mark.Change.Ticker, LogRowKey(mark.Change)) { ["DispatchState"] = mark.State.ToString() };
+    }
+
+    public async Task<IReadOnlyList<RatingChange>> GetPendingAsync(string ticker, DateTimeOffset receivedBefore, int max, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var row = new TableEntity(change.Ticker, LogRowKey(change)) { ["DispatchState"] = state.ToString() };
-        await storage.Table(StorageNames.RatingChangesTable).UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        var table = storage.Table(StorageNames.RatingChangesTable);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {ticker} and RowKey ge {StorageNames.PendingRowPrefix} and RowKey lt {StorageNames.PendingRowPrefix + "~"} and ReceivedAt lt {receivedBefore}");
+        var pending = new List<(string LogRowKey, DateTimeOffset ReceivedAt)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["LogRowKey", "ReceivedAt"], cancellationToken: cancellationToken))
+        {
+            pending.Add((row.GetString("LogRowKey"), row.GetDateTimeOffset("ReceivedAt") ?? default));
+            if (pending.Count == max)
+            {
+                break;
+            }
+        }
+
+        var changes = new List<RatingChange>(pending.Count);
+        foreach (var (logRowKey, _) in pending.OrderBy(p => p.ReceivedAt))
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(ticker, logRowKey, cancellationToken: cancellationToken);
+            if (row.HasValue)
+            {
+                changes.Add(FromRow(row.Value!));
+            }
+        }
+
+        return changes;
     }
 
     public async Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken)
@@ -229,10 +308,11 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         }
     }
 
-    private static IEnumerable<TableEntity> Rows(RatingChange change, string? correctionOf)
+    private static IEnumerable<TableEntity> Rows(RatingChange change, string? correctionOf, DispatchState state = DispatchState.Pending)
     {
         var logRowKey = LogRowKey(change);
-        yield return ToRow(change, logRowKey, correctionOf);
+        state = correctionOf is null ? state : DispatchState.Correction;
+        yield return ToRow(change, logRowKey, correctionOf, state);
         yield return new TableEntity(change.Ticker, StorageNames.ContentKeyPrefix + change.Id)
         {
             ["ChangeId"] = change.Id,
@@ -242,7 +322,19 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         {
             yield return SenderKeyRow(change, change.Id, logRowKey);
         }
+
+        if (state == DispatchState.Pending)
+        {
+            yield return new TableEntity(change.Ticker, PendingRowKey(change.Id))
+            {
+                ["ChangeId"] = change.Id,
+                ["LogRowKey"] = logRowKey,
+                ["ReceivedAt"] = change.ReceivedAt,
+            };
+        }
     }
+
+    private static string PendingRowKey(string changeId) => StorageNames.PendingRowPrefix + changeId;
 
     private static TableEntity SenderKeyRow(RatingChange change, string changeId, string logRowKey) => new(change.Ticker, SenderKeyRowKey(change))
     {
@@ -252,7 +344,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         ["Source"] = change.Source,
     };
 
-    private static TableEntity ToRow(RatingChange change, string rowKey, string? correctionOf) => new(change.Ticker, rowKey)
+    private static TableEntity ToRow(RatingChange change, string rowKey, string? correctionOf, DispatchState state) => new(change.Ticker, rowKey)
     {
         ["ChangeId"] = change.Id,
         ["Company"] = change.Company,
@@ -274,7 +366,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         ["SenderId"] = change.SenderId,
         ["CorrectionOf"] = correctionOf,
         ["Sentence"] = change.Sentence,
-        ["DispatchState"] = (correctionOf is null ? DispatchState.Pending : DispatchState.Correction).ToString(),
+        ["DispatchState"] = state.ToString(),
     };
 
     private static RatingChange FromRow(TableEntity row)

@@ -205,6 +205,27 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         }
     }
 
+    public async Task<bool> HasFollowersAsync(string ticker, CancellationToken cancellationToken)
+    {
+        if (_cache.Get(ticker) is { } cached)
+        {
+            return cached.Length > 0;
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var generation = _cache.Generation;
+        var loadedAt = _cache.Timestamp();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
+        await foreach (var _ in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            return true;
+        }
+
+        // Nobody: kept like a partition read in full, so the next changes on the ticker ask nothing.
+        _cache.TryAdd(ticker, [], generation, loadedAt);
+        return false;
+    }
+
     public async Task<bool> TryCountConfirmationAsync(string email, DateTimeOffset now, int maxPerHour, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);

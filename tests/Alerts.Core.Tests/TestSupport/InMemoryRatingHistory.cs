@@ -20,7 +20,7 @@ internal sealed class InMemoryRatingHistory : IRatingChangeStore
 
     public void Add(params RatingChange[] changes) => _changes.AddRange(changes);
 
-    public Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, Func<RatingChange, DispatchState> initialState, CancellationToken cancellationToken)
     {
         _changes.AddRange(changes);
         return Task.FromResult<IReadOnlyList<StoreResult>>(changes.Select(_ => StoreResult.Stored).ToList());
@@ -29,7 +29,10 @@ internal sealed class InMemoryRatingHistory : IRatingChangeStore
     public Task<IReadOnlyList<StoreResult>> FindExistingAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoreResult>>(changes.Select(c => _changes.Any(s => s.Id == c.Id) ? StoreResult.DuplicateOf(c.Id) : StoreResult.Stored).ToList());
 
-    public Task MarkAsync(RatingChange change, DispatchState state, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task MarkAsync(IReadOnlyList<DispatchMark> marks, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<RatingChange>> GetPendingAsync(string ticker, DateTimeOffset receivedBefore, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RatingChange>>([]);
 
     public Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken) =>
         Task.FromResult(_changes.FirstOrDefault(c => c.Ticker == ticker && c.Id == changeId) is { } change ? ((RatingChange, DispatchState)?)(change, DispatchState.Dispatched) : null);

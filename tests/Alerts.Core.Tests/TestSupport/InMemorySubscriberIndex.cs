@@ -22,6 +22,9 @@ internal sealed class InMemorySubscriberIndex : ISubscriberIndex
         return this;
     }
 
+    public Task<bool> HasFollowersAsync(string ticker, CancellationToken cancellationToken) =>
+        Task.FromResult(_byTicker.GetValueOrDefault(ticker) is { Count: > 0 });
+
     public async IAsyncEnumerable<Subscriber> GetSubscribersAsync(string ticker, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Requests.Add(ticker);

@@ -12,7 +12,7 @@ namespace Alerts.Infrastructure.Tests.Storage;
 [Collection(AzuriteCollection.Name)]
 public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
 {
-    private readonly TableRatingChangeStore _store = NewStore(azurite);
+    private readonly IRatingChangeStore _store = NewStore(azurite);
 
     private static TableRatingChangeStore NewStore(AzuriteFixture azurite) =>
         new(new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString), new QueueServiceClient(azurite.ConnectionString)));
@@ -390,6 +390,7 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         var tooOldRow = (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(tooOld))).Value;
         Assert.Equal("Dispatched", dispatchedRow.GetString("DispatchState"));
         Assert.Equal("TooOld", tooOldRow.GetString("DispatchState"));
+        Assert.Empty(await PendingRowsAsync(ticker));
 
         // A merge: the rest of the row is untouched, and the change still reads back whole.
         Assert.Equal("JPMorgan", dispatchedRow.GetString("Firm"));
@@ -429,5 +430,71 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         }
 
         Assert.Empty(rows);
+    }
+
+    [Fact]
+    public async Task AddAsync_PendingChange_IsWrittenWithItsPendingRow_OthersWithout()
+    {
+        var ticker = TestData.UniqueTicker();
+        var pending = TestData.Change(ticker, toTarget: 18m);
+        var unfollowed = TestData.Change(ticker, toTarget: 19m);
+        var tooOld = TestData.Change(ticker, toTarget: 20m, publishedAt: TestData.Now.AddDays(-10));
+        var states = new Dictionary<string, DispatchState> { [pending.Id] = DispatchState.Pending, [unfollowed.Id] = DispatchState.Dispatched, [tooOld.Id] = DispatchState.TooOld };
+
+        await _store.AddAsync([pending, unfollowed, tooOld], c => states[c.Id], CancellationToken.None);
+
+        var table = RawTable();
+        foreach (var change in new[] { pending, unfollowed, tooOld })
+        {
+            Assert.Equal(states[change.Id].ToString(), (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(change))).Value.GetString("DispatchState"));
+        }
+
+        Assert.Equal([pending.Id], (await PendingRowsAsync(ticker)).Select(r => r.GetString("ChangeId")));
+        Assert.Equal([pending.Id], (await _store.GetPendingAsync(ticker, TestData.Now.AddYears(10), 100, CancellationToken.None)).Select(c => c.Id));
+        Assert.Equal(3, (await HistoryAsync(ticker)).Count);
+    }
+
+    [Fact]
+    public async Task GetPendingAsync_OnlyChangesReceivedBeforeTheCutOff_OldestFirst()
+    {
+        var ticker = TestData.UniqueTicker();
+        var at = TestData.Now;
+        var older = TestData.Change(ticker, toTarget: 18m, receivedAt: at.AddMinutes(-3));
+        var old = TestData.Change(ticker, toTarget: 19m, receivedAt: at.AddMinutes(-2));
+        var young = TestData.Change(ticker, toTarget: 20m, receivedAt: at);
+        await _store.AddAsync([young, old, older], CancellationToken.None);
+
+        var due = await _store.GetPendingAsync(ticker, at.AddMinutes(-1), 100, CancellationToken.None);
+
+        Assert.Equal([older, old], due);
+    }
+
+    [Fact]
+    public async Task MarkAsync_SeveralChanges_MarksEachAndRemovesTheirPendingRows_EvenWhenOneIsGoneAlready()
+    {
+        var ticker = TestData.UniqueTicker();
+        var changes = Enumerable.Range(0, 60).Select(i => TestData.Change(ticker, toTarget: 18m + i)).ToList();
+        await _store.AddAsync(changes, CancellationToken.None);
+        var table = RawTable();
+        await table.DeleteEntityAsync(ticker, StorageNames.PendingRowPrefix + changes[7].Id);
+
+        await _store.MarkAsync(changes.Select(c => new DispatchMark(c, DispatchState.Dispatched)).ToList(), CancellationToken.None);
+
+        Assert.Empty(await PendingRowsAsync(ticker));
+        foreach (var change in changes)
+        {
+            Assert.Equal(DispatchState.Dispatched, (await _store.GetAsync(ticker, change.Id, CancellationToken.None))?.State);
+        }
+    }
+
+    private async Task<List<TableEntity>> PendingRowsAsync(string ticker)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in RawTable().QueryAsync<TableEntity>(e => e.PartitionKey == ticker && e.RowKey.CompareTo(StorageNames.PendingRowPrefix) >= 0 && e.RowKey.CompareTo(StorageNames.PendingRowPrefix + "~") < 0))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 }
