@@ -1,7 +1,10 @@
 namespace Alerts.Core.Matching;
 
-/// <summary>The subscribers of one ticker, read from that ticker's index partition (never a scan of all users).</summary>
+/// <summary>
+/// The subscribers of one ticker, read from that ticker's index partition (never a scan of all users), page by page in
+/// the form matching checks (<see cref="SubscriberPage"/>). Row by row: <see cref="SubscriberIndexExtensions.GetSubscribersAsync"/>.
+/// </summary>
 public interface ISubscriberIndex
 {
-    IAsyncEnumerable<Subscriber> GetSubscribersAsync(string ticker, CancellationToken cancellationToken);
+    IAsyncEnumerable<SubscriberPage> GetPagesAsync(string ticker, CancellationToken cancellationToken);
 }
