@@ -1,3 +1,4 @@
+using System.Buffers;
 using Alerts.Core.Delivery;
 using Alerts.Core.Diagnostics;
 using Alerts.Core.Ratings;
@@ -7,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Core.Matching;
 
 /// <summary>
-/// Matches one stored change against its ticker's subscribers and enqueues the alerts, page by page,
-/// in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/> recipients. A paused subscriber's rules match
-/// nothing (see <see cref="SubscriberRules.Paused"/>).
+/// Matches one stored change against its ticker's subscribers and enqueues the alerts. The subscribers are read and
+/// matched a page of the index at a time (<see cref="SubscriberPage.Match"/>: each distinct rule set checked once per
+/// page); the matched rows leave in index order, in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/>
+/// recipients, enqueued ten at a time. A paused subscriber's rules match nothing (see <see cref="SubscriberRules.Paused"/>).
 /// </summary>
 public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
 {
@@ -18,41 +20,55 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
     {
         using var activity = AlertsTelemetry.StartMatch(change);
         var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
-        var page = new List<AlertRecipient>(perMessage);
+        var recipients = new List<AlertRecipient>(perMessage);
         var messages = new List<AlertsMatched>();
         var matched = 0;
         var facts = ChangeFacts.Of(change);
-
-        await foreach (var subscriber in index.GetSubscribersAsync(change.Ticker, cancellationToken))
+        int[]? matchedRows = null;
+        try
         {
-            if (!subscriber.Compiled.Matches(in facts))
+            await foreach (var subscribers in index.GetPagesAsync(change.Ticker, cancellationToken))
             {
-                continue;
-            }
+                if (matchedRows is null || matchedRows.Length < subscribers.Count)
+                {
+                    Return(matchedRows);
+                    matchedRows = ArrayPool<int>.Shared.Rent(subscribers.Count);
+                }
 
-            page.Add(new AlertRecipient(
-                AlertIds.For(change.Id, subscriber.SubscriptionId),
-                subscriber.SubscriptionId,
-                subscriber.Email,
-                subscriber.Delivery is { IsPlainInstant: false } delivery ? delivery : null));
-            matched++;
-            if (page.Count == perMessage)
-            {
-                messages.Add(Message(change, page));
-                page = new List<AlertRecipient>(perMessage);
-            }
+                var count = subscribers.Match(in facts, matchedRows);
+                for (var i = 0; i < count; i++)
+                {
+                    var row = matchedRows[i];
+                    var subscriptionId = subscribers.SubscriptionId(row);
+                    recipients.Add(new AlertRecipient(
+                        AlertIds.For(change.Id, subscriptionId),
+                        subscriptionId,
+                        subscribers.Email(row),
+                        subscribers.Delivery(row) is { IsPlainInstant: false } delivery ? delivery : null));
+                    matched++;
+                    if (recipients.Count == perMessage)
+                    {
+                        messages.Add(Message(change, recipients));
+                        recipients = new List<AlertRecipient>(perMessage);
+                    }
 
-            if (messages.Count == 10)
-            {
-                await queue.EnqueueAsync(messages, cancellationToken);
-                signal.Notify();
-                messages = [];
+                    if (messages.Count == 10)
+                    {
+                        await queue.EnqueueAsync(messages, cancellationToken);
+                        signal.Notify();
+                        messages = [];
+                    }
+                }
             }
         }
-
-        if (page.Count > 0)
+        finally
         {
-            messages.Add(Message(change, page));
+            Return(matchedRows);
+        }
+
+        if (recipients.Count > 0)
+        {
+            messages.Add(Message(change, recipients));
         }
 
         if (messages.Count > 0)
@@ -67,6 +83,14 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
 
         AlertsTelemetry.Matched(activity, matched);
         return matched;
+    }
+
+    private static void Return(int[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     private AlertsMatched Message(RatingChange change, List<AlertRecipient> recipients) =>

@@ -8,7 +8,8 @@ namespace Alerts.Core.Matching;
 /// <see cref="SubscriberRules"/> turned once into what is cheap to check: the actions as a bit mask, the firm lists as
 /// frozen case-insensitive sets, the thresholds as plain values. <see cref="Matches"/> allocates nothing.
 /// Rules that set nothing (about half of all subscriptions follow a ticker without conditions) share one instance,
-/// <see cref="MatchAll"/>, whose check is one field read on memory every such row shares.
+/// <see cref="MatchAll"/>, whose check is one field read on memory every such row shares; any other rules are interned by
+/// value (<see cref="CompiledRulesTable"/>), so equal rule sets share one instance too.
 /// </summary>
 public sealed class CompiledRules
 {
@@ -46,9 +47,19 @@ public sealed class CompiledRules
             && _minRating == RatingLevel.Unknown && _direction is null;
     }
 
+    /// <summary>
+    /// The compiled form of <paramref name="rules"/>: <see cref="MatchAll"/> when they set nothing, else the one instance
+    /// shared by every equal rule set (see <see cref="CompiledRulesTable.Shared"/>).
+    /// </summary>
     public static CompiledRules Compile(SubscriberRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
+        return CompiledRulesTable.Shared.Intern(rules);
+    }
+
+    /// <summary>A new compiled instance of <paramref name="rules"/>, not interned (what <see cref="CompiledRulesTable"/> keeps).</summary>
+    internal static CompiledRules Build(SubscriberRules rules)
+    {
         var compiled = new CompiledRules(rules);
         return compiled._matchesAll ? MatchAll : compiled;
     }

@@ -5,8 +5,9 @@ namespace Alerts.Core.Matching;
 
 /// <summary>
 /// One row of a ticker's subscriber index: who follows the ticker, on what terms, and when to email them
-/// (<see cref="Delivery"/> is null for an instant subscriber without quiet hours or a cap). <see cref="Compiled"/> is the
-/// rules' checkable form, held by the row itself so that the check of a row reads no other object first.
+/// (<see cref="Delivery"/> is null for an instant subscriber without quiet hours or a cap). Matching reads rows a page at
+/// a time (<see cref="SubscriberPage"/>); this is one row on its own, for listings and for building pages.
+/// <see cref="Compiled"/> is the rules' checkable form (shared by every equal rule set, see <see cref="CompiledRules.Compile"/>).
 /// </summary>
 public sealed record Subscriber(string SubscriptionId, string Email, SubscriberRules Rules, DeliverySettings? Delivery = null)
 {

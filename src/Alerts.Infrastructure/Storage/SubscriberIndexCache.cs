@@ -10,7 +10,7 @@ namespace Alerts.Infrastructure.Storage;
 /// instance's write is seen within <see cref="DeliveryOptions.IndexCacheSeconds"/> at most (unsubscribe requests must be
 /// honoured within two days under the bulk-sender rules; here it is seconds). Bounded: a ticker with more rows than
 /// <see cref="MaxRowsPerTicker"/> is never kept (it is read page by page each time), and at most <see cref="MaxRows"/>
-/// rows are kept in all.
+/// rows are kept in all. A ticker is kept as the <see cref="SubscriberPage"/>s it was read in, ready to match.
 /// </summary>
 internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
 {
@@ -23,9 +23,9 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
 
     public bool Enabled => lifetime > TimeSpan.Zero;
 
-    /// <summary>The cached rows of <paramref name="ticker"/>, when fresh.</summary>
-    public Subscriber[]? Get(string ticker) =>
-        Enabled && _entries.TryGetValue(ticker, out var entry) && time.GetElapsedTime(entry.LoadedAt) < lifetime ? entry.Rows : null;
+    /// <summary>The cached pages of <paramref name="ticker"/>, when fresh.</summary>
+    public SubscriberPage[]? Get(string ticker) =>
+        Enabled && _entries.TryGetValue(ticker, out var entry) && time.GetElapsedTime(entry.LoadedAt) < lifetime ? entry.Pages : null;
 
     /// <summary>Taken before reading a partition; <see cref="TryAdd"/> keeps the rows only if no write happened meanwhile.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -33,36 +33,38 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
     /// <summary>The timestamp to pass to <see cref="TryAdd"/>, taken before the read.</summary>
     public long Timestamp() => time.GetTimestamp();
 
-    public void TryAdd(string ticker, Subscriber[] rows, long generationBeforeRead, long loadedAt)
+    public void TryAdd(string ticker, SubscriberPage[] pages, long generationBeforeRead, long loadedAt)
     {
-        if (!Enabled || rows.Length > MaxRowsPerTicker)
+        ArgumentNullException.ThrowIfNull(pages);
+        var rows = pages.Sum(p => p.Count);
+        if (!Enabled || rows > MaxRowsPerTicker)
         {
             return;
         }
 
-        if (Volatile.Read(ref _rows) + rows.Length > MaxRows)
+        if (Volatile.Read(ref _rows) + rows > MaxRows)
         {
             foreach (var (key, stale) in _entries)
             {
                 if (time.GetElapsedTime(stale.LoadedAt) >= lifetime && _entries.TryRemove(key, out _))
                 {
-                    Interlocked.Add(ref _rows, -stale.Rows.Length);
+                    Interlocked.Add(ref _rows, -stale.Rows);
                 }
             }
 
-            if (Volatile.Read(ref _rows) + rows.Length > MaxRows)
+            if (Volatile.Read(ref _rows) + rows > MaxRows)
             {
                 return;
             }
         }
 
-        var entry = new Entry(rows, loadedAt);
+        var entry = new Entry(pages, rows, loadedAt);
         _entries.AddOrUpdate(ticker, entry, (_, previous) =>
         {
-            Interlocked.Add(ref _rows, -previous.Rows.Length);
+            Interlocked.Add(ref _rows, -previous.Rows);
             return entry;
         });
-        Interlocked.Add(ref _rows, rows.Length);
+        Interlocked.Add(ref _rows, rows);
 
         // A write that raced with the read may have invalidated before this add: then the rows may be stale, drop them.
         if (Generation != generationBeforeRead)
@@ -78,10 +80,10 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
         {
             if (_entries.TryRemove(ticker, out var removed))
             {
-                Interlocked.Add(ref _rows, -removed.Rows.Length);
+                Interlocked.Add(ref _rows, -removed.Rows);
             }
         }
     }
 
-    private sealed record Entry(Subscriber[] Rows, long LoadedAt);
+    private sealed record Entry(SubscriberPage[] Pages, int Rows, long LoadedAt);
 }

@@ -27,6 +27,9 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
     private const int MaxWriteAttempts = 5;
     private const int IndexWriteParallelism = 16;
 
+    /// <summary>Index rows read per request (the most the table service returns at once), and so per <see cref="SubscriberPage"/>.</summary>
+    private const int IndexPageSize = 1000;
+
     public async Task CreateAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
@@ -170,13 +173,17 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         await table.DeleteEntityAsync(subscription.Id, StorageNames.SingletonRowKey, ETag.All, cancellationToken);
     }
 
-    public async IAsyncEnumerable<Subscriber> GetSubscribersAsync(string ticker, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The ticker's index rows a table page (up to 1,000 rows) at a time, each made a <see cref="SubscriberPage"/> as it
+    /// arrives; the pages of a ticker of at most <see cref="SubscriberIndexCache.MaxRowsPerTicker"/> rows are then kept.
+    /// </summary>
+    public async IAsyncEnumerable<SubscriberPage> GetPagesAsync(string ticker, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_cache.Get(ticker) is { } cached)
         {
-            foreach (var subscriber in cached)
+            foreach (var page in cached)
             {
-                yield return subscriber;
+                yield return page;
             }
 
             yield break;
@@ -185,23 +192,37 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         await storage.EnsureCreatedAsync(cancellationToken);
         var generation = _cache.Generation;
         var loadedAt = _cache.Timestamp();
-        var rows = _cache.Enabled ? new List<Subscriber>() : null;
+        var kept = _cache.Enabled ? new List<SubscriberPage>() : null;
+        var rows = 0;
+        var builder = new SubscriberPageBuilder();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
-        await foreach (var row in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        var query = storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: IndexPageSize, cancellationToken: cancellationToken);
+        await foreach (var read in query.AsPages(pageSizeHint: IndexPageSize))
         {
-            var subscriber = new Subscriber(row.RowKey, row.GetString("Email"), ReadRules(row), HoldsNothing(row) ? null : ReadDelivery(row));
-            if (rows is not null)
+            foreach (var row in read.Values)
             {
-                rows = rows.Count < SubscriberIndexCache.MaxRowsPerTicker ? rows : null;
-                rows?.Add(subscriber);
+                builder.Add(row.RowKey, row.GetString("Email"), ReadRules(row), HoldsNothing(row) ? null : ReadDelivery(row));
             }
 
-            yield return subscriber;
+            if (builder.Count == 0)
+            {
+                continue;
+            }
+
+            var page = builder.Build();
+            rows += page.Count;
+            if (kept is not null)
+            {
+                kept = rows <= SubscriberIndexCache.MaxRowsPerTicker ? kept : null;
+                kept?.Add(page);
+            }
+
+            yield return page;
         }
 
-        if (rows is not null)
+        if (kept is not null)
         {
-            _cache.TryAdd(ticker, [.. rows], generation, loadedAt);
+            _cache.TryAdd(ticker, [.. kept], generation, loadedAt);
         }
     }
 
@@ -209,7 +230,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
     {
         if (_cache.Get(ticker) is { } cached)
         {
-            return cached.Length > 0;
+            return cached.Any(page => page.Count > 0);
         }
 
         await storage.EnsureCreatedAsync(cancellationToken);

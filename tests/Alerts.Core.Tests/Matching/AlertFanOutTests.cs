@@ -201,4 +201,44 @@ public class AlertFanOutTests
 
         Assert.Equal([2, 2], _queue.Enqueued.Select(m => m.Recipients.Count));
     }
+
+    /// <summary>Page size of the index, recipients per message.</summary>
+    [Theory]
+    [InlineData(1000, 7)]
+    [InlineData(3, 7)]
+    [InlineData(1, 1)]
+    [InlineData(50, 1000)]
+    public async Task DispatchAsync_RandomRowsOverSeveralPages_SameMessagesAsTheRowByRowCheck(int pageSize, int recipientsPerMessage)
+    {
+        var random = new Random(pageSize * 31 + recipientsPerMessage);
+        var ruleSets = Enumerable.Range(0, 12).Select(_ => RandomRules.Rules(random)).ToList();
+        var rows = RandomRules.Rows(random, 400, ruleSets);
+        var paris = new DeliverySettings { TimeZone = "Europe/Paris" };
+        var digest = new DeliverySettings { Mode = DeliveryMode.Digest };
+        rows = [.. rows.Select((row, i) => (i % 3) switch { 0 => row, 1 => row with { Delivery = paris }, _ => row with { Delivery = digest } })];
+        foreach (var row in rows)
+        {
+            _index.Add("CIFR", row);
+        }
+
+        _index.PageSize = pageSize;
+        var change = TestChanges.CifrUpgrade() with { Firm = "Citi" };
+
+        var matched = await FanOut(recipientsPerMessage).DispatchAsync(change, CancellationToken.None);
+
+        // What matching row by row gives: every matching row in index order, in messages of the size asked for.
+        var expected = rows
+            .Where(row => AlertMatcher.Matches(change, row.Rules))
+            .Select(row => new AlertRecipient(AlertIds.For(change.Id, row.SubscriptionId), row.SubscriptionId, row.Email, row.Delivery == digest ? digest : null))
+            .Chunk(recipientsPerMessage)
+            .Select(recipients => new AlertsMatched(AlertIds.ForMessage(recipients.Select(r => r.AlertId)), change, recipients, _time.GetUtcNow()))
+            .ToList();
+        Assert.Equal(expected.Sum(m => m.Recipients.Count), matched);
+        Assert.InRange(matched, 1, rows.Count - 1);
+        Assert.Equal(expected.Chunk(10).Select(batch => batch.Length), _queue.EnqueueCalls.Select(c => c.Count));
+        var actual = _queue.Enqueued.ToList();
+        Assert.Equal(expected.Select(m => m.MessageId), actual.Select(m => m.MessageId));
+        Assert.Equal(expected.SelectMany(m => m.Recipients), actual.SelectMany(m => m.Recipients));
+        Assert.All(actual, m => Assert.Same(change, m.Change));
+    }
 }

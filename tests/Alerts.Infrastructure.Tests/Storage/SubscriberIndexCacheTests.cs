@@ -93,12 +93,13 @@ public sealed class SubscriberIndexCacheTests(AzuriteFixture azurite)
         var cache = new SubscriberIndexCache(_time, Lifetime);
         var rows = Enumerable.Range(0, SubscriberIndexCache.MaxRowsPerTicker + 1)
             .Select(i => new Subscriber($"sub-{i}", $"u{i}@example.com", SubscriberRules.Any)).ToArray();
+        var pages = rows.Chunk(1000).Select(SubscriberPage.Of).ToArray();
 
-        cache.TryAdd("BIG", rows, cache.Generation, cache.Timestamp());
-        cache.TryAdd("SMALL", rows[..10], cache.Generation, cache.Timestamp());
+        cache.TryAdd("BIG", pages, cache.Generation, cache.Timestamp());
+        cache.TryAdd("SMALL", [SubscriberPage.Of(rows[..10])], cache.Generation, cache.Timestamp());
 
         Assert.Null(cache.Get("BIG"));
-        Assert.Equal(10, cache.Get("SMALL")!.Length);
+        Assert.Equal(10, cache.Get("SMALL")!.Sum(p => p.Count));
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public sealed class SubscriberIndexCacheTests(AzuriteFixture azurite)
         var loadedAt = cache.Timestamp();
 
         cache.Invalidate(["OTHER"]); // a write lands while the partition is being read
-        cache.TryAdd("CIFR", [new Subscriber("sub-1", "a@example.com", SubscriberRules.Any)], generation, loadedAt);
+        cache.TryAdd("CIFR", [SubscriberPage.Of([new Subscriber("sub-1", "a@example.com", SubscriberRules.Any)])], generation, loadedAt);
 
         Assert.Null(cache.Get("CIFR"));
     }
