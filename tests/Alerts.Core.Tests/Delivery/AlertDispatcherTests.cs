@@ -71,7 +71,8 @@ public class AlertDispatcherTests
         Assert.Same(message, Assert.Single(_queue.Completed));
         Assert.Empty(_queue.Retried);
         Assert.Empty(_queue.DeadLettered);
-        Assert.Equal(["user0@example.com", "user1@example.com"], _sender.Sent.Select(e => e.To));
+        // Each recipient once; the order in which the sender is handed them is not promised (sends may run concurrently).
+        Assert.Equal(["user0@example.com", "user1@example.com"], _sender.Sent.Select(e => e.To).Order(StringComparer.Ordinal));
         Assert.All(_sender.Sent, e => Assert.Equal("JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18", e.Subject));
         Assert.Equal(("sub-0", _time.GetUtcNow()), _sentLog.Records[Recipient(0).AlertId]);
         Assert.Equal(("sub-1", _time.GetUtcNow()), _sentLog.Records[Recipient(1).AlertId]);
