@@ -15,6 +15,9 @@ public sealed class AlertsOptions
     [Range(1, 24 * 365)]
     public int MaxAlertAgeHours { get; set; } = 72;
 
+    /// <summary>True when a change published at <paramref name="publishedAt"/> is too old, at <paramref name="at"/>, to alert anyone (<see cref="MaxAlertAgeHours"/>).</summary>
+    public bool IsTooOldToAlert(DateTimeOffset publishedAt, DateTimeOffset at) => at - publishedAt > TimeSpan.FromHours(MaxAlertAgeHours);
+
     /// <summary>
     /// <c>;</c>-separated keys (16+ characters each) that sign the links in emails. The first signs; all verify.
     /// Required in Azure; the local runner makes one on first start and keeps it in its data folder.

@@ -42,7 +42,6 @@ public sealed partial class OutboxRedriver(
     public async Task<RedriveSummary> RedriveAsync(int max, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
         var due = await outbox.GetDueAsync(now - Grace, max, cancellationToken);
         int dispatched = 0, tooOld = 0, failed = 0;
         var cleared = new List<OutboxEntry>();
@@ -57,7 +56,7 @@ public sealed partial class OutboxRedriver(
                 {
                     try
                     {
-                        if (now - change.PublishedAt > maxAge)
+                        if (options.Value.IsTooOldToAlert(change.PublishedAt, now))
                         {
                             await store.MarkAsync(change, DispatchState.TooOld, cancellationToken);
                             tooOld++;

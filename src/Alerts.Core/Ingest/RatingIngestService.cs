@@ -140,17 +140,16 @@ public sealed partial class RatingIngestService(
     /// </summary>
     private async Task<Dictionary<RatingChange, DispatchState>> InitialStatesAsync(IReadOnlyList<RatingChange> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var maxAge = TimeSpan.FromHours(options.Value.MaxAlertAgeHours);
         var followed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
-            changes.Where(c => receivedAt - c.PublishedAt <= maxAge).Select(c => c.Ticker).Distinct(StringComparer.Ordinal),
+            changes.Where(c => !options.Value.IsTooOldToAlert(c.PublishedAt, receivedAt)).Select(c => c.Ticker).Distinct(StringComparer.Ordinal),
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (ticker, ct) => followed[ticker] = await index.HasFollowersAsync(ticker, ct));
 
         var states = new Dictionary<RatingChange, DispatchState>(ReferenceEqualityComparer.Instance);
         foreach (var change in changes)
         {
-            states[change] = receivedAt - change.PublishedAt > maxAge ? DispatchState.TooOld
+            states[change] = options.Value.IsTooOldToAlert(change.PublishedAt, receivedAt) ? DispatchState.TooOld
                 : followed[change.Ticker] ? DispatchState.Pending
                 : DispatchState.Dispatched;
         }

@@ -43,8 +43,7 @@ public sealed class CompiledRules
             NewsDirection.Negative => ChangeDirection.Negative,
             _ => null,
         };
-        _matchesAll = !_paused && _actionMask == 0 && _firms is null && _excludedFirms is null && _minTargetChangePct is null
-            && _minRating == RatingLevel.Unknown && _direction is null;
+        _matchesAll = RulesKey.SetsNothing(rules);
     }
 
     /// <summary>
