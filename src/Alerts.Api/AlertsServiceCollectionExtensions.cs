@@ -1,3 +1,4 @@
+using Alerts.Api.Hosting;
 using Alerts.Api.Http;
 using Alerts.Api.Telemetry;
 using Alerts.Core;
@@ -75,6 +76,9 @@ public static class AlertsServiceCollectionExtensions
 
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();
+        services.AddSingleton<PendingChangeDispatcher>();
+        services.AddSingleton<BackgroundFanOut>();
+        services.AddHostedService<BackgroundFanOutService>();
         services.AddSingleton<OutboxRedriver>();
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<DispatchSignal>();
@@ -116,13 +120,18 @@ public static class AlertsServiceCollectionExtensions
         services.AddAzureClients(clients =>
         {
             clients.UseCredential(_ => new DefaultAzureCredential());
-            clients.ConfigureDefaults(options =>
+            clients.ConfigureDefaults((options, provider) =>
             {
                 // Fail fast while storage is down so that callers answer 503 instead of hanging.
                 options.Retry.MaxRetries = 2;
                 options.Retry.Mode = RetryMode.Exponential;
                 options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+
+                // The SDK's request log is forwarded to ILogger at every level and filtered there, so with it on every request
+                // pays for writing out its headers, only for the filter above to drop them. It is on only when someone lowers
+                // the "Azure" filter to read it (e.g. Logging__LogLevel__Azure.Core=Information).
+                options.Diagnostics.IsLoggingEnabled = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Azure.Core").IsEnabled(LogLevel.Warning);
             });
 
             if (storage.TableServiceUri is { } tableUri)

@@ -91,6 +91,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         await SubscribeAndConfirmAsync(TestData.Email(), ticker);
 
         var posted = await PostAsync(TestData.Change(ticker));
+        await MatchedAsync(ticker);
         var summary = await DrainAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
@@ -129,6 +130,7 @@ public sealed class TelemetryTests : IAsyncLifetime
 
         var first = await PostAsync(TestData.Change(ticker));
         var resent = await PostAsync(TestData.Change(ticker));
+        await MatchedAsync(ticker);
         var summary = await DrainAsync();
         var after = Counts();
 
@@ -149,6 +151,15 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.Equal(ActivityStatusCode.Error, refused.Status);
         Assert.Equal("permanent", refused.GetTagItem(AlertsTelemetry.FailureTag));
         Assert.Contains("400", refused.StatusDescription, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits for the change on <paramref name="ticker"/> to be matched and its alerts queued (after the post's 202, in the background).</summary>
+    private async Task MatchedAsync(string ticker)
+    {
+        for (var i = 0; i < 300 && !_spans.ToList().Any(s => s.DisplayName == AlertsTelemetry.Spans.Match && (string?)s.GetTagItem("alerts.ticker") == ticker); i++)
+        {
+            await Task.Delay(100);
+        }
     }
 
     private IEnumerable<Activity> Spans(string name)

@@ -142,6 +142,15 @@ internal sealed class LoadTest(LoadTestOptions options)
                 throw new InvalidOperationException($"The warm-up failed ({string.Join(", ", warmup.ErrorsByKind.Select(e => $"{e.Key} x{e.Value}"))}, {warmup.AlertsArrived} emails); see {_runner?.LogPath ?? "the runner's output"}.");
             }
 
+            if (options.WarmupSeconds > 0)
+            {
+                // Steady warm-up (not reported): .NET starts a process's methods in quickly compiled code and recompiles the
+                // busy ones optimized after some seconds of load, so a runner just started is slow for its first 10-20 s.
+                var steady = new ScenarioStats("warm-up", $"50 single-change posts/s for {options.WarmupSeconds} s", 1);
+                await RunAsync(steady, () => FixedRateAsync(poster, steady, 50, 50 * options.WarmupSeconds, cancellationToken), mailbox is not null, report: false, cancellationToken);
+                Say($"Steady warm-up: {steady.Accepted} changes in {options.WarmupSeconds} s, ack p50 / p99 {steady.AckPercentile(50):0.0} / {steady.AckPercentile(99):0.0} ms, {steady.AlertsArrived}/{steady.AlertsExpected} alert emails, e2e p50 / p99 {steady.E2ePercentile(50):0} / {steady.E2ePercentile(99):0} ms (not reported)");
+            }
+
             var writers = options.Clients;
             if (options.Scenarios.Contains("baseline"))
             {

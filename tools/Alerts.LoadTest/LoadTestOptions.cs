@@ -38,6 +38,9 @@ internal sealed class LoadTestOptions
 
     public int RateSeconds { get; private set; } = 30;
 
+    /// <summary>Seconds of posts at 50/s with alerts before the scenarios (not reported): the runner's code reaches its optimized tier.</summary>
+    public int WarmupSeconds { get; private set; } = 20;
+
     public int Clients { get; private set; } = 8;
 
     public int BurstSeconds { get; private set; } = 20;
@@ -92,6 +95,8 @@ internal sealed class LoadTestOptions
                                  number, an existing one 20 per client per hour unless Alerts__MaxSubscriptionsPerClientPerHour)
           --tickers T            tickers the changes are about; subscription j follows ticker j mod T (default 10)
           --rate R[,R...] --rate-seconds S (default 100, 30)
+          --warmup-seconds S     single-change posts at 50/s with alerts before the scenarios, not reported (default 20;
+                                 a runner just started runs its first seconds of load in unoptimized code; 0: none)
           --clients K --burst-seconds S    (default 8, 20)
           --max-requests N       cap on requests of the rate and burst scenarios (default 100000)
           --batch-sizes a,b,...  (default 1,10,100,1000)   --batch-clients C (default 2)
@@ -180,6 +185,9 @@ internal sealed class LoadTestOptions
                     break;
                 case "--rate-seconds":
                     options.RateSeconds = Int(1, 3_600);
+                    break;
+                case "--warmup-seconds":
+                    options.WarmupSeconds = Int(0, 600);
                     break;
                 case "--clients":
                     options.Clients = Int(1, 512);

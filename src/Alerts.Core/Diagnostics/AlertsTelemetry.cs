@@ -73,9 +73,12 @@ public static class AlertsTelemetry
 
     public static Activity? StartStore(int changes) => Source.StartActivity(Spans.Store)?.SetTag("alerts.changes", changes);
 
-    /// <summary>One change matched against its ticker's subscribers, its alerts queued.</summary>
-    public static Activity? StartMatch(RatingChange change) =>
-        Source.StartActivity(Spans.Match)?.SetTag("alerts.change.id", change.Id).SetTag("alerts.ticker", change.Ticker);
+    /// <summary>
+    /// One change matched against its ticker's subscribers, its alerts queued: a child of <paramref name="parent"/> (the
+    /// post's ingest span, when matched in the background after the answer), else of the current span.
+    /// </summary>
+    public static Activity? StartMatch(RatingChange change, ActivityContext parent = default) =>
+        Source.StartActivity(Spans.Match, ActivityKind.Internal, parent)?.SetTag("alerts.change.id", change.Id).SetTag("alerts.ticker", change.Ticker);
 
     public static void Matched(Activity? match, int alerts)
     {

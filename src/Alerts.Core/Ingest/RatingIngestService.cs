@@ -11,20 +11,26 @@ namespace Alerts.Core.Ingest;
 /// enqueue the alerts. Every source (the webhook, the feed pollers) comes through here. A change on a ticker that
 /// somebody follows is stored pending, with its outbox record in the same transaction, and marked dispatched once its
 /// alerts are queued (one transaction per ticker and post); a change nobody follows, or too old to alert, is stored
-/// finished, in one write.
+/// finished, in one write. A webhook post asks for its fan-out in the background (<see cref="BackgroundFanOut"/>), so that
+/// its answer waits only for the store.
 /// </summary>
 public sealed partial class RatingIngestService(
     RatingChangeNormalizer normalizer,
     IRatingChangeStore store,
     IOutbox outbox,
     ISubscriberIndex index,
-    AlertFanOut fanOut,
+    PendingChangeDispatcher dispatcher,
+    BackgroundFanOut background,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<RatingIngestService> logger)
 {
     /// <param name="origin">Where the post came from, for telemetry: <see cref="AlertsTelemetry.WebhookOrigin"/> or a feed's <see cref="AlertsTelemetry.FeedOrigin"/>.</param>
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingChangeSubmission> submissions, bool dryRun, CancellationToken cancellationToken, string origin = AlertsTelemetry.WebhookOrigin)
+    /// <param name="fanOutInBackground">
+    /// Return once the changes are stored, their alerts matched and queued by <see cref="BackgroundFanOut"/> (when it
+    /// runs and has room; else here, before returning).
+    /// </param>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingChangeSubmission> submissions, bool dryRun, CancellationToken cancellationToken, string origin = AlertsTelemetry.WebhookOrigin, bool fanOutInBackground = false)
     {
         ArgumentNullException.ThrowIfNull(submissions);
         using var activity = AlertsTelemetry.StartIngest(origin, submissions.Count, dryRun);
@@ -86,7 +92,7 @@ public sealed partial class RatingIngestService(
         // Only news alerts: a duplicate was alerted the first time, and a correction's first version was alerted.
         // Except a duplicate whose first post never got as far as its alerts (the sender resending after a crash):
         // it is dispatched now (safe to repeat: alert ids are deterministic and the sent log claims each alert once).
-        var matched = 0;
+        int matched = 0, handedOff = 0;
         if (initial is not null)
         {
             var news = new List<RatingChange>();
@@ -109,20 +115,25 @@ public sealed partial class RatingIngestService(
             }
 
             news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
-            matched = await DispatchAsync(news, cancellationToken);
+            var pending = news.Select(change => new PendingDispatch(change, activity?.Context ?? default)).ToList();
+            handedOff = fanOutInBackground ? background.TryHandOff(pending) : 0;
+            matched = await dispatcher.DispatchAsync(handedOff == 0 ? pending : pending[handedOff..], cancellationToken);
         }
 
         var duplicates = items.Count(item => item.Duplicate);
         AlertsTelemetry.Ingested(activity, origin, changes.Count - duplicates, duplicates, dryRun);
-        return new IngestResult(changes.Count - duplicates, duplicates, items, matched);
+        return new IngestResult(changes.Count - duplicates, duplicates, items, matched) { FanningOut = handedOff };
     }
 
-    /// <summary>The stored versions of <paramref name="duplicates"/> whose alerts were never dispatched.</summary>
+    /// <summary>
+    /// The stored versions of <paramref name="duplicates"/> whose alerts were never dispatched (and are not waiting for
+    /// their fan-out here, handed off by the first post).
+    /// </summary>
     private async Task<IReadOnlyList<RatingChange>> StillPendingAsync(IReadOnlyList<RatingChange> duplicates, CancellationToken cancellationToken)
     {
         var pending = new System.Collections.Concurrent.ConcurrentBag<RatingChange>();
         await Parallel.ForEachAsync(
-            duplicates.DistinctBy(d => (d.Ticker, d.Id)),
+            duplicates.Where(d => !background.IsWaiting(d.Id)).DistinctBy(d => (d.Ticker, d.Id)),
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (duplicate, ct) =>
             {
@@ -157,57 +168,6 @@ public sealed partial class RatingIngestService(
         return states;
     }
 
-    /// <summary>
-    /// Matches and enqueues each change, then marks those enqueued as dispatched (one transaction per ticker); returns how
-    /// many alerts matched. A change whose alerts could not be enqueued stays pending: the re-driver finishes it.
-    /// </summary>
-    private async Task<int> DispatchAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
-    {
-        if (changes.Count == 0)
-        {
-            return 0;
-        }
-
-        var matched = 0;
-        var marks = new System.Collections.Concurrent.ConcurrentBag<DispatchMark>();
-
-        // Changes are independent: matched and enqueued concurrently (bounded), whatever their ticker.
-        await Parallel.ForEachAsync(
-            changes,
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (change, ct) =>
-            {
-                try
-                {
-                    Interlocked.Add(ref matched, await fanOut.DispatchAsync(change, ct));
-                    marks.Add(new DispatchMark(change, DispatchState.Dispatched));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The change is stored with its dispatch pending (its outbox record kept): the re-driver finishes it.
-                    LogDispatchFailed(ex, change.Id, change.Ticker);
-                }
-            });
-
-        try
-        {
-            await store.MarkAsync(marks.ToList(), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Their alerts are queued: left pending, they are at worst dispatched again (the sent log keeps that harmless).
-            LogMarkFailed(ex, marks.Count);
-        }
-
-        return matched;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; the re-driver will")]
-    private partial void LogMarkFailed(Exception exception, int count);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Change {ChangeId} on {Ticker} published {PublishedAt} is too old to alert anyone; stored for history")]
     private partial void LogTooOld(string changeId, string ticker, DateTimeOffset publishedAt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts of change {ChangeId} on {Ticker} could not be enqueued; the change stays pending in the outbox")]
-    private partial void LogDispatchFailed(Exception exception, string changeId, string ticker);
 }

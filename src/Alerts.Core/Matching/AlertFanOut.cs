@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Alerts.Core.Delivery;
 using Alerts.Core.Diagnostics;
 using Alerts.Core.Ratings;
@@ -16,9 +17,10 @@ namespace Alerts.Core.Matching;
 public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
 {
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
-    public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken)
+    /// <param name="parent">The trace of the post that stored the change, when matched after its answer (else the current one).</param>
+    public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken, ActivityContext parent = default)
     {
-        using var activity = AlertsTelemetry.StartMatch(change);
+        using var activity = AlertsTelemetry.StartMatch(change, parent);
         var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
         var recipients = new List<AlertRecipient>(perMessage);
         var messages = new List<AlertsMatched>();

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Alerts.Core.Matching;
+using Alerts.Core.Ratings;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Core.Ingest;
+
+/// <summary>A stored change whose alerts are still to be matched and queued, and the trace of the post that stored it.</summary>
+public sealed record PendingDispatch(RatingChange Change, ActivityContext Parent = default);
+
+/// <summary>
+/// Dispatches stored, pending changes: matches and enqueues each (<see cref="AlertFanOut"/>, concurrently, whatever their
+/// ticker), then marks those enqueued as dispatched, one transaction per ticker. A change whose alerts could not be
+/// enqueued stays pending, and the outbox re-driver finishes it.
+/// </summary>
+public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, AlertFanOut fanOut, ILogger<PendingChangeDispatcher> logger)
+{
+    /// <summary>How many changes are matched and enqueued at once.</summary>
+    public const int Concurrency = 16;
+
+    /// <summary>Returns how many alerts matched.</summary>
+    public async Task<int> DispatchAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
+        var matched = 0;
+        var marks = new System.Collections.Concurrent.ConcurrentBag<DispatchMark>();
+        await Parallel.ForEachAsync(
+            changes,
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (pending, ct) =>
+            {
+                try
+                {
+                    Interlocked.Add(ref matched, await fanOut.DispatchAsync(pending.Change, ct, pending.Parent));
+                    marks.Add(new DispatchMark(pending.Change, DispatchState.Dispatched));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The change is stored with its dispatch pending (its pending row kept): the re-driver finishes it.
+                    LogDispatchFailed(ex, pending.Change.Id, pending.Change.Ticker);
+                }
+            });
+
+        try
+        {
+            await store.MarkAsync(marks.ToList(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Their alerts are queued: left pending, they are at worst dispatched again (the sent log keeps that harmless).
+            LogMarkFailed(ex, marks.Count);
+        }
+
+        return matched;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; the re-driver will")]
+    private partial void LogMarkFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts of change {ChangeId} on {Ticker} could not be enqueued; the change stays pending in the outbox")]
+    private partial void LogDispatchFailed(Exception exception, string changeId, string ticker);
+}

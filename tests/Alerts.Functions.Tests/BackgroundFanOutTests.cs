@@ -1,0 +1,119 @@
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Alerts.Functions.Tests;
+
+/// <summary>
+/// A webhook post is answered once its changes are stored; their alerts are matched and queued after the answer by
+/// <see cref="BackgroundFanOut"/>, or before it when nothing drains the hand-off (the changes are never lost either way:
+/// stored pending, the re-driver finishes what a stop leaves). Each test runs its own hand-off, so the shared app's other
+/// tests keep dispatching before their answer.
+/// </summary>
+[Collection(AlertsAppCollection.Name)]
+public sealed class BackgroundFanOutTests(AlertsApp app)
+{
+    private IRatingChangeStore Store => app.Services.GetRequiredService<IRatingChangeStore>();
+
+    private BackgroundFanOut NewHandOff() =>
+        new(app.Services.GetRequiredService<PendingChangeDispatcher>(), NullLogger<BackgroundFanOut>.Instance);
+
+    private RatingIngestService IngestWith(BackgroundFanOut handOff) =>
+        ActivatorUtilities.CreateInstance<RatingIngestService>(app.Services, handOff);
+
+    private static RatingChangeSubmission Upgrade(string ticker) =>
+        new() { Ticker = ticker, Firm = "UBS", FromRating = "Neutral", ToRating = "Buy", FromTarget = 10, ToTarget = 14, PublishedAt = DateTimeOffset.UtcNow };
+
+    private async Task<DispatchState?> WaitForStateAsync(string ticker, string id, DispatchState wanted)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var state = (await Store.GetAsync(ticker, id, CancellationToken.None))?.State;
+            if (state == wanted)
+            {
+                return state;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return (await Store.GetAsync(ticker, id, CancellationToken.None))?.State;
+    }
+
+    [Fact]
+    public async Task WhileRunning_ThePostIsAnsweredStored_AndItsAlertQueuedAfter()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var handOff = NewHandOff();
+        using var stop = new CancellationTokenSource();
+        var running = handOff.RunAsync(stop.Token);
+
+        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+
+        Assert.Equal((1, 0, 1), (result.Accepted, result.AlertsMatched, result.FanningOut));
+        var id = Assert.Single(result.Changes).Change.Id;
+        Assert.Equal(DispatchState.Dispatched, await WaitForStateAsync(ticker, id, DispatchState.Dispatched));
+        Assert.Empty(await Store.GetPendingAsync(ticker, DateTimeOffset.UtcNow.AddYears(1), 10, CancellationToken.None));
+        await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        var alert = Assert.Single(app.AlertEmails(email));
+        Assert.StartsWith($"UBS upgrades {ticker}", alert.Subject, StringComparison.Ordinal);
+
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task NotRunning_TheAlertsAreQueuedBeforeTheAnswer()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var handOff = NewHandOff();
+
+        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+
+        Assert.False(handOff.IsRunning);
+        Assert.Equal((1, 1, 0), (result.Accepted, result.AlertsMatched, result.FanningOut));
+        Assert.Equal(DispatchState.Dispatched, (await Store.GetAsync(ticker, Assert.Single(result.Changes).Change.Id, CancellationToken.None))?.State);
+    }
+
+    [Fact]
+    public async Task Stopped_TakesNoMoreHandOffs_SoTheCallerDispatches()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var handOff = NewHandOff();
+        using var stop = new CancellationTokenSource();
+        var running = handOff.RunAsync(stop.Token);
+        Assert.True(handOff.IsRunning);
+        await stop.CancelAsync();
+        await running;
+
+        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+
+        Assert.Equal((1, 1, 0), (result.Accepted, result.AlertsMatched, result.FanningOut));
+        Assert.Equal(DispatchState.Dispatched, (await Store.GetAsync(ticker, Assert.Single(result.Changes).Change.Id, CancellationToken.None))?.State);
+    }
+
+    [Fact]
+    public async Task FeedsAndOtherCallers_DispatchBeforeReturning_EvenWhileTheHandOffRuns()
+    {
+        var email = TestData.Email();
+        var ticker = TestData.Ticker();
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var handOff = NewHandOff();
+        using var stop = new CancellationTokenSource();
+        var running = handOff.RunAsync(stop.Token);
+
+        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None);
+
+        Assert.Equal((1, 1, 0), (result.Accepted, result.AlertsMatched, result.FanningOut));
+        await stop.CancelAsync();
+        await running;
+    }
+}
