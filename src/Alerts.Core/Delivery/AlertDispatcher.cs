@@ -101,10 +101,18 @@ public sealed partial class AlertDispatcher(
             }
         }
 
-        await Task.WhenAll(deliveries
+        // Every recipient of every change received together is routed, claimed (the claims written together: a few
+        // transactions of the sent log, not a request per recipient) and checked against the suppression list; then each
+        // change's recipients are sent in batches, and the accepted ones marked sent together.
+        var changes = deliveries
             .SelectMany(d => d.Alerts.Recipients.Select(r => new Pending(d, r)))
             .GroupBy(p => p.Delivery.Alerts.Change.Id, StringComparer.Ordinal)
-            .Select(change => SendChangeAsync(change.ToList(), cancellationToken)));
+            .Select(change => Unique(change))
+            .ToList();
+        var ready = await ClaimAsync(changes.SelectMany(c => c).ToList(), cancellationToken);
+        var accepted = new System.Collections.Concurrent.ConcurrentQueue<Pending>();
+        await Task.WhenAll(changes.Select(change => SendChangeAsync(change, ready, accepted, cancellationToken)));
+        await MarkSentAsync(accepted.ToList(), cancellationToken);
 
         foreach (var delivery in deliveries)
         {
@@ -114,26 +122,28 @@ public sealed partial class AlertDispatcher(
         return summary;
     }
 
-    /// <summary>Claims, checks and sends the recipients of one change; records each recipient's outcome on its message.</summary>
-    private async Task SendChangeAsync(List<Pending> recipients, CancellationToken cancellationToken)
-    {
-        var change = recipients[0].Delivery.Alerts.Change;
-        using var activity = AlertsTelemetry.StartDispatch(recipients.Select(p => p.Delivery.Message).Distinct().ToList());
+    /// <summary>
+    /// The recipients of one change, each alert once: two copies of one message received together (a queue delivers at
+    /// least once) carry the same alerts, claimed and sent once, the copies sharing the outcome.
+    /// </summary>
+    private static List<Pending> Unique(IEnumerable<Pending> recipients) => recipients
+        .GroupBy(p => p.Recipient.AlertId, StringComparer.Ordinal)
+        .Select(g => g.Skip(1).Any() ? g.First() with { Copies = g.Skip(1).Select(p => p.Delivery).ToList() } : g.First())
+        .ToList();
 
-        // Two copies of one message received together (a queue delivers at least once) carry the same alerts: each alert
-        // is claimed and sent once, and its copies share the outcome.
-        var unique = recipients
-            .GroupBy(p => p.Recipient.AlertId, StringComparer.Ordinal)
-            .Select(g => g.Skip(1).Any() ? g.First() with { Copies = g.Skip(1).Select(p => p.Delivery).ToList() } : g.First())
-            .ToList();
-        var claimed = new System.Collections.Concurrent.ConcurrentQueue<Pending>();
+    /// <summary>
+    /// Routes each recipient (held for a digest, already done, or to send now), claims those to send now in the sent log,
+    /// all together, and checks them against the suppression list. Returns the recipients claimed and not suppressed.
+    /// </summary>
+    private async Task<HashSet<Pending>> ClaimAsync(IReadOnlyList<Pending> recipients, CancellationToken cancellationToken)
+    {
+        var toClaim = new System.Collections.Concurrent.ConcurrentQueue<Pending>();
         await Parallel.ForEachAsync(
-            unique,
+            recipients,
             new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
             async (pending, ct) =>
             {
-                var recipient = pending.Recipient;
-                switch (await RouteAsync(change, recipient, ct))
+                switch (await RouteAsync(pending.Delivery.Alerts.Change, pending.Recipient, ct))
                 {
                     case DeliveryRoute.Held:
                         pending.Held();
@@ -144,33 +154,65 @@ public sealed partial class AlertDispatcher(
                     case DeliveryRoute.Busy:
                         pending.Failed(EmailSendResult.Transient("The alert could not be held for its digest now."));
                         return;
-                }
-
-                SendClaim claim;
-                try
-                {
-                    claim = await sentLog.TryClaimAsync(recipient.AlertId, recipient.SubscriptionId, time.GetUtcNow(), ct);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    pending.Failed(EmailSendResult.Transient($"The sent log is unreachable: {ex.Message}"));
-                    return;
-                }
-
-                switch (claim)
-                {
-                    case SendClaim.AlreadySent:
-                        pending.AlreadySent();
-                        return;
-                    case SendClaim.Busy:
-                        pending.Failed(EmailSendResult.Transient("Another dispatcher is sending this alert."));
+                    default:
+                        toClaim.Enqueue(pending);
                         return;
                 }
+            });
 
+        var claimable = toClaim.ToList();
+        var ready = new HashSet<Pending>(ReferenceEqualityComparer.Instance);
+        if (claimable.Count == 0)
+        {
+            return ready;
+        }
+
+        IReadOnlyList<SendClaim> claims;
+        try
+        {
+            claims = await sentLog.TryClaimAsync(
+                claimable.Select(p => new SentAlert(p.Recipient.AlertId, p.Recipient.SubscriptionId, p.Redelivered)).ToList(),
+                time.GetUtcNow(),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing was sent: the messages are retried (a claim that was written expires, or is released by the retry's own).
+            foreach (var pending in claimable)
+            {
+                pending.Failed(EmailSendResult.Transient($"The sent log is unreachable: {ex.Message}"));
+            }
+
+            return ready;
+        }
+
+        var claimed = new List<Pending>(claimable.Count);
+        for (var i = 0; i < claimable.Count; i++)
+        {
+            switch (claims[i])
+            {
+                case SendClaim.Claimed:
+                    claimed.Add(claimable[i]);
+                    break;
+                case SendClaim.AlreadySent:
+                    claimable[i].AlreadySent();
+                    break;
+                default:
+                    claimable[i].Failed(EmailSendResult.Transient("Another dispatcher is sending this alert."));
+                    break;
+            }
+        }
+
+        var notSuppressed = new System.Collections.Concurrent.ConcurrentQueue<Pending>();
+        await Parallel.ForEachAsync(
+            claimed,
+            new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
+            async (pending, ct) =>
+            {
                 bool suppressed;
                 try
                 {
-                    suppressed = await suppressions.IsSuppressedAsync(recipient.Email, ct);
+                    suppressed = await suppressions.IsSuppressedAsync(pending.Recipient.Email, ct);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -185,11 +227,22 @@ public sealed partial class AlertDispatcher(
                     return;
                 }
 
-                claimed.Enqueue(pending);
+                notSuppressed.Enqueue(pending);
             });
 
+        ready.UnionWith(notSuppressed);
+        return ready;
+    }
+
+    /// <summary>Sends the claimed recipients of one change in batches; those the carrier accepted join <paramref name="accepted"/>.</summary>
+    private async Task SendChangeAsync(List<Pending> recipients, HashSet<Pending> ready, System.Collections.Concurrent.ConcurrentQueue<Pending> accepted, CancellationToken cancellationToken)
+    {
+        var change = recipients[0].Delivery.Alerts.Change;
+        using var activity = AlertsTelemetry.StartDispatch(recipients.Select(p => p.Delivery.Message).Distinct().ToList());
+        var claimed = recipients.Where(ready.Contains).ToList();
+
         // The street's context: one history read per change (cached); null when unreadable, and the alerts go without it.
-        var context = claimed.IsEmpty ? null : await streetContext.GetAsync(change, cancellationToken);
+        var context = claimed.Count == 0 ? null : await streetContext.GetAsync(change, cancellationToken);
         var stopped = false;
         foreach (var batch in claimed.Chunk(EmailBatch.MaxRecipients))
         {
@@ -205,7 +258,26 @@ public sealed partial class AlertDispatcher(
                 continue;
             }
 
-            stopped = !await SendBatchAsync(change, context, batch, cancellationToken);
+            stopped = !await SendBatchAsync(change, context, batch, accepted, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Marks the accepted recipients sent, all together, then counts them sent on their messages. Once the carrier has
+    /// taken the emails, recording it must not fail (see <see cref="UntilRecordedAsync"/>).
+    /// </summary>
+    private async Task MarkSentAsync(IReadOnlyList<Pending> accepted, CancellationToken cancellationToken)
+    {
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        var alerts = accepted.Select(p => new SentAlert(p.Recipient.AlertId, p.Recipient.SubscriptionId)).ToList();
+        await UntilRecordedAsync(ct => sentLog.MarkSentAsync(alerts, time.GetUtcNow(), ct), $"{alerts.Count} alerts from {alerts[0].AlertId}", cancellationToken);
+        foreach (var pending in accepted)
+        {
+            pending.Sent();
         }
     }
 
@@ -213,7 +285,7 @@ public sealed partial class AlertDispatcher(
     /// Sends one batch. A batch the carrier refuses as a whole (one bad address refuses a SendGrid request) is split in
     /// halves until the refused recipients stand alone. Returns false on a transient failure.
     /// </summary>
-    private async Task<bool> SendBatchAsync(Ratings.RatingChange change, StreetContext? context, IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    private async Task<bool> SendBatchAsync(Ratings.RatingChange change, StreetContext? context, IReadOnlyList<Pending> batch, System.Collections.Concurrent.ConcurrentQueue<Pending> accepted, CancellationToken cancellationToken)
     {
         EmailSendResult result;
         try
@@ -228,20 +300,18 @@ public sealed partial class AlertDispatcher(
         switch (result.Status)
         {
             case EmailSendStatus.Accepted:
-                await Parallel.ForEachAsync(
-                    batch,
-                    new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
-                    async (pending, ct) =>
-                    {
-                        AlertsTelemetry.Delivered(change, time.GetUtcNow());
-                        await UntilRecordedAsync(c => sentLog.MarkSentAsync(pending.Recipient.AlertId, pending.Recipient.SubscriptionId, time.GetUtcNow(), c), pending.Recipient.AlertId, ct);
-                        pending.Sent();
-                    });
+                var acceptedAt = time.GetUtcNow();
+                foreach (var pending in batch)
+                {
+                    AlertsTelemetry.Delivered(change, acceptedAt);
+                    accepted.Enqueue(pending);
+                }
+
                 return true;
             case EmailSendStatus.Permanent when batch.Count > 1:
                 var half = batch.Count / 2;
-                return await SendBatchAsync(change, context, batch.Take(half).ToList(), cancellationToken)
-                    && await SendBatchAsync(change, context, batch.Skip(half).ToList(), cancellationToken);
+                return await SendBatchAsync(change, context, batch.Take(half).ToList(), accepted, cancellationToken)
+                    && await SendBatchAsync(change, context, batch.Skip(half).ToList(), accepted, cancellationToken);
             case EmailSendStatus.Permanent:
                 await RefuseAsync(batch[0], result.Reason ?? "refused", cancellationToken);
                 return true;
@@ -351,6 +421,9 @@ public sealed partial class AlertDispatcher(
     {
         public IReadOnlyList<MessageDelivery> Copies { get; init; } = [];
 
+        /// <summary>A message carrying it was delivered before (the sent log then also honours rows of its earlier layout).</summary>
+        public bool Redelivered => Delivery.Message.DeliveryCount > 1 || Copies.Any(c => c.Message.DeliveryCount > 1);
+
         public void Sent()
         {
             Delivery.Sent();
@@ -444,7 +517,7 @@ public sealed partial class AlertDispatcher(
     /// sent again. So while storage is away the record is retried here (this dispatcher holds the message meanwhile,
     /// and nothing else in the process handles it), for up to <see cref="RecordPatience"/>.
     /// </summary>
-    private async Task UntilRecordedAsync(Func<CancellationToken, Task> record, string alertId, CancellationToken cancellationToken)
+    private async Task UntilRecordedAsync(Func<CancellationToken, Task> record, string what, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(250);
@@ -457,7 +530,7 @@ public sealed partial class AlertDispatcher(
             }
             catch (Exception ex) when (ex is not OperationCanceledException && time.GetElapsedTime(started) < RecordPatience)
             {
-                LogRecordRetry(alertId, ex.Message);
+                LogRecordRetry(what, ex.Message);
                 await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
@@ -467,8 +540,8 @@ public sealed partial class AlertDispatcher(
     /// <summary>How long the outcome of an email that left is retried while storage is unreachable.</summary>
     public static readonly TimeSpan RecordPatience = TimeSpan.FromMinutes(10);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {AlertId} left, but recording it failed ({Reason}); retrying")]
-    private partial void LogRecordRetry(string alertId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Alerts} left, but recording it failed ({Reason}); retrying")]
+    private partial void LogRecordRetry(string alerts, string reason);
 
     /// <summary>Exponential backoff: 2 s, 4 s, 8 s, ... at most 5 minutes.</summary>
     public static TimeSpan Backoff(int deliveryCount) =>

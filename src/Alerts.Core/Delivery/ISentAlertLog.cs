@@ -13,6 +13,10 @@ public enum SendClaim
     Busy,
 }
 
+/// <summary>One alert to claim or mark in the sent log.</summary>
+/// <param name="Redelivered">From a message delivered before (it may have been claimed under an earlier layout of the log).</param>
+public sealed record SentAlert(string AlertId, string SubscriptionId, bool Redelivered = false);
+
 /// <summary>
 /// The sent log, by alert id: an alert is claimed (a conditional insert) before its email is handed to the carrier,
 /// and marked sent after, so two dispatchers holding copies of one message never both send it, and a redelivered
@@ -24,6 +28,30 @@ public interface ISentAlertLog
     Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task MarkSentAsync(string alertId, string subscriptionId, DateTimeOffset sentAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims many alerts at once (each as <see cref="TryClaimAsync(string, string, DateTimeOffset, CancellationToken)"/>),
+    /// in order; a store may write them together (Table Storage: one transaction per partition of the log).
+    /// </summary>
+    async Task<IReadOnlyList<SendClaim>> TryClaimAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claims = new SendClaim[alerts.Count];
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            claims[i] = await TryClaimAsync(alerts[i].AlertId, alerts[i].SubscriptionId, now, cancellationToken);
+        }
+
+        return claims;
+    }
+
+    /// <summary>Marks many alerts sent at once (see the claim of many).</summary>
+    async Task MarkSentAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        foreach (var alert in alerts)
+        {
+            await MarkSentAsync(alert.AlertId, alert.SubscriptionId, sentAt, cancellationToken);
+        }
+    }
 
     /// <summary>The carrier refused the alert for good (e.g. an invalid address): it is not tried again.</summary>
     Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken);

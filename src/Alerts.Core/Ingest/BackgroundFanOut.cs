@@ -14,8 +14,11 @@ namespace Alerts.Core.Ingest;
 /// </summary>
 public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher, ILogger<BackgroundFanOut> logger)
 {
-    /// <summary>The most changes waiting for their fan-out.</summary>
-    public const int Capacity = 10_000;
+    /// <summary>
+    /// The most changes waiting for their fan-out: about 10 s of a busy runner's fan-out, so that a burst soon makes the
+    /// answers wait for it, and a crash leaves little for the re-driver.
+    /// </summary>
+    public const int Capacity = 1_000;
 
     /// <summary>The most changes dispatched together (their dispatched marks share one transaction per ticker).</summary>
     public const int MaxBatch = 256;

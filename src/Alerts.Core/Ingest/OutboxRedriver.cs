@@ -19,13 +19,15 @@ public sealed record RedriveSummary(int Tickers, int Dispatched, int TooOld, int
 /// <summary>
 /// Finishes what a crash interrupted: for each ticker the outbox notes for a minute that ended more than
 /// <see cref="Grace"/> ago (so requests still in flight are left alone), the ticker's changes still pending dispatch
-/// and received before then are matched and dispatched now. A note is removed once its ticker has nothing pending and
+/// and received before then are matched and dispatched now (except those still waiting in this process's
+/// <see cref="BackgroundFanOut"/>). A note is removed once its ticker has nothing pending and
 /// its minute ended more than <see cref="Retention"/> ago.
 /// </summary>
 public sealed partial class OutboxRedriver(
     IOutbox outbox,
     IRatingChangeStore store,
-    AlertFanOut fanOut,
+    PendingChangeDispatcher dispatcher,
+    BackgroundFanOut background,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<OutboxRedriver> logger)
@@ -50,32 +52,27 @@ public sealed partial class OutboxRedriver(
             var clean = true;
             try
             {
-                var pending = await store.GetPendingAsync(notes.Key, now - Grace, max, cancellationToken);
-                clean = pending.Count < max;
-                foreach (var change in pending)
+                var read = await store.GetPendingAsync(notes.Key, now - Grace, max, cancellationToken);
+                clean = read.Count < max;
+
+                // A change waiting in this process's background fan-out (a backlog older than the grace) is left to it.
+                var pending = read.Where(change => !background.IsWaiting(change.Id)).ToList();
+                clean &= pending.Count == read.Count;
+                var old = pending.Where(change => options.Value.IsTooOldToAlert(change.PublishedAt, now)).ToList();
+                if (old.Count > 0)
                 {
-                    try
-                    {
-                        if (options.Value.IsTooOldToAlert(change.PublishedAt, now))
-                        {
-                            await store.MarkAsync(change, DispatchState.TooOld, cancellationToken);
-                            tooOld++;
-                        }
-                        else
-                        {
-                            var matched = await fanOut.DispatchAsync(change, cancellationToken);
-                            await store.MarkAsync(change, DispatchState.Dispatched, cancellationToken);
-                            LogRedriven(change.Id, change.Ticker, matched);
-                            dispatched++;
-                        }
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // Still pending: the next pass tries again.
-                        LogFailed(ex, change.Id, change.Ticker);
-                        failed++;
-                        clean = false;
-                    }
+                    await store.MarkAsync(old.Select(change => new DispatchMark(change, DispatchState.TooOld)).ToList(), cancellationToken);
+                    tooOld += old.Count;
+                }
+
+                // The rest as a post's own: matched and enqueued concurrently, marked dispatched in one transaction per 50.
+                var result = await dispatcher.DispatchAsync(pending.Except(old).Select(change => new PendingDispatch(change)).ToList(), cancellationToken);
+                dispatched += result.Dispatched;
+                failed += result.Failed;
+                clean &= result.Failed == 0;
+                if (result.Dispatched > 0)
+                {
+                    LogRedriven(result.Dispatched, notes.Key, result.Matched);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -99,11 +96,8 @@ public sealed partial class OutboxRedriver(
         return new RedriveSummary(due.Select(e => e.Ticker).Distinct(StringComparer.Ordinal).Count(), dispatched, tooOld, failed, cleared.Count);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-drove change {ChangeId} on {Ticker} from the outbox: {Matched} alerts matched")]
-    private partial void LogRedriven(string changeId, string ticker, int matched);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not re-drive change {ChangeId} on {Ticker}; it stays pending")]
-    private partial void LogFailed(Exception exception, string changeId, string ticker);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-drove {Count} changes on {Ticker} from the outbox: {Matched} alerts matched")]
+    private partial void LogRedriven(int count, string ticker, int matched);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the changes pending on {Ticker}; its outbox note stays")]
     private partial void LogTickerFailed(Exception exception, string ticker);

@@ -8,6 +8,12 @@ namespace Alerts.Core.Ingest;
 /// <summary>A stored change whose alerts are still to be matched and queued, and the trace of the post that stored it.</summary>
 public sealed record PendingDispatch(RatingChange Change, ActivityContext Parent = default);
 
+/// <summary>What dispatching pending changes did.</summary>
+/// <param name="Matched">Alerts matched and queued.</param>
+/// <param name="Dispatched">Changes whose alerts were queued.</param>
+/// <param name="Failed">Changes whose alerts could not be queued, or whose dispatched mark could not be written: still pending.</param>
+public sealed record PendingDispatchResult(int Matched, int Dispatched, int Failed);
+
 /// <summary>
 /// Dispatches stored, pending changes: matches and enqueues each (<see cref="AlertFanOut"/>, concurrently, whatever their
 /// ticker), then marks those enqueued as dispatched, one transaction per ticker. A change whose alerts could not be
@@ -18,12 +24,11 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
     /// <summary>How many changes are matched and enqueued at once.</summary>
     public const int Concurrency = 16;
 
-    /// <summary>Returns how many alerts matched.</summary>
-    public async Task<int> DispatchAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
+    public async Task<PendingDispatchResult> DispatchAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
-            return 0;
+            return new PendingDispatchResult(0, 0, 0);
         }
 
         var matched = 0;
@@ -45,6 +50,7 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
                 }
             });
 
+        var unmarked = 0;
         try
         {
             await store.MarkAsync(marks.ToList(), cancellationToken);
@@ -53,9 +59,10 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
         {
             // Their alerts are queued: left pending, they are at worst dispatched again (the sent log keeps that harmless).
             LogMarkFailed(ex, marks.Count);
+            unmarked = marks.Count;
         }
 
-        return matched;
+        return new PendingDispatchResult(matched, marks.Count, changes.Count - marks.Count + unmarked);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; the re-driver will")]

@@ -117,7 +117,7 @@ public sealed partial class RatingIngestService(
             news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
             var pending = news.Select(change => new PendingDispatch(change, activity?.Context ?? default)).ToList();
             handedOff = fanOutInBackground ? background.TryHandOff(pending) : 0;
-            matched = await dispatcher.DispatchAsync(handedOff == 0 ? pending : pending[handedOff..], cancellationToken);
+            matched = (await dispatcher.DispatchAsync(handedOff == 0 ? pending : pending[handedOff..], cancellationToken)).Matched;
         }
 
         var duplicates = items.Count(item => item.Duplicate);

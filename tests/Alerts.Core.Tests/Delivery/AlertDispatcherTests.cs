@@ -394,6 +394,28 @@ public class AlertDispatcherTests
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), AlertDispatcher.Backoff(deliveryCount));
 
     [Fact]
+    public async Task HandleAsync_MessagesOfSeveralChanges_ClaimAndMarkTheirRecipientsTogether()
+    {
+        var messages = Enumerable.Range(0, 3).Select(c =>
+        {
+            var change = TestChanges.CifrUpgrade() with { Id = $"change-{c}" };
+            var recipients = Enumerable.Range(0, 2).Select(i => new AlertRecipient(AlertIds.For(change.Id, $"sub-{i}"), $"sub-{i}", $"user{i}@example.com")).ToList();
+            return new ReceivedAlerts($"msg-{c}", new AlertsMatched($"msg-{c}", change, recipients, TestChanges.Now), DeliveryCount: c == 2 ? 2 : 1, new object());
+        }).ToList();
+
+        var summary = await Dispatcher().HandleAsync(messages, CancellationToken.None);
+
+        Assert.Equal(6, summary.Sent);
+        Assert.Equal([6], _sentLog.ClaimBatches);
+        Assert.Equal([6], _sentLog.MarkBatches);
+        Assert.Equal(3, _sender.Batches.Count); // one request per change
+        Assert.Equal(6, _sentLog.Records.Count);
+        // Only the alerts of the message delivered before may have been claimed under the sent log's earlier layout.
+        Assert.Equal(2, _sentLog.ClaimedAsRedelivered.Count(c => c.Value));
+        Assert.All(messages[2].Alerts!.Recipients, r => Assert.True(_sentLog.ClaimedAsRedelivered[r.AlertId]));
+    }
+
+    [Fact]
     public async Task DrainAsync_QueuedMessages_HandlesAllUntilEmpty()
     {
         _sender.Answer("user0@example.com", EmailSendResult.Transient("busy"));

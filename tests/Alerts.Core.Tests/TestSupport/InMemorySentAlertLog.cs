@@ -17,6 +17,47 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
     /// <summary>Alerts claimed and not yet marked or released, with the time of the claim.</summary>
     public Dictionary<string, DateTimeOffset> Claims { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The calls claiming or marking many alerts at once: how many alerts each carried, in order.</summary>
+    public List<int> ClaimBatches { get; } = [];
+
+    public List<int> MarkBatches { get; } = [];
+
+    /// <summary>What the redelivered flag of each alert claimed many at a time said, by alert id.</summary>
+    public Dictionary<string, bool> ClaimedAsRedelivered { get; } = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<SendClaim>> TryClaimAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ClaimBatches.Add(alerts.Count);
+            foreach (var alert in alerts)
+            {
+                ClaimedAsRedelivered[alert.AlertId] = alert.Redelivered;
+            }
+        }
+
+        var claims = new List<SendClaim>(alerts.Count);
+        foreach (var alert in alerts)
+        {
+            claims.Add(await TryClaimAsync(alert.AlertId, alert.SubscriptionId, now, cancellationToken));
+        }
+
+        return claims;
+    }
+
+    public async Task MarkSentAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            MarkBatches.Add(alerts.Count);
+        }
+
+        foreach (var alert in alerts)
+        {
+            await MarkSentAsync(alert.AlertId, alert.SubscriptionId, sentAt, cancellationToken);
+        }
+    }
+
     public Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)

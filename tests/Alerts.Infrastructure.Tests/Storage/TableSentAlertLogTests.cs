@@ -17,7 +17,7 @@ public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
 
     private async Task<TableEntity> RowAsync(string alertId) =>
         (await new TableServiceClient(azurite.ConnectionString).GetTableClient(StorageNames.SentAlertsTable)
-            .GetEntityAsync<TableEntity>(alertId, StorageNames.SingletonRowKey)).Value;
+            .GetEntityAsync<TableEntity>(TableSentAlertLog.PartitionOf(alertId), alertId)).Value;
 
     [Fact]
     public async Task TryClaimAsync_NewAlert_IsClaimed_ThenBusyForOthers()
@@ -96,5 +96,109 @@ public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
     public async Task ReleaseAsync_NothingClaimed_IsHarmless()
     {
         await _log.ReleaseAsync(NewAlertId(), CancellationToken.None);
+    }
+
+    private TableClient Table => new TableServiceClient(azurite.ConnectionString).GetTableClient(StorageNames.SentAlertsTable);
+
+    private static List<SentAlert> NewAlerts(int count) =>
+        Enumerable.Range(0, count).Select(i => new SentAlert(NewAlertId(), $"sub-{i}")).ToList();
+
+    [Fact]
+    public void PartitionOf_IsStableAndSpreadsOverSixteenPartitions()
+    {
+        var partitions = Enumerable.Range(0, 2_000).Select(_ => TableSentAlertLog.PartitionOf(NewAlertId())).ToList();
+
+        Assert.Equal(TableSentAlertLog.PartitionOf("alert-1"), TableSentAlertLog.PartitionOf("alert-1"));
+        Assert.Equal(TableSentAlertLog.Partitions, partitions.Distinct().Count());
+        Assert.All(partitions, p => Assert.Matches("^p[0-9a-f]$", p));
+        Assert.All(partitions.GroupBy(p => p), g => Assert.InRange(g.Count(), 60, 200));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_Many_ClaimsEach_ThenMarkSentMarksEach()
+    {
+        var alerts = NewAlerts(250);
+
+        var claims = await _log.TryClaimAsync(alerts, TestData.Now, CancellationToken.None);
+        await _log.MarkSentAsync(alerts, TestData.Now.AddSeconds(1), CancellationToken.None);
+
+        Assert.All(claims, c => Assert.Equal(SendClaim.Claimed, c));
+        foreach (var alert in alerts.Take(20))
+        {
+            var row = await RowAsync(alert.AlertId);
+            Assert.Equal(("Sent", alert.SubscriptionId), (row.GetString("State"), row.GetString("SubscriptionId")));
+        }
+
+        Assert.All(await _log.TryClaimAsync(alerts, TestData.Now.AddHours(1), CancellationToken.None), c => Assert.Equal(SendClaim.AlreadySent, c));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_Many_SomeClaimedBefore_EachGetsItsOwnAnswer()
+    {
+        var alerts = NewAlerts(40);
+        await _log.TryClaimAsync(alerts[3].AlertId, alerts[3].SubscriptionId, TestData.Now, CancellationToken.None);
+        await _log.TryClaimAsync(alerts[7].AlertId, alerts[7].SubscriptionId, TestData.Now, CancellationToken.None);
+        await _log.MarkSentAsync(alerts[7].AlertId, alerts[7].SubscriptionId, TestData.Now, CancellationToken.None);
+
+        var claims = await _log.TryClaimAsync(alerts, TestData.Now.AddSeconds(5), CancellationToken.None);
+
+        Assert.Equal(SendClaim.Busy, claims[3]);
+        Assert.Equal(SendClaim.AlreadySent, claims[7]);
+        Assert.Equal(38, claims.Count(c => c == SendClaim.Claimed));
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_Many_TheSameAlertTwice_IsClaimedOnce()
+    {
+        var alert = new SentAlert(NewAlertId(), "sub-1");
+
+        var claims = await _log.TryClaimAsync([alert, alert], TestData.Now, CancellationToken.None);
+
+        Assert.Equal([SendClaim.Claimed, SendClaim.AlreadySent], claims);
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_ManyDispatchersClaimingOneBatch_EachAlertIsClaimedOnce()
+    {
+        var alerts = NewAlerts(60);
+
+        var rounds = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _log.TryClaimAsync(alerts, TestData.Now, CancellationToken.None)));
+
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            Assert.Equal(1, rounds.Count(r => r[i] == SendClaim.Claimed));
+        }
+    }
+
+    [Fact]
+    public async Task RowOfTheEarlierLayout_SentBefore_IsHonouredForARedeliveredMessage_AndForSingleClaims()
+    {
+        var redelivered = new SentAlert(NewAlertId(), "sub-1", Redelivered: true);
+        var single = NewAlertId();
+        await Table.CreateIfNotExistsAsync();
+        foreach (var id in new[] { redelivered.AlertId, single })
+        {
+            await Table.UpsertEntityAsync(new TableEntity(id, StorageNames.SingletonRowKey) { ["State"] = "Sent", ["SubscriptionId"] = "sub-1", ["SentAt"] = TestData.Now });
+        }
+
+        var claims = await _log.TryClaimAsync([redelivered, new SentAlert(NewAlertId(), "sub-2", Redelivered: true)], TestData.Now.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal([SendClaim.AlreadySent, SendClaim.Claimed], claims);
+        Assert.Equal("Sent", (await RowAsync(redelivered.AlertId)).GetString("State"));
+        Assert.Equal(SendClaim.AlreadySent, await _log.TryClaimAsync(single, "sub-1", TestData.Now.AddMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RowOfTheEarlierLayout_BeingSent_MakesARedeliveredClaimWait_AndReleasesIt()
+    {
+        var alert = new SentAlert(NewAlertId(), "sub-1", Redelivered: true);
+        await Table.CreateIfNotExistsAsync();
+        await Table.UpsertEntityAsync(new TableEntity(alert.AlertId, StorageNames.SingletonRowKey) { ["State"] = "Sending", ["SubscriptionId"] = "sub-1", ["ClaimedAt"] = TestData.Now });
+
+        var busy = await _log.TryClaimAsync([alert], TestData.Now.AddSeconds(5), CancellationToken.None);
+        var later = await _log.TryClaimAsync([alert], TestData.Now + TimeSpan.FromSeconds(new DeliveryOptions().ClaimTimeoutSeconds + 1), CancellationToken.None);
+
+        Assert.Equal([SendClaim.Busy], busy);
+        Assert.Equal([SendClaim.Claimed], later);
     }
 }
