@@ -411,7 +411,8 @@ internal sealed class LoadTest(LoadTestOptions options)
         {
             await Task.Delay(300, cancellationToken); // the runner's console logger is asynchronous
             scenario.AlertsMatchedByRunner = _runner.AlertsMatched - matchedBefore;
-            scenario.SlowStorageResponses = _runner.SlowStorageResponses - slowBefore;
+            // The SDK logs slow responses only when its request log is on (--trace-storage); else the count is unknown.
+            scenario.SlowStorageResponses = _runner.TracesStorage ? _runner.SlowStorageResponses - slowBefore : null;
             scenario.OutboxEntriesRedriven = _runner.OutboxEntriesRedriven - outboxBefore;
             scenario.StorageRequests = _runner.StorageRequests
                 .Select(r => (r.Key, Count: r.Value - (requestsBefore!.TryGetValue(r.Key, out var before) ? before : 0)))
@@ -551,7 +552,7 @@ internal sealed class LoadTest(LoadTestOptions options)
                           (alerts
                               ? "- | - | - | - | - | "
                               : $"{s.E2ePercentile(50):N0} / {s.E2ePercentile(99):N0} | {s.PostToEmailPercentile(50):N0} / {s.PostToEmailPercentile(99):N0} | {s.QueuedPerSecond:N0} | {s.SentPerSecond:N0} | {s.AlertsArrived:N0} / {s.AlertsExpected:N0} | ") +
-                          $"{meanMb:N0} / {maxMb:N0} | {runnerCpu:0} / {azuriteCpu:0} / {selfCpu:0} / {otherCpu:0} | {(s.SlowStorageResponses is { } slow ? slow.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "?")} |");
+                          $"{meanMb:N0} / {maxMb:N0} | {runnerCpu:0} / {azuriteCpu:0} / {selfCpu:0} / {otherCpu:0} | {(s.SlowStorageResponses is { } slow ? slow.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "-")} |");
         }
 
         md.AppendLine();

@@ -36,7 +36,10 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>Sum of "N alerts matched" over the runner's "Ingested ..." lines so far.</summary>
+    /// <summary>Started with the Azure SDK's request log on (--trace-storage): storage requests and slow responses are counted.</summary>
+    public bool TracesStorage { get; private init; }
+
+    /// <summary>Sum of "N alerts matched" over the runner's "Ingested ..." and "Fanned out ..." lines so far.</summary>
     public long AlertsMatched => Interlocked.Read(ref _alertsMatched);
 
     /// <summary>Sum of "N sent" over the runner's "Emails: ..." lines so far.</summary>
@@ -117,7 +120,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
         var logPath = Path.Combine(workDirectory, "runner.log");
         var log = new StreamWriter(logPath) { AutoFlush = false };
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the local runner.");
-        var runner = new RunnerProcess(process, baseUrl, mailbox, logPath, log);
+        var runner = new RunnerProcess(process, baseUrl, mailbox, logPath, log) { TracesStorage = traceStorage };
         process.OutputDataReceived += (_, e) => runner.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => runner.OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -193,6 +196,10 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
         {
             Interlocked.Add(ref _alertsMatched, long.Parse(ingested.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
         }
+        else if (FannedOutLine().Match(line) is { Success: true } fannedOut)
+        {
+            Interlocked.Add(ref _alertsMatched, long.Parse(fannedOut.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
+        }
         else if (EmailsLine().Match(line) is { Success: true } emails)
         {
             Interlocked.Add(ref _emailsSent, long.Parse(emails.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
@@ -261,6 +268,9 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Ingested \d+ changes \(\d+ duplicates\), (\d+) alerts matched")]
     private static partial Regex IngestedLine();
+
+    [GeneratedRegex(@"Fanned out \d+ changes after their answer: (\d+) alerts matched")]
+    private static partial Regex FannedOutLine();
 
     [GeneratedRegex(@"Emails: (\d+) sent")]
     private static partial Regex EmailsLine();

@@ -126,8 +126,9 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
     }
 
     /// <summary>
-    /// The rows last read for the change's ticker, when still fresh and their window covers the change's: the newest
-    /// read ends at the change's publication or later, and starts no later than 90 days before it.
+    /// The rows last read for the change's ticker, when still fresh and their window starts no later than 90 days before
+    /// the change. A change published after that read (the next change of a live stream) is served too: what was stored
+    /// since, at most <see cref="TickerRowsKeepFor"/> of it, is missing from its context, as documented.
     /// </summary>
     private TickerRows? RecentRows(RatingChange change)
     {
@@ -135,7 +136,6 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
         {
             return _recent.TryGetValue(change.Ticker, out var rows)
                 && rows.Expires > time.GetUtcNow()
-                && rows.Until >= change.PublishedAt
                 && rows.From <= change.PublishedAt - StreetContextCalculator.Window
                     ? rows
                     : null;

@@ -115,7 +115,8 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
 
             try
             {
-                await dispatcher.DispatchAsync(batch, cancellationToken);
+                var result = await dispatcher.DispatchAsync(batch, cancellationToken);
+                LogFannedOut(batch.Count, result.Matched);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -131,6 +132,9 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fanned out {Changes} changes after their answer: {Matched} alerts matched")]
+    private partial void LogFannedOut(int changes, int matched);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The background fan-out of {Count} changes failed; they stay pending for the outbox re-driver")]
     private partial void LogFailed(Exception exception, int count);

@@ -95,6 +95,30 @@ public class StreetContextReaderTests
     }
 
     [Fact]
+    public async Task GetAsync_ALiveStreamOfChanges_ReadsItsTickersHistoryOncePerKeepTime()
+    {
+        var reader = Reader();
+        var first = TestChanges.CifrUpgrade() with { Id = "first", PublishedAt = _time.GetUtcNow() };
+        _store.Add(Earlier("UBS", 3, "a"));
+        _store.Add(first);
+        await reader.GetAsync(first, CancellationToken.None);
+
+        // Published after the read, as each next change of a stream is: served by the rows read for the first.
+        _time.Advance(TimeSpan.FromSeconds(4));
+        var second = TestChanges.CifrUpgrade() with { Id = "second", Firm = "Citi", PublishedAt = _time.GetUtcNow() };
+        _store.Add(second);
+        var ofSecond = await reader.GetAsync(second, CancellationToken.None);
+
+        Assert.Equal(1, _store.WindowReads);
+        Assert.Contains(ofSecond!.Recent, r => r.Id == "a");
+        Assert.Contains(ofSecond.Recent, r => r.Id == "first");
+
+        _time.Advance(StreetContextReader.TickerRowsKeepFor);
+        await reader.GetAsync(TestChanges.CifrUpgrade() with { Id = "third", PublishedAt = _time.GetUtcNow() }, CancellationToken.None);
+        Assert.Equal(2, _store.WindowReads);
+    }
+
+    [Fact]
     public async Task GetAsync_HistoryUnreadable_AnswersNullAndTriesAgainNextTime()
     {
         var reader = Reader();
