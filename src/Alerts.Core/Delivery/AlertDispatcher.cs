@@ -114,9 +114,10 @@ public sealed partial class AlertDispatcher(
         await Task.WhenAll(changes.Select(change => SendChangeAsync(change, ready, accepted, cancellationToken)));
         await MarkSentAsync(accepted.ToList(), cancellationToken);
 
-        foreach (var delivery in deliveries)
+        // Each message is completed, retried or dead-lettered on its own outcome: independent requests, made at once.
+        foreach (var finished in await Task.WhenAll(deliveries.Select(delivery => FinishAsync(delivery, cancellationToken))))
         {
-            summary = summary.Add(await FinishAsync(delivery, cancellationToken));
+            summary = summary.Add(finished);
         }
 
         return summary;

@@ -110,6 +110,8 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddSingleton<PendingChangeDispatcher>();
+        services.AddSingleton<BackgroundFanOut>(); // never started here: feeds dispatch before their poll ends anyway
         services.AddSingleton<RatingIngestService>();
     }
 }
