@@ -42,17 +42,30 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
         return (await Store.GetAsync(ticker, id, CancellationToken.None))?.State;
     }
 
+    /// <summary>A ticker with one confirmed follower.</summary>
+    private async Task<(string Email, string Ticker)> FollowedTickerAsync()
+    {
+        var (email, ticker) = (TestData.Email(), TestData.Ticker());
+        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        return (email, ticker);
+    }
+
+    /// <summary>An upgrade on the ticker ingested as the webhook does (asking for the fan-out after the answer).</summary>
+    private Task<IngestResult> PostAsync(BackgroundFanOut handOff, string ticker) =>
+        IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+
+    private async Task<DispatchState?> StateAsync(string ticker, IngestResult result) =>
+        (await Store.GetAsync(ticker, Assert.Single(result.Changes).Change.Id, CancellationToken.None))?.State;
+
     [Fact]
     public async Task WhileRunning_ThePostIsAnsweredStored_AndItsAlertQueuedAfter()
     {
-        var email = TestData.Email();
-        var ticker = TestData.Ticker();
-        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var (email, ticker) = await FollowedTickerAsync();
         var handOff = NewHandOff();
         using var stop = new CancellationTokenSource();
         var running = handOff.RunAsync(stop.Token);
 
-        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+        var result = await PostAsync(handOff, ticker);
 
         Assert.Equal((1, 0, 1), (result.Accepted, result.AlertsMatched, result.FanningOut));
         var id = Assert.Single(result.Changes).Change.Id;
@@ -69,24 +82,20 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
     [Fact]
     public async Task NotRunning_TheAlertsAreQueuedBeforeTheAnswer()
     {
-        var email = TestData.Email();
-        var ticker = TestData.Ticker();
-        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var (_, ticker) = await FollowedTickerAsync();
         var handOff = NewHandOff();
 
-        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+        var result = await PostAsync(handOff, ticker);
 
         Assert.False(handOff.IsRunning);
         Assert.Equal((1, 1, 0), (result.Accepted, result.AlertsMatched, result.FanningOut));
-        Assert.Equal(DispatchState.Dispatched, (await Store.GetAsync(ticker, Assert.Single(result.Changes).Change.Id, CancellationToken.None))?.State);
+        Assert.Equal(DispatchState.Dispatched, await StateAsync(ticker, result));
     }
 
     [Fact]
     public async Task Stopped_TakesNoMoreHandOffs_SoTheCallerDispatches()
     {
-        var email = TestData.Email();
-        var ticker = TestData.Ticker();
-        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var (_, ticker) = await FollowedTickerAsync();
         var handOff = NewHandOff();
         using var stop = new CancellationTokenSource();
         var running = handOff.RunAsync(stop.Token);
@@ -94,18 +103,16 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
         await stop.CancelAsync();
         await running;
 
-        var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None, fanOutInBackground: true);
+        var result = await PostAsync(handOff, ticker);
 
         Assert.Equal((1, 1, 0), (result.Accepted, result.AlertsMatched, result.FanningOut));
-        Assert.Equal(DispatchState.Dispatched, (await Store.GetAsync(ticker, Assert.Single(result.Changes).Change.Id, CancellationToken.None))?.State);
+        Assert.Equal(DispatchState.Dispatched, await StateAsync(ticker, result));
     }
 
     [Fact]
     public async Task FeedsAndOtherCallers_DispatchBeforeReturning_EvenWhileTheHandOffRuns()
     {
-        var email = TestData.Email();
-        var ticker = TestData.Ticker();
-        await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var (_, ticker) = await FollowedTickerAsync();
         var handOff = NewHandOff();
         using var stop = new CancellationTokenSource();
         var running = handOff.RunAsync(stop.Token);
