@@ -42,6 +42,35 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
         return (await Store.GetAsync(ticker, id, CancellationToken.None))?.State;
     }
 
+    private static RunningHandOff Run(BackgroundFanOut handOff) => new(handOff);
+
+    /// <summary>A hand-off drained by its own run, as the hosted service does; stopped on dispose.</summary>
+    private sealed class RunningHandOff : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        public RunningHandOff(BackgroundFanOut handOff)
+        {
+            HandOff = handOff;
+            _running = handOff.RunAsync(_stop.Token);
+        }
+
+        public BackgroundFanOut HandOff { get; }
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _stop.Dispose();
+        }
+    }
+
     /// <summary>A ticker with one confirmed follower.</summary>
     private async Task<(string Email, string Ticker)> FollowedTickerAsync()
     {
@@ -61,9 +90,8 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
     public async Task WhileRunning_ThePostIsAnsweredStored_AndItsAlertQueuedAfter()
     {
         var (email, ticker) = await FollowedTickerAsync();
-        var handOff = NewHandOff();
-        using var stop = new CancellationTokenSource();
-        var running = handOff.RunAsync(stop.Token);
+        await using var running = Run(NewHandOff());
+        var handOff = running.HandOff;
 
         var result = await PostAsync(handOff, ticker);
 
@@ -74,9 +102,6 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
         await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
         var alert = Assert.Single(app.AlertEmails(email));
         Assert.StartsWith($"UBS upgrades {ticker}", alert.Subject, StringComparison.Ordinal);
-
-        await stop.CancelAsync();
-        await running;
     }
 
     [Fact]
@@ -96,12 +121,10 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
     public async Task Stopped_TakesNoMoreHandOffs_SoTheCallerDispatches()
     {
         var (_, ticker) = await FollowedTickerAsync();
-        var handOff = NewHandOff();
-        using var stop = new CancellationTokenSource();
-        var running = handOff.RunAsync(stop.Token);
+        await using var running = Run(NewHandOff());
+        var handOff = running.HandOff;
         Assert.True(handOff.IsRunning);
-        await stop.CancelAsync();
-        await running;
+        await running.StopAsync();
 
         var result = await PostAsync(handOff, ticker);
 
@@ -113,14 +136,11 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
     public async Task FeedsAndOtherCallers_DispatchBeforeReturning_EvenWhileTheHandOffRuns()
     {
         var (_, ticker) = await FollowedTickerAsync();
-        var handOff = NewHandOff();
-        using var stop = new CancellationTokenSource();
-        var running = handOff.RunAsync(stop.Token);
+        await using var running = Run(NewHandOff());
+        var handOff = running.HandOff;
 
         var result = await IngestWith(handOff).IngestAsync([Upgrade(ticker)], dryRun: false, CancellationToken.None);
 
         Assert.Equal((1, 1, 0), (result.Accepted, result.AlertsMatched, result.FanningOut));
-        await stop.CancelAsync();
-        await running;
     }
 }

@@ -57,13 +57,8 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         ArgumentNullException.ThrowIfNull(alerts);
         await storage.EnsureCreatedAsync(cancellationToken);
         var claims = new SendClaim[alerts.Count];
-        var chunks = alerts.Select((alert, index) => (alert, index))
-            .DistinctBy(a => a.alert.AlertId, StringComparer.Ordinal)
-            .GroupBy(a => PartitionOf(a.alert.AlertId), StringComparer.Ordinal)
-            .SelectMany(partition => partition.Chunk(RowsPerTransaction))
-            .ToList();
         await Parallel.ForEachAsync(
-            chunks,
+            InTransactions(alerts.Select((alert, index) => (alert, index)), a => a.alert.AlertId),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (chunk, ct) =>
             {
@@ -89,7 +84,7 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
                 }
             });
 
-        // An alert listed twice shares its first listing's claim (it is sent once).
+        // An alert listed twice is claimed once: its later listings answer AlreadySent, so it is sent once.
         var first = new Dictionary<string, SendClaim>(StringComparer.Ordinal);
         for (var i = 0; i < alerts.Count; i++)
         {
@@ -109,12 +104,8 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
     {
         ArgumentNullException.ThrowIfNull(alerts);
         await storage.EnsureCreatedAsync(cancellationToken);
-        var chunks = alerts.DistinctBy(a => a.AlertId, StringComparer.Ordinal)
-            .GroupBy(a => PartitionOf(a.AlertId), StringComparer.Ordinal)
-            .SelectMany(partition => partition.Chunk(RowsPerTransaction))
-            .ToList();
         await Parallel.ForEachAsync(
-            chunks,
+            InTransactions(alerts, a => a.AlertId),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (chunk, ct) => await Table.SubmitTransactionAsync(
                 chunk.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Final(a.AlertId, a.SubscriptionId, Sent, sentAt, reason: null))), ct));
@@ -138,6 +129,13 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
             // Nothing to release.
         }
     }
+
+    /// <summary>The rows that can share entity-group transactions: each alert once, by partition, at most 100 a transaction.</summary>
+    private static List<T[]> InTransactions<T>(IEnumerable<T> items, Func<T, string> alertId) => items
+        .DistinctBy(alertId, StringComparer.Ordinal)
+        .GroupBy(item => PartitionOf(alertId(item)), StringComparer.Ordinal)
+        .SelectMany(partition => partition.Chunk(RowsPerTransaction))
+        .ToList();
 
     private static TableEntity Claim(SentAlert alert, DateTimeOffset now) => new(PartitionOf(alert.AlertId), alert.AlertId)
     {
