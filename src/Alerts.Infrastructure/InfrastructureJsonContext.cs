@@ -11,4 +11,5 @@ namespace Alerts.Infrastructure;
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(Queues.PoisonedMessage))]
 [JsonSerializable(typeof(Queues.MessageTrace))]
+[JsonSerializable(typeof(Queues.PackedAlerts))]
 internal sealed partial class InfrastructureJsonContext : JsonSerializerContext;

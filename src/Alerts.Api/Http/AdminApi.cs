@@ -70,7 +70,7 @@ public sealed partial class AdminApi(
         var letters = await deadLetters.PeekDeadLettersAsync(limit, cancellationToken);
         return TypedResults.Json(
             new DeadLettersResponse(letters.Count, letters.Select(d => new DeadLetterView(
-                d.MessageId, d.Reason, d.DeliveryCount, d.EnqueuedAt, d.Alerts?.Change.Ticker, d.Alerts?.Change.Id, d.Alerts?.Recipients.Count ?? 0)).ToList()),
+                d.MessageId, d.Reason, d.DeliveryCount, d.EnqueuedAt, d.Alerts?[0].Change.Ticker, d.Alerts?[0].Change.Id, d.Alerts?.Sum(a => a.Recipients.Count) ?? 0, d.Alerts?.Count ?? 0)).ToList()),
             ApiJsonContext.Default.DeadLettersResponse);
     }
 

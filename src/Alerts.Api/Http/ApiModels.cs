@@ -89,7 +89,8 @@ internal sealed record AdminSubscriberView(string SubscriptionId, string Email, 
 
 internal sealed record AdminSubscribersResponse(string Ticker, int Count, IReadOnlyList<AdminSubscriberView> Subscribers);
 
-internal sealed record DeadLetterView(string MessageId, string Reason, int DeliveryCount, DateTimeOffset? EnqueuedAt, string? Ticker, string? ChangeId, int Recipients);
+/// <summary>A dead letter as the operator sees it: the ticker and id of its (first) change, its recipients, and how many changes it carries.</summary>
+internal sealed record DeadLetterView(string MessageId, string Reason, int DeliveryCount, DateTimeOffset? EnqueuedAt, string? Ticker, string? ChangeId, int Recipients, int Changes);
 
 internal sealed record DeadLettersResponse(int Count, IReadOnlyList<DeadLetterView> DeadLetters);
 

@@ -89,7 +89,7 @@ public sealed partial class AlertDispatcher(
                 LogDeadLettered(message.MessageId, "unreadable body");
                 summary = summary.Add(new DispatchSummary(1, 0, 0, 0, 0, 1));
             }
-            else if (message.Alerts.DeadLetterReason is { } refusedFor)
+            else if (message.Alerts.Select(a => a.DeadLetterReason).FirstOrDefault(r => r is not null) is { } refusedFor)
             {
                 await queue.DeadLetterAsync(message, refusedFor, cancellationToken);
                 LogDeadLettered(message.MessageId, refusedFor);
@@ -105,8 +105,8 @@ public sealed partial class AlertDispatcher(
         // transactions of the sent log, not a request per recipient) and checked against the suppression list; then each
         // change's recipients are sent in batches, and the accepted ones marked sent together.
         var changes = deliveries
-            .SelectMany(d => d.Alerts.Recipients.Select(r => new Pending(d, r)))
-            .GroupBy(p => p.Delivery.Alerts.Change.Id, StringComparer.Ordinal)
+            .SelectMany(d => d.Alerts.SelectMany(a => a.Recipients.Select(r => new Pending(d, a, r))))
+            .GroupBy(p => p.Alerts.Change.Id, StringComparer.Ordinal)
             .Select(change => Unique(change))
             .ToList();
         var ready = await ClaimAsync(changes.SelectMany(c => c).ToList(), cancellationToken);
@@ -144,7 +144,7 @@ public sealed partial class AlertDispatcher(
             new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
             async (pending, ct) =>
             {
-                switch (await RouteAsync(pending.Delivery.Alerts.Change, pending.Recipient, ct))
+                switch (await RouteAsync(pending.Alerts.Change, pending.Recipient, ct))
                 {
                     case DeliveryRoute.Held:
                         pending.Held();
@@ -238,7 +238,7 @@ public sealed partial class AlertDispatcher(
     /// <summary>Sends the claimed recipients of one change in batches; those the carrier accepted join <paramref name="accepted"/>.</summary>
     private async Task SendChangeAsync(List<Pending> recipients, HashSet<Pending> ready, System.Collections.Concurrent.ConcurrentQueue<Pending> accepted, CancellationToken cancellationToken)
     {
-        var change = recipients[0].Delivery.Alerts.Change;
+        var change = recipients[0].Alerts.Change;
         using var activity = AlertsTelemetry.StartDispatch(recipients.Select(p => p.Delivery.Message).Distinct().ToList());
         var claimed = recipients.Where(ready.Contains).ToList();
 
@@ -382,7 +382,7 @@ public sealed partial class AlertDispatcher(
 
         // Every refused recipient is dead-lettered with its reason, never silently dropped: the whole message when it
         // was the only one, else split off into a message of its own that the next drain dead-letters.
-        if (transient is null && refused.Count == 1 && alerts.Recipients.Count == 1)
+        if (transient is null && refused.Count == 1 && alerts.Sum(a => a.Recipients.Count) == 1)
         {
             await queue.DeadLetterAsync(message, refused[0].Reason, cancellationToken);
             LogDeadLettered(message.MessageId, refused[0].Reason);
@@ -393,7 +393,7 @@ public sealed partial class AlertDispatcher(
         {
             await queue.EnqueueAsync(
                 refused.Select(r => new AlertsMatched(
-                    AlertIds.ForMessage([r.Recipient.AlertId]) + "-refused", alerts.Change, [r.Recipient], alerts.MatchedAt, r.Reason)).ToList(),
+                    AlertIds.ForMessage([r.Recipient.AlertId]) + "-refused", r.Alerts.Change, [r.Recipient], r.Alerts.MatchedAt, r.Reason)).ToList(),
                 cancellationToken);
         }
 
@@ -417,8 +417,11 @@ public sealed partial class AlertDispatcher(
         return new DispatchSummary(1, sent, already, refused.Count, 1, 0) { Held = held };
     }
 
-    /// <summary>One recipient of a received message, on its way (and the other received messages carrying the same alert).</summary>
-    private sealed record Pending(MessageDelivery Delivery, AlertRecipient Recipient)
+    /// <summary>
+    /// One recipient of a change a received message carries (<paramref name="Alerts"/>), on its way (and the other received
+    /// messages carrying the same alert).
+    /// </summary>
+    private sealed record Pending(MessageDelivery Delivery, AlertsMatched Alerts, AlertRecipient Recipient)
     {
         public IReadOnlyList<MessageDelivery> Copies { get; init; } = [];
 
@@ -445,7 +448,7 @@ public sealed partial class AlertDispatcher(
 
         public void Refused(string reason)
         {
-            Delivery.Refused(Recipient, reason);
+            Delivery.Refused(Alerts, Recipient, reason);
             ForCopies(copy => copy.AlreadySent());
         }
 
@@ -465,10 +468,10 @@ public sealed partial class AlertDispatcher(
     }
 
     /// <summary>What happened to the recipients of one received message (updated from concurrent sends).</summary>
-    private sealed class MessageDelivery(ReceivedAlerts message, AlertsMatched alerts)
+    private sealed class MessageDelivery(ReceivedAlerts message, IReadOnlyList<AlertsMatched> alerts)
     {
         private readonly Lock _gate = new();
-        private readonly List<(AlertRecipient Recipient, string Reason)> _refused = [];
+        private readonly List<(AlertsMatched Alerts, AlertRecipient Recipient, string Reason)> _refused = [];
         private int _sent;
         private int _already;
         private int _held;
@@ -476,7 +479,8 @@ public sealed partial class AlertDispatcher(
 
         public ReceivedAlerts Message { get; } = message;
 
-        public AlertsMatched Alerts { get; } = alerts;
+        /// <summary>What the message carries: one or more changes, each with its recipients.</summary>
+        public IReadOnlyList<AlertsMatched> Alerts { get; } = alerts;
 
         public void Sent() => Interlocked.Increment(ref _sent);
 
@@ -484,11 +488,11 @@ public sealed partial class AlertDispatcher(
 
         public void Held() => Interlocked.Increment(ref _held);
 
-        public void Refused(AlertRecipient recipient, string reason)
+        public void Refused(AlertsMatched alerts, AlertRecipient recipient, string reason)
         {
             lock (_gate)
             {
-                _refused.Add((recipient, reason));
+                _refused.Add((alerts, recipient, reason));
             }
         }
 
@@ -501,7 +505,7 @@ public sealed partial class AlertDispatcher(
             }
         }
 
-        public (int Sent, int AlreadySent, int Held, IReadOnlyList<(AlertRecipient Recipient, string Reason)> Refused, EmailSendResult? Transient) Outcome()
+        public (int Sent, int AlreadySent, int Held, IReadOnlyList<(AlertsMatched Alerts, AlertRecipient Recipient, string Reason)> Refused, EmailSendResult? Transient) Outcome()
         {
             lock (_gate)
             {

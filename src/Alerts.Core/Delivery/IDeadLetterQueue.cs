@@ -3,7 +3,7 @@ using Alerts.Core.Matching;
 namespace Alerts.Core.Delivery;
 
 /// <summary>A message the dispatcher gave up on, with the reason.</summary>
-public sealed record DeadLetter(string MessageId, string Reason, int DeliveryCount, DateTimeOffset? EnqueuedAt, AlertsMatched? Alerts);
+public sealed record DeadLetter(string MessageId, string Reason, int DeliveryCount, DateTimeOffset? EnqueuedAt, IReadOnlyList<AlertsMatched>? Alerts);
 
 /// <summary>How the alert queue is doing, for the health route.</summary>
 public sealed record AlertQueueStats(long Pending, long DeadLettered, DateTimeOffset? OldestPendingEnqueuedAt);

@@ -87,10 +87,13 @@ public static class AlertsTelemetry
     }
 
     /// <summary>Messages handed to the queue (producer): the context the messages carry, so their dispatch continues this trace.</summary>
-    public static Activity? StartEnqueue(string system, string queue, int messages) =>
+    public static Activity? StartEnqueue(string system, string queue) =>
         Source.StartActivity(Spans.Enqueue, ActivityKind.Producer)?
             .SetTag("messaging.system", system).SetTag("messaging.destination.name", queue)
-            .SetTag("messaging.operation.type", "send").SetTag("messaging.batch.message_count", messages);
+            .SetTag("messaging.operation.type", "send");
+
+    /// <summary>How many messages the enqueue sends (known once the alerts are packed, inside the span whose trace they carry).</summary>
+    public static void Enqueuing(Activity? enqueue, int messages) => enqueue?.SetTag("messaging.batch.message_count", messages);
 
     /// <summary>
     /// The messages of one change received together, handled (consumer): a child of the context the first carries
@@ -110,7 +113,7 @@ public static class AlertsTelemetry
             .SetTag("messaging.operation.type", "process").SetTag("messaging.message.id", messages[0].MessageId)
             .SetTag("messaging.batch.message_count", messages.Count)
             .SetTag("alerts.delivery_count", messages.Max(m => m.DeliveryCount))
-            .SetTag("alerts.recipients", messages.Sum(m => m.Alerts?.Recipients.Count ?? 0));
+            .SetTag("alerts.recipients", messages.Sum(m => m.Alerts?.Sum(a => a.Recipients.Count) ?? 0));
     }
 
     /// <summary>One received message handled (see the list form).</summary>

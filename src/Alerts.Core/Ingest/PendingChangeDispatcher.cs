@@ -15,9 +15,10 @@ public sealed record PendingDispatch(RatingChange Change, ActivityContext Parent
 public sealed record PendingDispatchResult(int Matched, int Dispatched, int Failed);
 
 /// <summary>
-/// Dispatches stored, pending changes: matches and enqueues each (<see cref="AlertFanOut"/>, concurrently, whatever their
-/// ticker), then marks those enqueued as dispatched, one transaction per ticker. A change whose alerts could not be
-/// enqueued stays pending, and the outbox re-driver finishes it.
+/// Dispatches stored, pending changes: matches each (<see cref="AlertFanOut"/>, concurrently, whatever their ticker), enqueues
+/// the last messages of all of them together (so that changes followed by a few people share queue messages), then marks
+/// those enqueued as dispatched, one transaction per ticker. A change whose alerts could not be enqueued stays pending,
+/// and the outbox re-driver finishes it.
 /// </summary>
 public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, AlertFanOut fanOut, ILogger<PendingChangeDispatcher> logger)
 {
@@ -33,6 +34,7 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
 
         var matched = 0;
         var marks = new System.Collections.Concurrent.ConcurrentBag<DispatchMark>();
+        var tail = new System.Collections.Concurrent.ConcurrentQueue<AlertsMatched>();
         await Parallel.ForEachAsync(
             changes,
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
@@ -40,7 +42,7 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
             {
                 try
                 {
-                    Interlocked.Add(ref matched, await fanOut.DispatchAsync(pending.Change, ct, pending.Parent));
+                    Interlocked.Add(ref matched, await fanOut.DispatchAsync(pending.Change, tail, ct, pending.Parent));
                     marks.Add(new DispatchMark(pending.Change, DispatchState.Dispatched));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -49,6 +51,24 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
                     LogDispatchFailed(ex, pending.Change.Id, pending.Change.Ticker);
                 }
             });
+
+        try
+        {
+            await fanOut.EnqueueAsync(tail.ToList(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The changes with alerts in the tail are not all queued: they stay pending, and the re-driver finishes them.
+            var unqueued = tail.Select(a => a.Change.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var change in changes.Where(c => unqueued.Contains(c.Change.Id)))
+            {
+                LogDispatchFailed(ex, change.Change.Id, change.Change.Ticker);
+            }
+
+            var queued = marks.Where(m => !unqueued.Contains(m.Change.Id)).ToList();
+            matched -= tail.Sum(a => a.Recipients.Count);
+            marks = new System.Collections.Concurrent.ConcurrentBag<DispatchMark>(queued);
+        }
 
         var unmarked = 0;
         try

@@ -13,12 +13,23 @@ namespace Alerts.Core.Matching;
 /// matched a page of the index at a time (<see cref="SubscriberPage.Match"/>: each distinct rule set checked once per
 /// page); the matched rows leave in index order, in messages of up to <see cref="DeliveryOptions.RecipientsPerMessage"/>
 /// recipients, enqueued ten at a time. A paused subscriber's rules match nothing (see <see cref="SubscriberRules.Paused"/>).
+/// Changes matched together can hand their last messages to the caller instead (<c>tail</c>), to be enqueued together
+/// (<see cref="EnqueueAsync"/>): the queue then carries several changes' alerts in one message, rather than a message,
+/// and its send and delete, for every change followed by a few people.
 /// </summary>
 public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
 {
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     /// <param name="parent">The trace of the post that stored the change, when matched after its answer (else the current one).</param>
-    public async Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken, ActivityContext parent = default)
+    public Task<int> DispatchAsync(RatingChange change, CancellationToken cancellationToken, ActivityContext parent = default) =>
+        DispatchAsync(change, tail: null, cancellationToken, parent);
+
+    /// <summary>
+    /// Enqueues the alerts of <paramref name="change"/>, except its last messages (fewer than ten) when
+    /// <paramref name="tail"/> is given: those are added to it, and the change's alerts are all queued only once the caller
+    /// has enqueued them (<see cref="EnqueueAsync"/>). Returns how many subscribers it matched.
+    /// </summary>
+    public async Task<int> DispatchAsync(RatingChange change, System.Collections.Concurrent.ConcurrentQueue<AlertsMatched>? tail, CancellationToken cancellationToken, ActivityContext parent = default)
     {
         using var activity = AlertsTelemetry.StartMatch(change, parent);
         var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
@@ -73,18 +84,36 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
             messages.Add(Message(change, recipients));
         }
 
+        if (messages.Count > 0 && tail is not null)
+        {
+            foreach (var message in messages)
+            {
+                tail.Enqueue(message);
+            }
+
+            messages = [];
+        }
+
         if (messages.Count > 0)
         {
             await queue.EnqueueAsync(messages, cancellationToken);
-        }
-
-        if (matched > 0)
-        {
             signal.Notify();
         }
 
         AlertsTelemetry.Matched(activity, matched);
         return matched;
+    }
+
+    /// <summary>Enqueues the tails of changes matched together (the queue packs them into as few messages as fit) and wakes the dispatcher.</summary>
+    public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> tail, CancellationToken cancellationToken)
+    {
+        if (tail.Count == 0)
+        {
+            return;
+        }
+
+        await queue.EnqueueAsync(tail, cancellationToken);
+        signal.Notify();
     }
 
     private static void Return(int[]? rented)

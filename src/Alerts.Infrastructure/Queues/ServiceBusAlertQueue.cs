@@ -24,6 +24,12 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
     public int MaxRecipientsPerMessage => 1000;
 
     /// <summary>
+    /// The most bytes of JSON a message carrying several changes' alerts is filled to (<see cref="AlertsMessageCodec.Pack"/>):
+    /// inside Service Bus Standard's 256 KB with room for the message's properties.
+    /// </summary>
+    public const int MaxPackedBytes = 192 * 1024;
+
+    /// <summary>
     /// The application property that carries the W3C <c>traceparent</c> of the enqueue, as the Azure SDK and the Functions
     /// Service Bus trigger name it; <c>tracestate</c> rides in a property of that name.
     /// </summary>
@@ -33,8 +39,10 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
 
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
-        using var activity = AlertsTelemetry.StartEnqueue("servicebus", sender.EntityPath, messages.Count);
-        var queue = new Queue<ServiceBusMessage>(messages.Select(ToMessage));
+        using var activity = AlertsTelemetry.StartEnqueue("servicebus", sender.EntityPath);
+        var packed = AlertsMessageCodec.Pack(messages, MaxPackedBytes, MaxRecipientsPerMessage);
+        AlertsTelemetry.Enqueuing(activity, packed.Count);
+        var queue = new Queue<ServiceBusMessage>(packed.Select(ToMessage));
         while (queue.Count > 0)
         {
             using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
@@ -80,7 +88,7 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
             $"{m.DeadLetterReason}: {m.DeadLetterErrorDescription}",
             m.DeliveryCount,
             m.EnqueuedTime,
-            AlertsMessageCodec.Decode(m.Body))).ToList();
+            AlertsMessageCodec.Decode(m.Body)?.Alerts)).ToList();
     }
 
     /// <summary>
@@ -126,15 +134,27 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
 
     private ServiceBusReceiver DeadLetters => deadLetters ?? throw new InvalidOperationException("No dead-letter receiver was given.");
 
-    internal static ServiceBusMessage ToMessage(AlertsMatched alerts)
+    /// <summary>
+    /// The message for <paramref name="packed"/>: one change's alerts carry its <c>ticker</c> and <c>changeId</c> as
+    /// application properties (for filters and the portal's explorer); several changes' carry their count, <c>changes</c>.
+    /// </summary>
+    internal static ServiceBusMessage ToMessage(AlertsMessageCodec.PackedMessage packed)
     {
-        var message = new ServiceBusMessage(AlertsMessageCodec.Encode(alerts))
+        var message = new ServiceBusMessage(packed.Body)
         {
-            MessageId = alerts.MessageId,
+            MessageId = packed.MessageId,
             ContentType = "application/json",
             Subject = nameof(AlertsMatched),
-            ApplicationProperties = { ["ticker"] = alerts.Change.Ticker, ["changeId"] = alerts.Change.Id },
         };
+        if (packed.Alerts is [var single])
+        {
+            message.ApplicationProperties["ticker"] = single.Change.Ticker;
+            message.ApplicationProperties["changeId"] = single.Change.Id;
+        }
+        else
+        {
+            message.ApplicationProperties["changes"] = packed.Alerts.Count;
+        }
 
         // The enqueue span's context, so that the dispatch of this message continues the trace.
         if (Activity.Current is { } activity && AlertsTelemetry.TraceParent(activity.Context) is { } traceParent)
@@ -154,6 +174,6 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
         var properties = message.ApplicationProperties;
         var traceParent = (properties.GetValueOrDefault(DiagnosticIdProperty) ?? properties.GetValueOrDefault("traceparent")) as string;
         var parent = AlertsTelemetry.ParentFrom(traceParent, properties.GetValueOrDefault(TraceStateProperty) as string);
-        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body), message.DeliveryCount, message, parent);
+        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body)?.Alerts, message.DeliveryCount, message, parent);
     }
 }

@@ -30,6 +30,12 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     /// <summary>A recipient takes about 170 bytes of JSON; 250 of them and the change stay well inside a 64 KiB message.</summary>
     public int MaxRecipientsPerMessage => 250;
 
+    /// <summary>
+    /// The most bytes of JSON a message carrying several changes' alerts is filled to (<see cref="AlertsMessageCodec.Pack"/>):
+    /// well inside the service's 64 KiB, which also counts the XML the body travels in.
+    /// </summary>
+    public const int MaxPackedBytes = 48 * 1024;
+
     /// <summary>The <c>messaging.system</c> of the enqueue span.</summary>
     private const string MessagingSystem = "azure.storage.queue";
 
@@ -39,10 +45,10 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        using var activity = AlertsTelemetry.StartEnqueue(MessagingSystem, StorageNames.AlertsQueue, messages.Count);
-        var trace = Activity.Current?.Context ?? default;
-        await Task.WhenAll(messages.Select(m =>
-            _queue.SendMessageAsync(AlertsMessageCodec.Encode(m, trace), cancellationToken: cancellationToken)));
+        using var activity = AlertsTelemetry.StartEnqueue(MessagingSystem, StorageNames.AlertsQueue);
+        var packed = AlertsMessageCodec.Pack(messages, MaxPackedBytes, MaxRecipientsPerMessage, Activity.Current?.Context ?? default);
+        AlertsTelemetry.Enqueuing(activity, packed.Count);
+        await Task.WhenAll(packed.Select(m => _queue.SendMessageAsync(m.Body, cancellationToken: cancellationToken)));
     }
 
     public async Task<IReadOnlyList<ReceivedAlerts>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
@@ -51,9 +57,9 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         QueueMessage[] received = await _queue.ReceiveMessagesAsync(Math.Clamp(maxMessages, 1, 32), VisibilityTimeout, cancellationToken);
         return received.Select(m =>
         {
-            var alerts = AlertsMessageCodec.Decode(m.Body);
-            var parent = alerts is null ? default : AlertsMessageCodec.DecodeTrace(m.Body);
-            return new ReceivedAlerts(alerts?.MessageId ?? m.MessageId, alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent);
+            var decoded = AlertsMessageCodec.Decode(m.Body);
+            var parent = decoded is null ? default : AlertsMessageCodec.DecodeTrace(m.Body);
+            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent);
         }).ToList();
     }
 
@@ -92,7 +98,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
                 poisoned?.Reason ?? "unreadable poison message",
                 poisoned?.DeliveryCount ?? 0,
                 m.InsertedOn,
-                poisoned is null ? null : AlertsMessageCodec.Decode(BinaryData.FromString(poisoned.Body)));
+                poisoned is null ? null : AlertsMessageCodec.Decode(BinaryData.FromString(poisoned.Body))?.Alerts);
         }).ToList();
     }
 

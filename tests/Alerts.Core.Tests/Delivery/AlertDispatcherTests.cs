@@ -42,7 +42,64 @@ public class AlertDispatcherTests
     private static ReceivedAlerts Message(int deliveryCount = 1, int recipients = 2, string messageId = "msg-1")
     {
         var list = Enumerable.Range(0, recipients).Select(Recipient).ToList();
-        return new ReceivedAlerts(messageId, new AlertsMatched(messageId, TestChanges.CifrUpgrade(), list, TestChanges.Now), deliveryCount, new object());
+        return new ReceivedAlerts(messageId, [new AlertsMatched(messageId, TestChanges.CifrUpgrade(), list, TestChanges.Now)], deliveryCount, new object());
+    }
+
+    /// <summary>One message carrying two changes' alerts (as the queue packs changes followed by a few people).</summary>
+    private static ReceivedAlerts TwoChanges(int deliveryCount = 1)
+    {
+        AlertsMatched Part(RatingChange change) => new(
+            "part-" + change.Id,
+            change,
+            Enumerable.Range(0, 2).Select(i => new AlertRecipient(AlertIds.For(change.Id, $"sub-{i}"), $"sub-{i}", $"{change.Ticker.ToLowerInvariant()}{i}@example.com")).ToList(),
+            TestChanges.Now);
+        var cifr = TestChanges.CifrUpgrade();
+        var nvda = TestChanges.CifrUpgrade() with { Id = "change-nvda-1", Ticker = "NVDA" };
+        return new ReceivedAlerts("msg-packed", [Part(cifr), Part(nvda)], deliveryCount, new object());
+    }
+
+    [Fact]
+    public async Task HandleAsync_MessageCarryingTwoChanges_SendsEachChangeItsOwnRequestAndCompletesTheMessageOnce()
+    {
+        var summary = await Dispatcher().HandleAsync(TwoChanges(), CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(1, 4, 0, 0, 0, 0), summary);
+        Assert.Equal(2, _sender.Batches.Count);
+        Assert.Equal(["cifr0@example.com", "cifr1@example.com", "nvda0@example.com", "nvda1@example.com"], _sender.Sent.Select(m => m.To).Order(StringComparer.Ordinal));
+        Assert.Contains(_sender.Sent, m => m.To == "nvda0@example.com" && m.Subject.Contains("NVDA", StringComparison.Ordinal));
+        Assert.Single(_queue.Completed);
+    }
+
+    [Fact]
+    public async Task HandleAsync_OneOfTwoChangesFailsForNow_TheMessageIsRetried_AndTheRetrySendsOnlyWhatIsLeft()
+    {
+        _sender.Answer("nvda0@example.com", EmailSendResult.Transient("503 Service Unavailable"));
+
+        var first = await Dispatcher().HandleAsync(TwoChanges(), CancellationToken.None);
+        var again = await Dispatcher().HandleAsync(TwoChanges(deliveryCount: 2), CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(1, 2, 0, 0, 1, 0), first);
+        Assert.Single(_queue.Retried);
+        Assert.Equal(new DispatchSummary(1, 2, 2, 0, 0, 0), again);
+        // Three carrier requests: CIFR's once (accepted, not sent again), NVDA's twice (failed for now, then accepted).
+        Assert.Equal(["CIFR", "NVDA", "NVDA"], _sender.Batches.Select(b => b.Recipients[0].To.StartsWith("cifr", StringComparison.Ordinal) ? "CIFR" : "NVDA").Order(StringComparer.Ordinal));
+        Assert.Equal(1, _sender.Sent.Count(m => m.To == "cifr0@example.com"));
+        Assert.True(_sentLog.Records.ContainsKey(AlertIds.For("change-nvda-1", "sub-0")));
+        Assert.Single(_queue.Completed);
+    }
+
+    [Fact]
+    public async Task HandleAsync_RefusedRecipientOfAMessageCarryingTwoChanges_IsSplitOffWithItsOwnChange()
+    {
+        _sender.Answer("nvda1@example.com", EmailSendResult.Permanent("550 mailbox does not exist"));
+
+        await Dispatcher().HandleAsync(TwoChanges(), CancellationToken.None);
+
+        var split = Assert.Single(_queue.Enqueued);
+        Assert.Equal("550 mailbox does not exist", split.DeadLetterReason);
+        Assert.Equal("NVDA", split.Change.Ticker);
+        Assert.Equal(AlertIds.For("change-nvda-1", "sub-1"), Assert.Single(split.Recipients).AlertId);
+        Assert.Single(_queue.Completed);
     }
 
     [Fact]
@@ -255,7 +312,7 @@ public class AlertDispatcherTests
         Assert.Equal(Recipient(0).AlertId, Assert.Single(split.Recipients).AlertId);
         Assert.Equal("550 mailbox does not exist", _sentLog.Refused[Recipient(0).AlertId]);
 
-        var summary = await Dispatcher().HandleAsync(new ReceivedAlerts(split.MessageId, split, 1, new object()), CancellationToken.None);
+        var summary = await Dispatcher().HandleAsync(new ReceivedAlerts(split.MessageId, [split], 1, new object()), CancellationToken.None);
 
         Assert.Equal(1, summary.DeadLettered);
         Assert.Equal("550 mailbox does not exist", Assert.Single(_queue.DeadLettered).Reason);
@@ -400,7 +457,7 @@ public class AlertDispatcherTests
         {
             var change = TestChanges.CifrUpgrade() with { Id = $"change-{c}" };
             var recipients = Enumerable.Range(0, 2).Select(i => new AlertRecipient(AlertIds.For(change.Id, $"sub-{i}"), $"sub-{i}", $"user{i}@example.com")).ToList();
-            return new ReceivedAlerts($"msg-{c}", new AlertsMatched($"msg-{c}", change, recipients, TestChanges.Now), DeliveryCount: c == 2 ? 2 : 1, new object());
+            return new ReceivedAlerts($"msg-{c}", [new AlertsMatched($"msg-{c}", change, recipients, TestChanges.Now)], DeliveryCount: c == 2 ? 2 : 1, new object());
         }).ToList();
 
         var summary = await Dispatcher().HandleAsync(messages, CancellationToken.None);
@@ -412,7 +469,7 @@ public class AlertDispatcherTests
         Assert.Equal(6, _sentLog.Records.Count);
         // Only the alerts of the message delivered before may have been claimed under the sent log's earlier layout.
         Assert.Equal(2, _sentLog.ClaimedAsRedelivered.Count(c => c.Value));
-        Assert.All(messages[2].Alerts!.Recipients, r => Assert.True(_sentLog.ClaimedAsRedelivered[r.AlertId]));
+        Assert.All(messages[2].Alerts![0].Recipients, r => Assert.True(_sentLog.ClaimedAsRedelivered[r.AlertId]));
     }
 
     [Fact]
@@ -493,7 +550,7 @@ public class AlertDispatcherTests
         var messages = Enumerable.Range(0, 10).Select(m =>
         {
             var recipients = Enumerable.Range(m * 250, 250).Select(Recipient).ToList();
-            return new ReceivedAlerts($"msg-{m}", new AlertsMatched($"msg-{m}", TestChanges.CifrUpgrade(), recipients, TestChanges.Now), 1, new object());
+            return new ReceivedAlerts($"msg-{m}", [new AlertsMatched($"msg-{m}", TestChanges.CifrUpgrade(), recipients, TestChanges.Now)], 1, new object());
         }).ToList();
 
         var summary = await Dispatcher().HandleAsync(messages, CancellationToken.None);

@@ -212,7 +212,7 @@ public sealed class AlertsTelemetryTests : IDisposable
     private static ReceivedAlerts Message(ActivityContext parent)
     {
         var recipient = new AlertRecipient(AlertIds.For("change-cifr-1", "sub-0"), "sub-0", "user0@example.com");
-        return new ReceivedAlerts("msg-1", new AlertsMatched("msg-1", TestChanges.CifrUpgrade(), [recipient], TestChanges.Now), 1, new object(), parent);
+        return new ReceivedAlerts("msg-1", [new AlertsMatched("msg-1", TestChanges.CifrUpgrade(), [recipient], TestChanges.Now)], 1, new object(), parent);
     }
 
     private static AlertDispatcher Dispatcher()

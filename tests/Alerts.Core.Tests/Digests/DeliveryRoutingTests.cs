@@ -33,7 +33,7 @@ public class DeliveryRoutingTests
     private static ReceivedAlerts Message(string changeId, params AlertRecipient[] recipients)
     {
         var change = TestChanges.CifrUpgrade() with { Id = changeId };
-        return new ReceivedAlerts("msg-" + changeId, new AlertsMatched("msg-" + changeId, change, recipients, TestChanges.Now), 1, new object());
+        return new ReceivedAlerts("msg-" + changeId, [new AlertsMatched("msg-" + changeId, change, recipients, TestChanges.Now)], 1, new object());
     }
 
     private static AlertRecipient Recipient(string changeId, string subscriptionId, DeliverySettings? delivery) =>

@@ -22,8 +22,16 @@ internal sealed class InMemoryAlertQueue : IAlertQueue
 
     public List<(ReceivedAlerts Message, string Reason)> DeadLettered { get; } = [];
 
+    /// <summary>When set, an enqueue of messages it returns true for fails (as an unreachable queue would), recording nothing.</summary>
+    public Func<IReadOnlyList<AlertsMatched>, bool>? FailEnqueue { get; set; }
+
     public Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
+        if (FailEnqueue?.Invoke(messages) == true)
+        {
+            throw new InvalidOperationException("The queue is unreachable.");
+        }
+
         EnqueueCalls.Add(messages.ToList());
         return Task.CompletedTask;
     }

@@ -50,13 +50,35 @@ public sealed class ServiceBusAlertQueueTests
     public async Task EnqueueAsync_MoreMessagesThanABatchHolds_SplitsThemAcrossBatchesInOrder()
     {
         var sender = new RecordingServiceBusSender { MaxMessagesPerBatch = 4 };
-        var alerts = Enumerable.Range(0, 10).Select(_ => TestData.Alerts()).ToList();
+        // 600 recipients each: no two fit one message (at most 1,000 recipients), so each change is a message of its own.
+        var alerts = Enumerable.Range(0, 10).Select(_ => TestData.Alerts(recipients: 600)).ToList();
 
         await Queue(sender).EnqueueAsync(alerts, CancellationToken.None);
 
         Assert.Equal([4, 4, 2], sender.SentBatches.Select(b => b.Count));
         Assert.Equal(alerts.Select(a => a.MessageId), sender.Sent.Select(m => m.MessageId));
         Assert.Equal(alerts.Select(a => a.MessageId), sender.Sent.Select(m => AlertsMessageCodec.Decode(m.Body)!.MessageId));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_SeveralChangesWithFewRecipients_ShareOneMessageThatCarriesEach()
+    {
+        var sender = new RecordingServiceBusSender();
+        var alerts = Enumerable.Range(0, 5).Select(_ => TestData.Alerts(recipients: 2)).ToList();
+
+        await Queue(sender).EnqueueAsync(alerts, CancellationToken.None);
+
+        var message = Assert.Single(Assert.Single(sender.SentBatches));
+        Assert.Equal(AlertIds.ForMessage(alerts.SelectMany(a => a.Recipients.Select(r => r.AlertId))), message.MessageId);
+        Assert.Equal(5, message.ApplicationProperties["changes"]);
+        Assert.False(message.ApplicationProperties.ContainsKey("ticker"));
+        var received = ServiceBusAlertQueue.FromMessage(Received(message.Body, message.MessageId, 1));
+        Assert.Equal(message.MessageId, received.MessageId);
+        Assert.Equal(alerts.Select(a => a.Change.Id), received.Alerts!.Select(a => a.Change.Id));
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            TestData.AssertSameAlerts(alerts[i], received.Alerts![i]);
+        }
     }
 
     [Fact]
@@ -266,7 +288,7 @@ public sealed class ServiceBusAlertQueueTests
         var letter = Assert.Single(letters);
         Assert.Equal(alerts.MessageId, letter.MessageId);
         Assert.Equal(10, letter.DeliveryCount);
-        Assert.Equal(alerts.Change.Id, letter.Alerts?.Change.Id);
+        Assert.Equal(alerts.Change.Id, Assert.Single(letter.Alerts!).Change.Id);
         Assert.Empty(deadLetters.Settlements);
     }
 
@@ -285,7 +307,7 @@ public sealed class ServiceBusAlertQueueTests
         var again = Assert.Single(sender.Sent);
         Assert.NotEqual(alerts.MessageId, again.MessageId);
         Assert.StartsWith(alerts.MessageId, again.MessageId, StringComparison.Ordinal);
-        Assert.Equal(alerts.Change.Id, AlertsMessageCodec.Decode(again.Body)?.Change.Id);
+        Assert.Equal(alerts.Change.Id, Assert.Single(AlertsMessageCodec.Decode(again.Body)!.Alerts).Change.Id);
         Assert.Same(dead, Assert.Single(deadLetters.Completed));
     }
 

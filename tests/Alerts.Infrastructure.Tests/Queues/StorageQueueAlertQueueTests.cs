@@ -54,9 +54,9 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
         Assert.Equal(alerts.MessageId, message.MessageId);
         Assert.Equal(1, message.DeliveryCount);
         TestData.AssertSameAlerts(alerts, message.Alerts);
-        Assert.Equal(alerts.Change.Firm, message.Alerts!.Change.Firm);
-        Assert.Equal(alerts.Change.TargetChangePct, message.Alerts.Change.TargetChangePct);
-        Assert.Equal(["user0@example.com", "user1@example.com", "user2@example.com"], message.Alerts.Recipients.Select(r => r.Email));
+        Assert.Equal(alerts.Change.Firm, message.Alerts![0].Change.Firm);
+        Assert.Equal(alerts.Change.TargetChangePct, message.Alerts[0].Change.TargetChangePct);
+        Assert.Equal(["user0@example.com", "user1@example.com", "user2@example.com"], message.Alerts[0].Recipients.Select(r => r.Email));
     }
 
     [Fact]
@@ -105,7 +105,8 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task ReceiveAsync_SeveralEnqueued_ReturnsEachOnce()
     {
-        var sent = Enumerable.Range(0, 5).Select(_ => TestData.Alerts()).ToList();
+        // 200 recipients each: no two fit one message (at most 250 recipients), so each change is a message of its own.
+        var sent = Enumerable.Range(0, 5).Select(_ => TestData.Alerts(recipients: 200)).ToList();
 
         await _queue.EnqueueAsync(sent, CancellationToken.None);
         var received = new List<ReceivedAlerts>();
@@ -120,6 +121,54 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
 
         Assert.Equal(sent.Select(a => a.MessageId).Order(StringComparer.Ordinal), received.Select(r => r.MessageId).Order(StringComparer.Ordinal));
         Assert.All(received, r => Assert.Equal(1, r.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_ChangesWithFewRecipients_TravelTogetherWithinTheSizeLimitEachOnceInOrder()
+    {
+        // 150 changes of 2 recipients: about 1 KB of JSON each, so they fill a few messages of at most 48 KiB, not 150.
+        var sent = Enumerable.Range(0, 150).Select(_ => TestData.Alerts(recipients: 2)).ToList();
+
+        await _queue.EnqueueAsync(sent, CancellationToken.None);
+
+        var bodies = (await _alerts.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToMemory().Length).ToList();
+        var received = await ReceiveAllAsync(expectedAlerts: sent.Count);
+        Assert.InRange(received.Count, 2, 10);
+        Assert.Equal(received.Count, bodies.Count);
+        Assert.All(bodies, length => Assert.InRange(length, 1, StorageQueueAlertQueue.MaxPackedBytes));
+        Assert.Equal(sent.Select(a => a.MessageId).Order(StringComparer.Ordinal), received.SelectMany(r => r.Alerts!).Select(a => a.MessageId).Order(StringComparer.Ordinal));
+        var byId = sent.ToDictionary(a => a.MessageId);
+        Assert.All(received.SelectMany(r => r.Alerts!), a => TestData.AssertSameAlerts(byId[a.MessageId], a));
+        Assert.Equal(received.Count, received.Select(r => r.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_AlertRefusedForGood_TravelsAloneSoThatItIsDeadLetteredOnItsOwn()
+    {
+        var refused = TestData.Alerts(recipients: 1) with { DeadLetterReason = "550 mailbox does not exist" };
+        var sent = new[] { TestData.Alerts(), refused, TestData.Alerts() };
+
+        await _queue.EnqueueAsync(sent, CancellationToken.None);
+
+        var received = await ReceiveAllAsync(expectedAlerts: 3);
+        var alone = Assert.Single(received, r => r.Alerts!.Any(a => a.DeadLetterReason is not null));
+        TestData.AssertSameAlerts(refused, alone.Alerts);
+        Assert.Equal(3, received.Sum(r => r.Alerts!.Count));
+    }
+
+    /// <summary>Receives until the messages carry <paramref name="expectedAlerts"/> changes' alerts in all.</summary>
+    private async Task<List<ReceivedAlerts>> ReceiveAllAsync(int expectedAlerts)
+    {
+        var received = new List<ReceivedAlerts>();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                received.AddRange(await _queue.ReceiveAsync(32, CancellationToken.None));
+                return received.Sum(r => r.Alerts?.Count ?? 0) >= expectedAlerts;
+            },
+            Timeout,
+            $"messages carrying {expectedAlerts} changes' alerts were received");
+        return received;
     }
 
     [Fact]

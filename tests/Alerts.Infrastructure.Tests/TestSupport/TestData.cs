@@ -1,6 +1,7 @@
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Subscriptions;
+using Alerts.Infrastructure.Queues;
 
 namespace Alerts.Infrastructure.Tests.TestSupport;
 
@@ -81,6 +82,20 @@ internal static class TestData
             })
             .ToList();
         return new AlertsMatched(AlertIds.ForMessage(list.Select(r => r.AlertId)), change, list, Now.AddSeconds(5));
+    }
+
+    /// <summary>A received or decoded message carries exactly <paramref name="expected"/>, alone.</summary>
+    public static void AssertSameAlerts(AlertsMatched expected, IReadOnlyList<AlertsMatched>? actual)
+    {
+        Assert.NotNull(actual);
+        AssertSameAlerts(expected, Assert.Single(actual));
+    }
+
+    public static void AssertSameAlerts(AlertsMatched expected, AlertsMessageCodec.DecodedMessage? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.MessageId, actual.MessageId);
+        AssertSameAlerts(expected, actual.Alerts);
     }
 
     /// <summary>Field-by-field equality of two queue messages (records with lists do not compare lists by content).</summary>
