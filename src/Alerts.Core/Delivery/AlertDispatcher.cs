@@ -50,6 +50,12 @@ public sealed partial class AlertDispatcher(
     /// <summary>How many sent-log and suppression requests one batch makes at once.</summary>
     private const int StorageConcurrency = 32;
 
+    /// <summary>
+    /// How many changes' emails are composed and sent at once: messages received together may carry thousands of changes
+    /// (a message carries several), and their emails are not all built in memory together.
+    /// </summary>
+    public const int SendConcurrency = 32;
+
     /// <summary>Receives and handles messages until the queue is empty (or <paramref name="budget"/> is spent).</summary>
     public async Task<DispatchSummary> DrainAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
@@ -111,7 +117,10 @@ public sealed partial class AlertDispatcher(
             .ToList();
         var ready = await ClaimAsync(changes.SelectMany(c => c).ToList(), cancellationToken);
         var accepted = new System.Collections.Concurrent.ConcurrentQueue<Pending>();
-        await Task.WhenAll(changes.Select(change => SendChangeAsync(change, ready, accepted, cancellationToken)));
+        await Parallel.ForEachAsync(
+            changes,
+            new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
+            (change, ct) => new ValueTask(SendChangeAsync(change, ready, accepted, ct)));
         await MarkSentAsync(accepted.ToList(), cancellationToken);
 
         // Each message is completed, retried or dead-lettered on its own outcome: independent requests, made at once.
