@@ -12,4 +12,5 @@ namespace Alerts.Infrastructure;
 [JsonSerializable(typeof(Queues.PoisonedMessage))]
 [JsonSerializable(typeof(Queues.MessageTrace))]
 [JsonSerializable(typeof(Queues.PackedAlerts))]
+[JsonSerializable(typeof(Queues.PackedTraces))]
 internal sealed partial class InfrastructureJsonContext : JsonSerializerContext;

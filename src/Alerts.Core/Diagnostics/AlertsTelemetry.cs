@@ -86,11 +86,21 @@ public static class AlertsTelemetry
         AlertsMatched.Add(alerts);
     }
 
-    /// <summary>Messages handed to the queue (producer): the context the messages carry, so their dispatch continues this trace.</summary>
-    public static Activity? StartEnqueue(string system, string queue) =>
-        Source.StartActivity(Spans.Enqueue, ActivityKind.Producer)?
+    /// <summary>
+    /// Messages handed to the queue (producer): the context the messages carry, so their dispatch continues this trace. A
+    /// child of the match of the changes they carry (<see cref="Matching.AlertsMatched.Trace"/>; the first's, linked to the others',
+    /// when changes matched apart are enqueued together), else of the current span.
+    /// </summary>
+    public static Activity? StartEnqueue(string system, string queue, IReadOnlyList<Matching.AlertsMatched> messages)
+    {
+        var traces = messages.Select(m => m.Trace).Where(t => t != default).Distinct().ToList();
+        var activity = traces.Count == 0
+            ? Source.StartActivity(Spans.Enqueue, ActivityKind.Producer)
+            : Source.StartActivity(Spans.Enqueue, ActivityKind.Producer, traces[0], links: traces.Skip(1).Select(t => new ActivityLink(t)));
+        return activity?
             .SetTag("messaging.system", system).SetTag("messaging.destination.name", queue)
             .SetTag("messaging.operation.type", "send");
+    }
 
     /// <summary>How many messages the enqueue sends (known once the alerts are packed, inside the span whose trace they carry).</summary>
     public static void Enqueuing(Activity? enqueue, int messages) => enqueue?.SetTag("messaging.batch.message_count", messages);
@@ -100,10 +110,16 @@ public static class AlertsTelemetry
     /// (<see cref="ReceivedAlerts.Parent"/>; every message of one change's fan-out carries the same trace), linked to the
     /// others' and to the receiving run's own span; messages without one (sent before tracing) start under the receiving run.
     /// </summary>
-    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages)
+    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages) => StartDispatch(messages, default);
+
+    /// <summary>
+    /// The same for one change's recipients, a child of <paramref name="change"/>'s own trace when it carries one (a message
+    /// carrying several changes' alerts carries each change's trace), else of the first message's.
+    /// </summary>
+    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages, ActivityContext change)
     {
-        var parent = messages[0].Parent;
-        var links = messages.Skip(1).Select(m => m.Parent).Where(p => p != default && p != parent).Distinct().Select(p => new ActivityLink(p)).ToList();
+        var parent = change != default ? change : messages[0].Parent;
+        var links = messages.Select(m => m.Parent).Where(p => p != default && p != parent).Distinct().Select(p => new ActivityLink(p)).ToList();
         if (parent != default && Activity.Current is { } receiving)
         {
             links.Add(new ActivityLink(receiving.Context));

@@ -61,7 +61,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
                     matched++;
                     if (recipients.Count == perMessage)
                     {
-                        messages.Add(Message(change, recipients));
+                        messages.Add(Message(change, recipients, activity));
                         recipients = new List<AlertRecipient>(perMessage);
                     }
 
@@ -81,7 +81,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
 
         if (recipients.Count > 0)
         {
-            messages.Add(Message(change, recipients));
+            messages.Add(Message(change, recipients, activity));
         }
 
         if (messages.Count > 0 && tail is not null)
@@ -124,6 +124,6 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         }
     }
 
-    private AlertsMatched Message(RatingChange change, List<AlertRecipient> recipients) =>
-        new(AlertIds.ForMessage(recipients.Select(r => r.AlertId)), change, recipients, time.GetUtcNow());
+    private AlertsMatched Message(RatingChange change, List<AlertRecipient> recipients, Activity? match) =>
+        new(AlertIds.ForMessage(recipients.Select(r => r.AlertId)), change, recipients, time.GetUtcNow()) { Trace = match?.Context ?? default };
 }

@@ -11,7 +11,8 @@ namespace Alerts.Infrastructure.Queues;
 /// <c>{"messageId": ..., "alerts": [AlertsMatched, ...]}</c>. Both are read (<see cref="Decode"/>), so messages sent by an
 /// earlier version are still delivered. On the Storage queue, which has no message properties, the body also carries the
 /// W3C trace context of the enqueue (<c>traceparent</c>, <c>tracestate</c>) as two more members of the same object, which
-/// readers that do not know them ignore.
+/// readers that do not know them ignore; in a packed body each change's alerts also carry their own change's trace
+/// (<see cref="AlertsMatched.Trace"/>) the same way, on every transport, so each change's dispatch continues its post's trace.
 /// </summary>
 internal static class AlertsMessageCodec
 {
@@ -42,7 +43,9 @@ internal static class AlertsMessageCodec
         var recipients = 0;
         foreach (var item in alerts)
         {
+            // Measured with its own trace members, as it is written when it shares a message (alone, without them).
             var json = JsonSerializer.SerializeToUtf8Bytes(item, InfrastructureJsonContext.Default.AlertsMatched);
+            json = WithTrace(json, item.Trace).ToArray();
             var alone = item.DeadLetterReason is not null;
             if (group.Count > 0 && (alone || bytes + json.Length + 1 > maxBytes || recipients + item.Recipients.Count > maxRecipients))
             {
@@ -88,7 +91,15 @@ internal static class AlertsMessageCodec
             if (IsPacked(json))
             {
                 var packed = JsonSerializer.Deserialize(json, InfrastructureJsonContext.Default.PackedAlerts);
-                return packed is { MessageId: { } id, Alerts: { Count: > 0 } list } && list.All(IsComplete) ? new DecodedMessage(id, list) : null;
+                if (packed is not { MessageId: { } id, Alerts: { Count: > 0 } list } || !list.All(IsComplete))
+                {
+                    return null;
+                }
+
+                var traces = JsonSerializer.Deserialize(json, InfrastructureJsonContext.Default.PackedTraces)?.Alerts;
+                return new DecodedMessage(id, list.Select((alerts, i) => traces is not null && i < traces.Count && traces[i] is { } trace
+                    ? alerts with { Trace = AlertsTelemetry.ParentFrom(trace.Traceparent, trace.Tracestate) }
+                    : alerts).ToList());
             }
 
             var alerts = JsonSerializer.Deserialize(json, InfrastructureJsonContext.Default.AlertsMatched);
@@ -118,7 +129,7 @@ internal static class AlertsMessageCodec
     {
         if (group is [var single])
         {
-            return new PackedMessage(single.Alerts.MessageId, [single.Alerts], WithTrace(single.Json, trace));
+            return new PackedMessage(single.Alerts.MessageId, [single.Alerts], Encode(single.Alerts, trace));
         }
 
         var messageId = AlertIds.ForMessage(group.SelectMany(g => g.Alerts.Recipients.Select(r => r.AlertId)));
@@ -183,6 +194,9 @@ internal static class AlertsMessageCodec
 
 /// <summary>A body carrying several changes' alerts (see <see cref="AlertsMessageCodec.Pack"/>).</summary>
 internal sealed record PackedAlerts(string? MessageId, IReadOnlyList<AlertsMatched>? Alerts);
+
+/// <summary>The trace members of each change's alerts in a packed body.</summary>
+internal sealed record PackedTraces(IReadOnlyList<MessageTrace?>? Alerts);
 
 /// <summary>The trace members of a Storage queue body (W3C Trace Context names).</summary>
 internal sealed record MessageTrace(string? Traceparent, string? Tracestate);

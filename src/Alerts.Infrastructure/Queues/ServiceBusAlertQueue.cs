@@ -39,7 +39,7 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
 
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
-        using var activity = AlertsTelemetry.StartEnqueue("servicebus", sender.EntityPath);
+        using var activity = AlertsTelemetry.StartEnqueue("servicebus", sender.EntityPath, messages);
         var packed = AlertsMessageCodec.Pack(messages, MaxPackedBytes, MaxRecipientsPerMessage);
         AlertsTelemetry.Enqueuing(activity, packed.Count);
         var queue = new Queue<ServiceBusMessage>(packed.Select(ToMessage));

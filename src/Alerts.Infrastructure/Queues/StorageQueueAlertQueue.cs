@@ -45,7 +45,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     public async Task EnqueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        using var activity = AlertsTelemetry.StartEnqueue(MessagingSystem, StorageNames.AlertsQueue);
+        using var activity = AlertsTelemetry.StartEnqueue(MessagingSystem, StorageNames.AlertsQueue, messages);
         var packed = AlertsMessageCodec.Pack(messages, MaxPackedBytes, MaxRecipientsPerMessage, Activity.Current?.Context ?? default);
         AlertsTelemetry.Enqueuing(activity, packed.Count);
         await Task.WhenAll(packed.Select(m => _queue.SendMessageAsync(m.Body, cancellationToken: cancellationToken)));

@@ -139,6 +139,31 @@ public sealed class AlertsTelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispatch_MessageCarryingTwoChanges_ContinuesEachChangesOwnTrace_LinkedToTheEnqueue()
+    {
+        static ActivityContext Remote() => new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        var (enqueued, cifrMatch, nvdaMatch) = (Remote(), Remote(), Remote());
+        AlertsMatched Part(Alerts.Core.Ratings.RatingChange change, ActivityContext trace) =>
+            new("part-" + change.Id, change, [new AlertRecipient(AlertIds.For(change.Id, "sub-0"), "sub-0", "user0@example.com")], TestChanges.Now) { Trace = trace };
+        var message = new ReceivedAlerts(
+            "msg-packed",
+            [Part(TestChanges.CifrUpgrade(), cifrMatch), Part(TestChanges.CifrUpgrade() with { Id = "change-nvda-1", Ticker = "NVDA" }, nvdaMatch)],
+            1,
+            new object(),
+            enqueued);
+        using var receiving = Caller();
+
+        await Dispatcher().HandleAsync(message, CancellationToken.None);
+
+        foreach (var match in new[] { cifrMatch, nvdaMatch })
+        {
+            var dispatch = Assert.Single(_spans, s => s.TraceId == match.TraceId && s.DisplayName == AlertsTelemetry.Spans.Dispatch);
+            Assert.Equal(match.SpanId, dispatch.ParentSpanId);
+            Assert.Equal([enqueued, receiving.Context], dispatch.Links.Select(l => l.Context));
+        }
+    }
+
+    [Fact]
     public async Task Dispatch_MessageWithoutTraceContext_RunsUnderTheReceivingRun()
     {
         using var receiving = Caller();

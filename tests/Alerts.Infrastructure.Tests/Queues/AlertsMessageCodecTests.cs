@@ -44,6 +44,19 @@ public sealed class AlertsMessageCodecTests
     }
 
     [Fact]
+    public void Pack_SeveralChanges_EachCarriesItsOwnChangesTrace()
+    {
+        var traces = Enumerable.Range(0, 3).Select(_ => new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded)).ToList();
+        var alerts = traces.Select(t => TestData.Alerts() with { Trace = t }).ToList();
+
+        var message = Assert.Single(AlertsMessageCodec.Pack(alerts, 48 * 1024, 250, Trace));
+
+        var decoded = AlertsMessageCodec.Decode(message.Body)!.Alerts;
+        Assert.Equal(traces.Select(t => (t.TraceId, t.SpanId)), decoded.Select(a => (a.Trace.TraceId, a.Trace.SpanId)));
+        Assert.Equal(Trace.SpanId, AlertsMessageCodec.DecodeTrace(message.Body).SpanId);
+    }
+
+    [Fact]
     public void Pack_SameAlertsTwice_GivesTheSameIds()
     {
         var alerts = Enumerable.Range(0, 3).Select(_ => TestData.Alerts()).ToList();
