@@ -52,6 +52,7 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
                 }
             });
 
+        var queued = marks.ToList();
         try
         {
             await fanOut.EnqueueAsync(tail.ToList(), cancellationToken);
@@ -65,24 +66,23 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
                 LogDispatchFailed(ex, change.Change.Id, change.Change.Ticker);
             }
 
-            var queued = marks.Where(m => !unqueued.Contains(m.Change.Id)).ToList();
+            queued = queued.Where(m => !unqueued.Contains(m.Change.Id)).ToList();
             matched -= tail.Sum(a => a.Recipients.Count);
-            marks = new System.Collections.Concurrent.ConcurrentBag<DispatchMark>(queued);
         }
 
         var unmarked = 0;
         try
         {
-            await store.MarkAsync(marks.ToList(), cancellationToken);
+            await store.MarkAsync(queued, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Their alerts are queued: left pending, they are at worst dispatched again (the sent log keeps that harmless).
-            LogMarkFailed(ex, marks.Count);
-            unmarked = marks.Count;
+            LogMarkFailed(ex, queued.Count);
+            unmarked = queued.Count;
         }
 
-        return new PendingDispatchResult(matched, marks.Count, changes.Count - marks.Count + unmarked);
+        return new PendingDispatchResult(matched, queued.Count, changes.Count - queued.Count + unmarked);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; the re-driver will")]
