@@ -153,10 +153,21 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.Contains("400", refused.StatusDescription, StringComparison.Ordinal);
     }
 
-    /// <summary>Waits for the change on <paramref name="ticker"/> to be matched and its alerts queued (after the post's 202, in the background).</summary>
+    /// <summary>
+    /// Waits for the change on <paramref name="ticker"/> to be matched and its alerts queued (after the post's 202, in the
+    /// background): its match span, then the enqueue span under it (the last messages of changes fanned out together are
+    /// enqueued together, after their matches end).
+    /// </summary>
     private async Task MatchedAsync(string ticker)
     {
-        for (var i = 0; i < 300 && !_spans.ToList().Any(s => s.DisplayName == AlertsTelemetry.Spans.Match && (string?)s.GetTagItem("alerts.ticker") == ticker); i++)
+        bool Queued()
+        {
+            var spans = _spans.ToList();
+            return spans.Where(s => s.DisplayName == AlertsTelemetry.Spans.Match && (string?)s.GetTagItem("alerts.ticker") == ticker)
+                .Any(match => spans.Any(s => s.DisplayName == AlertsTelemetry.Spans.Enqueue && s.ParentSpanId == match.SpanId));
+        }
+
+        for (var i = 0; i < 300 && !Queued(); i++)
         {
             await Task.Delay(100);
         }
