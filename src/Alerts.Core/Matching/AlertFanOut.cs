@@ -29,7 +29,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
     /// <paramref name="tail"/> is given: those are added to it, and the change's alerts are all queued only once the caller
     /// has enqueued them (<see cref="EnqueueAsync"/>). Returns how many subscribers it matched.
     /// </summary>
-    public async Task<int> DispatchAsync(RatingChange change, System.Collections.Concurrent.ConcurrentQueue<AlertsMatched>? tail, CancellationToken cancellationToken, ActivityContext parent = default)
+    public async Task<int> DispatchAsync(RatingChange change, ICollection<AlertsMatched>? tail, CancellationToken cancellationToken, ActivityContext parent = default)
     {
         using var activity = AlertsTelemetry.StartMatch(change, parent);
         var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
@@ -88,7 +88,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         {
             foreach (var message in messages)
             {
-                tail.Enqueue(message);
+                tail.Add(message);
             }
 
             messages = [];

@@ -3,14 +3,26 @@ using Alerts.Core.Matching;
 
 namespace Alerts.Core.Tests.TestSupport;
 
-/// <summary>An <see cref="IAlertQueue"/> that records every call and hands out the messages put into <see cref="Pending"/>.</summary>
+/// <summary>
+/// An <see cref="IAlertQueue"/> that records every call and hands out the messages put into <see cref="Pending"/>.
+/// Enqueues may come from several threads at once (changes fanned out together); the other calls come one at a time.
+/// </summary>
 internal sealed class InMemoryAlertQueue : IAlertQueue
 {
     public int MaxRecipientsPerMessage { get; set; } = 1000;
 
     public List<IReadOnlyList<AlertsMatched>> EnqueueCalls { get; } = [];
 
-    public IEnumerable<AlertsMatched> Enqueued => EnqueueCalls.SelectMany(batch => batch);
+    public IEnumerable<AlertsMatched> Enqueued
+    {
+        get
+        {
+            lock (EnqueueCalls)
+            {
+                return EnqueueCalls.SelectMany(batch => batch).ToList();
+            }
+        }
+    }
 
     public Queue<ReceivedAlerts> Pending { get; } = new();
 
@@ -32,7 +44,11 @@ internal sealed class InMemoryAlertQueue : IAlertQueue
             throw new InvalidOperationException("The queue is unreachable.");
         }
 
-        EnqueueCalls.Add(messages.ToList());
+        lock (EnqueueCalls)
+        {
+            EnqueueCalls.Add(messages.ToList());
+        }
+
         return Task.CompletedTask;
     }
 
