@@ -20,7 +20,7 @@ public sealed record RedriveSummary(int Tickers, int Dispatched, int TooOld, int
 /// Finishes what a crash interrupted: for each ticker the outbox notes for a minute that ended more than
 /// <see cref="Grace"/> ago (so requests still in flight are left alone), the ticker's changes still pending dispatch
 /// and received before then are matched and dispatched now (except those still waiting in this process's
-/// <see cref="BackgroundFanOut"/>). A note is removed once its ticker has nothing pending and
+/// <see cref="BackgroundFanOut"/> or being dispatched by it, <see cref="PendingChangeDispatcher.IsDispatching"/>). A note is removed once its ticker has nothing pending and
 /// its minute ended more than <see cref="Retention"/> ago.
 /// </summary>
 public sealed partial class OutboxRedriver(
@@ -55,8 +55,9 @@ public sealed partial class OutboxRedriver(
                 var read = await store.GetPendingAsync(notes.Key, now - Grace, max, cancellationToken);
                 clean = read.Count < max;
 
-                // A change waiting in this process's background fan-out (a backlog older than the grace) is left to it.
-                var pending = read.Where(change => !background.IsWaiting(change.Id)).ToList();
+                // A change waiting in this process's background fan-out (a backlog older than the grace), or being
+                // dispatched by it now (a big post's own dispatch, on a slow storage), is left to it.
+                var pending = read.Where(change => !background.IsWaiting(change.Id) && !dispatcher.IsDispatching(change.Id)).ToList();
                 clean &= pending.Count == read.Count;
                 var old = pending.Where(change => options.Value.IsTooOldToAlert(change.PublishedAt, now)).ToList();
                 if (old.Count > 0)

@@ -31,12 +31,60 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
     /// <summary>How many last messages may wait to be enqueued together before they are.</summary>
     public const int TailMessages = 64;
 
+    /// <summary>The ids of the changes being dispatched in this process now, each with how many dispatches hold it.</summary>
+    private readonly Dictionary<string, int> _dispatching = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether this process is dispatching the change now (a big post dispatching before its answer, a background batch):
+    /// the outbox re-driver, which finds it still pending, leaves it alone however long it takes.
+    /// </summary>
+    public bool IsDispatching(string changeId)
+    {
+        lock (_dispatching)
+        {
+            return _dispatching.ContainsKey(changeId);
+        }
+    }
+
     public async Task<PendingDispatchResult> DispatchAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
             return new PendingDispatchResult(0, 0, 0);
         }
+
+        Hold(changes, +1);
+        try
+        {
+            return await DispatchHeldAsync(changes, cancellationToken);
+        }
+        finally
+        {
+            Hold(changes, -1);
+        }
+    }
+
+    private void Hold(IReadOnlyList<PendingDispatch> changes, int by)
+    {
+        lock (_dispatching)
+        {
+            foreach (var change in changes)
+            {
+                var held = _dispatching.GetValueOrDefault(change.Change.Id) + by;
+                if (held > 0)
+                {
+                    _dispatching[change.Change.Id] = held;
+                }
+                else
+                {
+                    _dispatching.Remove(change.Change.Id);
+                }
+            }
+        }
+    }
+
+    private async Task<PendingDispatchResult> DispatchHeldAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
+    {
 
         var run = new Run(changes.Count);
         await Parallel.ForEachAsync(
