@@ -85,7 +85,6 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
 
     private async Task<PendingDispatchResult> DispatchHeldAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
     {
-
         var run = new Run(changes.Count);
         await Parallel.ForEachAsync(
             changes.Select(change =>
