@@ -248,7 +248,7 @@ public sealed partial class AlertDispatcher(
     private async Task SendChangeAsync(List<Pending> recipients, HashSet<Pending> ready, System.Collections.Concurrent.ConcurrentQueue<Pending> accepted, CancellationToken cancellationToken)
     {
         var change = recipients[0].Alerts.Change;
-        using var activity = AlertsTelemetry.StartDispatch(recipients.Select(p => p.Delivery.Message).Distinct().ToList(), recipients[0].Alerts.Trace);
+        using var activity = AlertsTelemetry.StartDispatch(recipients.Select(p => p.Delivery.Message).Distinct().ToList(), recipients[0].Alerts.Trace, recipients.Count);
         var claimed = recipients.Where(ready.Contains).ToList();
 
         // The street's context: one history read per change (cached); null when unreadable, and the alerts go without it.

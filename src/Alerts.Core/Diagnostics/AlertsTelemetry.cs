@@ -110,13 +110,14 @@ public static class AlertsTelemetry
     /// (<see cref="ReceivedAlerts.Parent"/>; every message of one change's fan-out carries the same trace), linked to the
     /// others' and to the receiving run's own span; messages without one (sent before tracing) start under the receiving run.
     /// </summary>
-    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages) => StartDispatch(messages, default);
+    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages) =>
+        StartDispatch(messages, default, messages.Sum(m => m.Alerts?.Sum(a => a.Recipients.Count) ?? 0));
 
     /// <summary>
-    /// The same for one change's recipients, a child of <paramref name="change"/>'s own trace when it carries one (a message
-    /// carrying several changes' alerts carries each change's trace), else of the first message's.
+    /// The same for one change's <paramref name="recipients"/>, a child of <paramref name="change"/>'s own trace when it
+    /// carries one (a message carrying several changes' alerts carries each change's trace), else of the first message's.
     /// </summary>
-    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages, ActivityContext change)
+    public static Activity? StartDispatch(IReadOnlyList<ReceivedAlerts> messages, ActivityContext change, int recipients)
     {
         var parent = change != default ? change : messages[0].Parent;
         var links = messages.Select(m => m.Parent).Where(p => p != default && p != parent).Distinct().Select(p => new ActivityLink(p)).ToList();
@@ -129,7 +130,7 @@ public static class AlertsTelemetry
             .SetTag("messaging.operation.type", "process").SetTag("messaging.message.id", messages[0].MessageId)
             .SetTag("messaging.batch.message_count", messages.Count)
             .SetTag("alerts.delivery_count", messages.Max(m => m.DeliveryCount))
-            .SetTag("alerts.recipients", messages.Sum(m => m.Alerts?.Sum(a => a.Recipients.Count) ?? 0));
+            .SetTag("alerts.recipients", recipients);
     }
 
     /// <summary>One received message handled (see the list form).</summary>

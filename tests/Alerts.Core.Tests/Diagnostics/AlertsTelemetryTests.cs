@@ -160,6 +160,7 @@ public sealed class AlertsTelemetryTests : IDisposable
             var dispatch = Assert.Single(_spans, s => s.TraceId == match.TraceId && s.DisplayName == AlertsTelemetry.Spans.Dispatch);
             Assert.Equal(match.SpanId, dispatch.ParentSpanId);
             Assert.Equal([enqueued, receiving.Context], dispatch.Links.Select(l => l.Context));
+            Assert.Equal(1, dispatch.GetTagItem("alerts.recipients")); // its own recipient, not the message's two
         }
     }
 
