@@ -22,6 +22,13 @@ internal static class AlertsMessageCodec
     /// <summary>What a packed body adds around its alerts: its id, the brackets and the trace members.</summary>
     private const int EnvelopeBytes = 256;
 
+    /// <summary>
+    /// At most the bytes one change's trace members add in a packed body: <c>,"traceparent":"00-…-01"</c> is 72, and
+    /// <c>,"tracestate":"…"</c> 16 more than its value, which W3C Trace Context keeps to printable ASCII (escaped at most 6:1).
+    /// </summary>
+    private static int TraceBytes(ActivityContext trace) =>
+        trace == default ? 0 : 72 + (trace.TraceState is { Length: > 0 } state ? 16 + 6 * state.Length : 0);
+
     /// <summary>One queue message to send: its id, what it carries and its body.</summary>
     public sealed record PackedMessage(string MessageId, IReadOnlyList<AlertsMatched> Alerts, BinaryData Body);
 
@@ -43,11 +50,11 @@ internal static class AlertsMessageCodec
         var recipients = 0;
         foreach (var item in alerts)
         {
-            // Measured with its own trace members, as it is written when it shares a message (alone, without them).
+            // Serialized once; measured with room for its own trace members, which it carries when it shares a message.
             var json = JsonSerializer.SerializeToUtf8Bytes(item, InfrastructureJsonContext.Default.AlertsMatched);
-            json = WithTrace(json, item.Trace).ToArray();
+            var size = json.Length + TraceBytes(item.Trace) + 1;
             var alone = item.DeadLetterReason is not null;
-            if (group.Count > 0 && (alone || bytes + json.Length + 1 > maxBytes || recipients + item.Recipients.Count > maxRecipients))
+            if (group.Count > 0 && (alone || bytes + size > maxBytes || recipients + item.Recipients.Count > maxRecipients))
             {
                 messages.Add(Packed(group, trace));
                 group.Clear();
@@ -56,7 +63,7 @@ internal static class AlertsMessageCodec
             }
 
             group.Add((item, json));
-            bytes += json.Length + 1;
+            bytes += size;
             recipients += item.Recipients.Count;
             if (alone)
             {
@@ -129,19 +136,19 @@ internal static class AlertsMessageCodec
     {
         if (group is [var single])
         {
-            return new PackedMessage(single.Alerts.MessageId, [single.Alerts], Encode(single.Alerts, trace));
+            return new PackedMessage(single.Alerts.MessageId, [single.Alerts], WithTrace(single.Json, trace));
         }
 
         var messageId = AlertIds.ForMessage(group.SelectMany(g => g.Alerts.Recipients.Select(r => r.AlertId)));
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(group.Sum(g => g.Json.Length + 1) + EnvelopeBytes);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(group.Sum(g => g.Json.Length + TraceBytes(g.Alerts.Trace) + 1) + EnvelopeBytes);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("messageId", messageId);
             writer.WriteStartArray(PackedMember);
-            foreach (var (_, json) in group)
+            foreach (var (alerts, json) in group)
             {
-                writer.WriteRawValue(json, skipInputValidation: true);
+                writer.WriteRawValue(WithTrace(json, alerts.Trace).ToMemory().Span, skipInputValidation: true);
             }
 
             writer.WriteEndArray();
