@@ -48,6 +48,7 @@ public static class AlertsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
@@ -78,6 +79,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<RatingIngestService>();
         services.AddSingleton<PendingChangeDispatcher>();
         services.AddSingleton<BackgroundFanOut>();
+        services.AddSingleton<QueueBackpressure>();
         services.AddHostedService<BackgroundFanOutService>();
         services.AddSingleton<OutboxRedriver>();
         services.AddSingleton<AlertFanOut>();

@@ -50,6 +50,30 @@ public sealed class WebhookOptions
         Secrets.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
 
+/// <summary>Settings of ingest (section <c>Ingest</c>): how posts give way to delivery when the alert queue falls behind.</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>
+    /// When the oldest alert message that no dispatcher has taken yet was queued longer ago than this, a post (or a feed's
+    /// poll) waits before its changes are stored, up to <see cref="MaxHoldSeconds"/>, so that the storage account and the
+    /// machine go to delivering the alerts already queued rather than to queueing more (see <c>Ingest.QueueBackpressure</c>).
+    /// 0 turns it off. The default, 15 seconds, is above the Functions app's dispatch timer (<c>DISPATCH_SCHEDULE</c>, every
+    /// 5 seconds), where messages wait for the next tick; the local runner, whose dispatcher wakes as soon as alerts are
+    /// queued, uses 1.
+    /// </summary>
+    [Range(0, 3600)]
+    public int MaxQueueWaitSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The longest a post waits for the queue to catch up; its changes are then stored anyway (nothing is refused). The
+    /// default, 5 seconds, is well inside the timeouts webhook senders use (10 seconds and more).
+    /// </summary>
+    [Range(0, 60)]
+    public int MaxHoldSeconds { get; set; } = 5;
+}
+
 /// <summary>Settings of outgoing email (section <c>Email</c>).</summary>
 public sealed class EmailOptions
 {

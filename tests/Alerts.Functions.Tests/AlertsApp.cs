@@ -22,6 +22,15 @@ public sealed class AlertsApp : IAsyncLifetime
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly AzuriteFixture _azurite = new();
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public AlertsApp()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="settings">Settings on top of the tests' own (e.g. <c>Ingest:MaxHoldSeconds</c>).</param>
+    public AlertsApp(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     /// <summary>Stands in for SendGrid's Event Webhook signing key (the app gets its public half, as in SendGrid's settings).</summary>
     public System.Security.Cryptography.ECDsa SendGridEventKey { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
@@ -64,7 +73,7 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Feeds:Sources:0:BaseUrl"] = "http://127.0.0.1:9",
             ["Alerts:MaxSubscriptionsPerClientPerHour"] = "5",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
-        }).Build();
+        }).AddInMemoryCollection(_settings).Build();
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

@@ -29,6 +29,13 @@ public interface IAlertQueue
 
     /// <summary>The message cannot be handled: move it aside (dead-letter or poison queue) with the reason.</summary>
     Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the oldest message that no dispatcher has received yet was queued: how far behind delivery is. Null when no
+    /// such message waits, or the transport cannot tell (messages being handled, and messages waiting for a retry after a
+    /// failure, are not counted: they say nothing about load). One cheap peek, for <see cref="Ingest.QueueBackpressure"/>.
+    /// </summary>
+    Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace Alerts.Core.Ingest;
 /// somebody follows is stored pending, with its outbox record in the same transaction, and marked dispatched once its
 /// alerts are queued (one transaction per ticker and post); a change nobody follows, or too old to alert, is stored
 /// finished, in one write. A webhook post asks for its fan-out in the background (<see cref="BackgroundFanOut"/>), so that
-/// its answer waits only for the store.
+/// its answer waits only for the store. While delivery is behind, a post first waits for it (<see cref="QueueBackpressure"/>).
 /// </summary>
 public sealed partial class RatingIngestService(
     RatingChangeNormalizer normalizer,
@@ -21,6 +21,7 @@ public sealed partial class RatingIngestService(
     ISubscriberIndex index,
     PendingChangeDispatcher dispatcher,
     BackgroundFanOut background,
+    QueueBackpressure backpressure,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<RatingIngestService> logger)
@@ -34,6 +35,11 @@ public sealed partial class RatingIngestService(
     {
         ArgumentNullException.ThrowIfNull(submissions);
         using var activity = AlertsTelemetry.StartIngest(origin, submissions.Count, dryRun);
+        if (!dryRun)
+        {
+            AlertsTelemetry.Held(activity, origin, await backpressure.WaitAsync(cancellationToken));
+        }
+
         var receivedAt = time.GetUtcNow();
         var changes = submissions.Select(s => normalizer.Normalize(s, receivedAt)).ToList();
 

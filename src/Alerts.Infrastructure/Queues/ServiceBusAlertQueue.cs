@@ -80,9 +80,39 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
             deadLetterErrorDescription: reason.Length > 1024 ? reason[..1024] : reason,
             cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// A peek from the start of the queue (a receiver's peeks otherwise go on from the last one): the oldest message, and
+    /// when that one is not waiting for its first delivery (it is locked by a dispatcher, back for a retry, scheduled or
+    /// deferred), the next few.
+    /// </summary>
+    public async Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken)
+    {
+        var head = await receiver.PeekMessageAsync(FirstSequenceNumber, cancellationToken);
+        if (head is null)
+        {
+            return null;
+        }
+
+        if (IsWaiting(head))
+        {
+            return head.EnqueuedTime;
+        }
+
+        var next = await receiver.PeekMessagesAsync(OldestWaitingPeekLimit, head.SequenceNumber + 1, cancellationToken);
+        return next.FirstOrDefault(IsWaiting)?.EnqueuedTime;
+
+        static bool IsWaiting(ServiceBusReceivedMessage message) => message.State == ServiceBusMessageState.Active && message.DeliveryCount == 0;
+    }
+
+    /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at after a head that is not waiting.</summary>
+    public const int OldestWaitingPeekLimit = 8;
+
+    /// <summary>Where a peek from the start of the queue starts (a queue's sequence numbers start at 1).</summary>
+    public const long FirstSequenceNumber = 1;
+
     public async Task<IReadOnlyList<DeadLetter>> PeekDeadLettersAsync(int max, CancellationToken cancellationToken)
     {
-        var peeked = await DeadLetters.PeekMessagesAsync(Math.Clamp(max, 1, 250), cancellationToken: cancellationToken);
+        var peeked = await DeadLetters.PeekMessagesAsync(Math.Clamp(max, 1, 250), FirstSequenceNumber, cancellationToken);
         return peeked.Select(m => new DeadLetter(
             m.MessageId,
             $"{m.DeadLetterReason}: {m.DeadLetterErrorDescription}",
@@ -119,13 +149,13 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
     }
 
     /// <summary>
-    /// Counts by peeking (the data-plane roles the app holds cannot read queue runtime properties), so counts above
-    /// <see cref="StatsPeekLimit"/> read as that limit.
+    /// Counts by peeking from the start of each queue (the data-plane roles the app holds cannot read queue runtime
+    /// properties), so counts above <see cref="StatsPeekLimit"/> read as that limit.
     /// </summary>
     public async Task<AlertQueueStats> GetStatsAsync(CancellationToken cancellationToken)
     {
-        var pending = await receiver.PeekMessagesAsync(StatsPeekLimit, cancellationToken: cancellationToken);
-        var dead = await DeadLetters.PeekMessagesAsync(StatsPeekLimit, cancellationToken: cancellationToken);
+        var pending = await receiver.PeekMessagesAsync(StatsPeekLimit, FirstSequenceNumber, cancellationToken);
+        var dead = await DeadLetters.PeekMessagesAsync(StatsPeekLimit, FirstSequenceNumber, cancellationToken);
         return new AlertQueueStats(pending.Count, dead.Count, pending.Count > 0 ? pending.Min(m => m.EnqueuedTime) : null);
     }
 

@@ -84,6 +84,31 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         await _queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
     }
 
+    /// <summary>
+    /// A peek at the head of the queue (messages being handled are invisible, so not seen); when the head is a message
+    /// back for a retry, a peek at the next few. The service dates a message to the second.
+    /// </summary>
+    public async Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        PeekedMessage[] head = await _queue.PeekMessagesAsync(1, cancellationToken);
+        if (head.Length == 0)
+        {
+            return null;
+        }
+
+        if (head[0].DequeueCount == 0)
+        {
+            return head[0].InsertedOn;
+        }
+
+        PeekedMessage[] next = await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken);
+        return next.FirstOrDefault(m => m.DequeueCount == 0)?.InsertedOn;
+    }
+
+    /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at when the head is a retry.</summary>
+    public const int OldestWaitingPeekLimit = 8;
+
     private sealed record Receipt(string MessageId, string PopReceipt, BinaryData Body);
 
     public async Task<IReadOnlyList<DeadLetter>> PeekDeadLettersAsync(int max, CancellationToken cancellationToken)

@@ -81,4 +81,18 @@ internal sealed class InMemoryAlertQueue : IAlertQueue
         DeadLettered.Add((message, reason));
         return Task.CompletedTask;
     }
+
+    /// <summary>What <see cref="OldestWaitingSinceAsync"/> answers (a test sets it); when it throws, the queue cannot be read.</summary>
+    public Func<DateTimeOffset?> OldestWaitingSince { get; set; } = () => null;
+
+    /// <summary>How many times <see cref="OldestWaitingSinceAsync"/> was called.</summary>
+    public int OldestWaitingReads => _oldestWaitingReads;
+
+    private int _oldestWaitingReads;
+
+    public Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _oldestWaitingReads);
+        return Task.FromResult(OldestWaitingSince());
+    }
 }

@@ -95,6 +95,7 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
     {
         services.AddOptions<AlertsOptions>();
         services.AddOptions<DeliveryOptions>();
+        services.AddOptions<IngestOptions>();
         var tables = new TableServiceClient(connectionString);
         var queues = new QueueServiceClient(connectionString);
         services.AddSingleton(tables);
@@ -112,6 +113,7 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
         services.AddSingleton<IOutbox, TableOutbox>();
         services.AddSingleton<PendingChangeDispatcher>();
         services.AddSingleton<BackgroundFanOut>(); // never started here: feeds dispatch before their poll ends anyway
+        services.AddSingleton<QueueBackpressure>();
         services.AddSingleton<RatingIngestService>();
     }
 }

@@ -280,6 +280,7 @@ public sealed class ServiceBusAlertQueueTests
         deadLetters.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(
             body: AlertsMessageCodec.Encode(alerts),
             messageId: alerts.MessageId,
+            sequenceNumber: 1,
             deliveryCount: 10,
             properties: new Dictionary<string, object> { ["DeadLetterReason"] = "DeliveryFailed", ["DeadLetterErrorDescription"] = "Gave up after 10 attempts" }));
 
@@ -312,18 +313,78 @@ public sealed class ServiceBusAlertQueueTests
     }
 
     [Fact]
-    public async Task GetStatsAsync_CountsPendingAndDeadLettersAndTheOldestPending()
+    public async Task GetStatsAsync_CountsPendingAndDeadLettersAndTheOldestPending_EachTimeAskedFromTheStart()
     {
         var deadLetters = new RecordingServiceBusReceiver();
         var old = DateTimeOffset.UtcNow.AddMinutes(-7);
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "a", enqueuedTime: old));
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "b", enqueuedTime: old.AddMinutes(3)));
-        deadLetters.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "c"));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "a", sequenceNumber: 1, enqueuedTime: old));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "b", sequenceNumber: 2, enqueuedTime: old.AddMinutes(3)));
+        deadLetters.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "c", sequenceNumber: 1));
+        var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver, deadLetters);
 
-        var stats = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver, deadLetters).GetStatsAsync(CancellationToken.None);
+        // A receiver's peeks go on from the last one unless told where to start: the second health check saw nothing.
+        var first = await queue.GetStatsAsync(CancellationToken.None);
+        var second = await queue.GetStatsAsync(CancellationToken.None);
 
-        Assert.Equal(2, stats.Pending);
-        Assert.Equal(1, stats.DeadLettered);
-        Assert.Equal(old, stats.OldestPendingEnqueuedAt);
+        Assert.Equal(first, second);
+        Assert.Equal(2, second.Pending);
+        Assert.Equal(1, second.DeadLettered);
+        Assert.Equal(old, second.OldestPendingEnqueuedAt);
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_EmptyQueue_IsNull()
+    {
+        var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver);
+
+        Assert.Null(await queue.OldestWaitingSinceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_IsTheOldestMessageWaitingForItsFirstDelivery_AskedFromTheStartEachTime()
+    {
+        var now = DateTimeOffset.UtcNow;
+        // Being handled (locked, delivered once), scheduled, back for a retry: none of them says the queue is behind.
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "locked", sequenceNumber: 3, enqueuedTime: now.AddSeconds(-30), deliveryCount: 1));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "scheduled", sequenceNumber: 4, enqueuedTime: now.AddSeconds(-20), serviceBusMessageState: ServiceBusMessageState.Scheduled));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "retry", sequenceNumber: 5, enqueuedTime: now.AddSeconds(-15), deliveryCount: 2));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "waiting", sequenceNumber: 6, enqueuedTime: now.AddSeconds(-9)));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "newer", sequenceNumber: 7, enqueuedTime: now.AddSeconds(-1)));
+        var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver);
+
+        var first = await queue.OldestWaitingSinceAsync(CancellationToken.None);
+        var second = await queue.OldestWaitingSinceAsync(CancellationToken.None);
+
+        Assert.Equal(now.AddSeconds(-9), first);
+        Assert.Equal(first, second);
+        Assert.DoesNotContain(null, _receiver.PeekCalls);
+        Assert.Empty(_receiver.Settlements);
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_HeadWaiting_PeeksOnce()
+    {
+        var queuedAt = DateTimeOffset.UtcNow.AddSeconds(-4);
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "a", sequenceNumber: 10, enqueuedTime: queuedAt));
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "b", sequenceNumber: 11, enqueuedTime: queuedAt.AddSeconds(1)));
+
+        var since = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).OldestWaitingSinceAsync(CancellationToken.None);
+
+        Assert.Equal(queuedAt, since);
+        Assert.Equal([ServiceBusAlertQueue.FirstSequenceNumber], _receiver.PeekCalls);
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_NothingWaitingAmongThoseLookedAt_IsNull()
+    {
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 1; i <= ServiceBusAlertQueue.OldestWaitingPeekLimit + 1; i++)
+        {
+            _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: $"retry-{i}", sequenceNumber: i, enqueuedTime: now.AddMinutes(-10), deliveryCount: 3));
+        }
+
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "beyond", sequenceNumber: 100, enqueuedTime: now.AddSeconds(-5)));
+
+        Assert.Null(await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).OldestWaitingSinceAsync(CancellationToken.None));
     }
 }

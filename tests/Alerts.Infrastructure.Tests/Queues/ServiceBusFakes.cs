@@ -80,11 +80,32 @@ internal sealed class RecordingServiceBusReceiver : ServiceBusReceiver
 
     public List<ServiceBusReceivedMessage> Completed { get; } = [];
 
-    /// <summary>What a peek sees (peeking settles nothing).</summary>
+    /// <summary>
+    /// What a peek sees (peeking settles nothing), in sequence-number order. As the SDK's receiver does, a peek without a
+    /// sequence number goes on after the last message peeked.
+    /// </summary>
     public List<ServiceBusReceivedMessage> ToPeek { get; } = [];
 
-    public override Task<IReadOnlyList<ServiceBusReceivedMessage>> PeekMessagesAsync(int maxMessages, long? fromSequenceNumber = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ServiceBusReceivedMessage>>(ToPeek.Take(maxMessages).ToList());
+    /// <summary>The sequence number each peek started from (null: from the last one peeked).</summary>
+    public List<long?> PeekCalls { get; } = [];
+
+    private long _lastPeeked;
+
+    public override Task<IReadOnlyList<ServiceBusReceivedMessage>> PeekMessagesAsync(int maxMessages, long? fromSequenceNumber = null, CancellationToken cancellationToken = default)
+    {
+        PeekCalls.Add(fromSequenceNumber);
+        var from = fromSequenceNumber ?? _lastPeeked + 1;
+        var peeked = ToPeek.Where(m => m.SequenceNumber >= from).Take(maxMessages).ToList();
+        if (peeked.Count > 0)
+        {
+            _lastPeeked = peeked[^1].SequenceNumber;
+        }
+
+        return Task.FromResult<IReadOnlyList<ServiceBusReceivedMessage>>(peeked);
+    }
+
+    public override async Task<ServiceBusReceivedMessage> PeekMessageAsync(long? fromSequenceNumber = null, CancellationToken cancellationToken = default) =>
+        (await PeekMessagesAsync(1, fromSequenceNumber, cancellationToken)).FirstOrDefault()!;
 
     public List<(ServiceBusReceivedMessage Message, string? Reason, string? Description)> DeadLettered { get; } = [];
 

@@ -234,6 +234,45 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
     }
 
     [Fact]
+    public async Task OldestWaitingSinceAsync_EmptyQueue_IsNull()
+    {
+        Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_WhileAMessageWaits_IsWhenItWasQueued_AndNullOnceItIsBeingHandled()
+    {
+        var before = DateTimeOffset.UtcNow;
+        await _queue.EnqueueAsync([TestData.Alerts()], CancellationToken.None);
+        var after = DateTimeOffset.UtcNow;
+
+        // The service dates a message to the second.
+        var since = await _queue.OldestWaitingSinceAsync(CancellationToken.None);
+        Assert.NotNull(since);
+        Assert.InRange(since.Value, before.AddSeconds(-1), after.AddSeconds(1));
+
+        Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
+        Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_AMessageBackForARetry_DoesNotCount_TheFreshOneBehindItDoes()
+    {
+        await _queue.EnqueueAsync([TestData.Alerts("AAPL")], CancellationToken.None);
+        var first = Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
+        await _queue.RetryLaterAsync(first, TimeSpan.Zero, CancellationToken.None);
+        await Eventually.UntilAsync(
+            async () => (await _alerts.PeekMessagesAsync(1)).Value.Length == 1,
+            Timeout,
+            "the retried message was visible again");
+
+        Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+
+        await _queue.EnqueueAsync([TestData.Alerts("CIFR")], CancellationToken.None);
+        Assert.NotNull(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RetryLaterAsync_DelayBeyondTheQueueMaximum_DoesNotThrow()
     {
         await _queue.EnqueueAsync([TestData.Alerts()], CancellationToken.None);

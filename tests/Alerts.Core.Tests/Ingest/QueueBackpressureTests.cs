@@ -1,0 +1,141 @@
+using Alerts.Core.Ingest;
+using Alerts.Core.Tests.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerts.Core.Tests.Ingest;
+
+public sealed class QueueBackpressureTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+
+    private readonly FakeTimeProvider _time = new(TestChanges.Now);
+    private readonly InMemoryAlertQueue _queue = new();
+
+    private QueueBackpressure Backpressure(int maxQueueWaitSeconds = 2, int maxHoldSeconds = 5) => new(
+        _queue,
+        Options.Create(new IngestOptions { MaxQueueWaitSeconds = maxQueueWaitSeconds, MaxHoldSeconds = maxHoldSeconds }),
+        _time,
+        NullLogger<QueueBackpressure>.Instance);
+
+    /// <summary>Moves the fake clock on in small steps until <paramref name="waiting"/> ends (or a minute of fake time passed), calling <paramref name="atEachStep"/> first.</summary>
+    private async Task<TimeSpan> RunClockUntilAsync(Task<TimeSpan> waiting, Action? atEachStep = null)
+    {
+        for (var i = 0; i < 600 && !waiting.IsCompleted; i++)
+        {
+            atEachStep?.Invoke();
+            await Task.Delay(5);
+            _time.Advance(Step);
+        }
+
+        return await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task WaitAsync_NothingWaiting_ReturnsAtOnce()
+    {
+        var held = await Backpressure().WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(TimeSpan.Zero, held);
+        Assert.Equal(1, _queue.OldestWaitingReads);
+    }
+
+    [Fact]
+    public async Task WaitAsync_QueueBehindLessThanTheLimit_ReturnsAtOnce()
+    {
+        _queue.OldestWaitingSince = () => _time.GetUtcNow().AddSeconds(-1.5);
+
+        var held = await Backpressure(maxQueueWaitSeconds: 2).WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(TimeSpan.Zero, held);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ManyPostsAtOnce_ShareOneReadingOfTheQueue()
+    {
+        var backpressure = Backpressure();
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => backpressure.WaitAsync(CancellationToken.None))).WaitAsync(TimeSpan.FromSeconds(30));
+        await backpressure.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, _queue.OldestWaitingReads);
+
+        // Once the reading is older than the interval, the next post reads again.
+        _time.Advance(QueueBackpressure.ReadInterval);
+        await backpressure.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, _queue.OldestWaitingReads);
+    }
+
+    [Fact]
+    public async Task WaitAsync_QueueBehind_HoldsThePostUntilDeliveryCatchesUp()
+    {
+        // A message has waited 3 s (limit 2 s); delivery takes it 1.2 s later and the queue is then empty.
+        var queuedAt = _time.GetUtcNow().AddSeconds(-3);
+        var caughtUpAt = _time.GetUtcNow().AddSeconds(1.2);
+        _queue.OldestWaitingSince = () => _time.GetUtcNow() < caughtUpAt ? queuedAt : null;
+
+        var waiting = Backpressure(maxQueueWaitSeconds: 2, maxHoldSeconds: 5).WaitAsync(CancellationToken.None);
+        var held = await RunClockUntilAsync(waiting);
+
+        Assert.InRange(held, TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(1.2) + QueueBackpressure.ReadInterval + Step);
+        Assert.True(_queue.OldestWaitingReads > 1);
+    }
+
+    [Fact]
+    public async Task WaitAsync_QueueStaysBehind_LetsThePostThroughAfterTheLongestHold()
+    {
+        _queue.OldestWaitingSince = () => _time.GetUtcNow().AddSeconds(-30);
+
+        var waiting = Backpressure(maxQueueWaitSeconds: 2, maxHoldSeconds: 3).WaitAsync(CancellationToken.None);
+        var held = await RunClockUntilAsync(waiting);
+
+        Assert.InRange(held, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3) + Step);
+    }
+
+    [Fact]
+    public async Task WaitAsync_TurnedOff_NeverReadsTheQueue()
+    {
+        _queue.OldestWaitingSince = () => _time.GetUtcNow().AddMinutes(-10);
+
+        Assert.Equal(TimeSpan.Zero, await Backpressure(maxQueueWaitSeconds: 0).WaitAsync(CancellationToken.None));
+        Assert.Equal(TimeSpan.Zero, await Backpressure(maxHoldSeconds: 0).WaitAsync(CancellationToken.None));
+        Assert.Equal(0, _queue.OldestWaitingReads);
+    }
+
+    [Fact]
+    public async Task WaitAsync_QueueCannotBeRead_HoldsNobody()
+    {
+        _queue.OldestWaitingSince = () => throw new InvalidOperationException("The queue is unreachable.");
+
+        var held = await Backpressure().WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(TimeSpan.Zero, held);
+    }
+
+    [Fact]
+    public async Task WaitAsync_CancelledWhileHeld_Throws()
+    {
+        _queue.OldestWaitingSince = () => _time.GetUtcNow().AddSeconds(-30);
+        using var cancellation = new CancellationTokenSource();
+
+        var waiting = Backpressure().WaitAsync(cancellation.Token);
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(5);
+            _time.Advance(Step);
+        }
+
+        Assert.False(waiting.IsCompleted);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task BehindAsync_IsHowLongTheOldestWaitingMessageHasWaited()
+    {
+        _queue.OldestWaitingSince = () => _time.GetUtcNow().AddSeconds(-7);
+
+        Assert.Equal(TimeSpan.FromSeconds(7), await Backpressure().BehindAsync(CancellationToken.None));
+    }
+}

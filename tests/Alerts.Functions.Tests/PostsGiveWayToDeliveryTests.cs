@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Alerts.Core.Diagnostics;
+using Alerts.Core.Ingest;
+using Alerts.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alerts.Functions.Tests;
+
+/// <summary>
+/// A post waits while the alert queue (the Storage queue on Azurite) is behind, is stored after the longest hold, and is
+/// stored at once again when delivery has caught up. Nothing drains the queue here but the test, so it can hold a message
+/// back. Each post's spans are told apart by its own trace.
+/// </summary>
+public sealed class PostsGiveWayToDeliveryTests : IAsyncLifetime, IDisposable
+{
+    private const int MaxHoldSeconds = 2;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly AlertsApp _app = new(new Dictionary<string, string?>
+    {
+        ["Ingest:MaxQueueWaitSeconds"] = "1",
+        ["Ingest:MaxHoldSeconds"] = MaxHoldSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+
+    public PostsGiveWayToDeliveryTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AlertsTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _spans.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>Posts <paramref name="body"/> under a trace of its own; returns the answer and the post's ingest span.</summary>
+    private async Task<(AlertsApp.Response Response, Activity Ingest)> PostAsync(string body, string query = "")
+    {
+        using var root = new Activity("test post").Start();
+        var response = await _app.PostRatingsAsync(body, query: query);
+        var ingest = _spans.Single(s => s.TraceId == root.TraceId && s.OperationName == AlertsTelemetry.Spans.Ingest);
+        return (response, ingest);
+    }
+
+    private static double? HeldMs(Activity ingest) => ingest.GetTagItem("alerts.ingest.held_ms") is double held ? held : null;
+
+    [Fact]
+    public async Task APost_WaitsWhileTheQueueIsBehind_IsStoredAfterTheLongestHold_AndAtOnceOnceDeliveryCaughtUp()
+    {
+        var ticker = TestData.Ticker();
+        var email = TestData.Email();
+        await _app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
+        var backpressure = _app.Services.GetRequiredService<QueueBackpressure>();
+
+        // Its alert is queued, and nobody takes it.
+        var (first, firstIngest) = await PostAsync(TestData.Change(ticker, toTarget: 18));
+        Assert.Equal(StatusCodes.Status202Accepted, first.Status);
+        Assert.Null(HeldMs(firstIngest));
+        await Eventually.UntilAsync(
+            async () => await backpressure.BehindAsync(CancellationToken.None) > TimeSpan.FromSeconds(1),
+            Timeout,
+            "the queued alert had waited more than a second");
+
+        // Behind: the next post waits the whole hold (nobody catches up), then is stored all the same.
+        var (held, heldIngest) = await PostAsync(TestData.Change(ticker, toTarget: 20));
+        Assert.Equal(StatusCodes.Status202Accepted, held.Status);
+        Assert.Equal(1, held.Json().GetProperty("accepted").GetInt32());
+        Assert.InRange(HeldMs(heldIngest) ?? 0, MaxHoldSeconds * 1000, double.MaxValue);
+        var history = await _app.GetRatingsAsync($"?ticker={ticker}");
+        Assert.Equal(2, history.Json().GetProperty("changes").GetArrayLength());
+
+        // A dry run stores nothing, so it never waits.
+        var (dryRun, dryRunIngest) = await PostAsync(TestData.Change(ticker, toTarget: 22), query: "?dryRun=true");
+        Assert.Equal(StatusCodes.Status202Accepted, dryRun.Status);
+        Assert.Null(HeldMs(dryRunIngest));
+
+        // Delivery catches up: both alerts sent, and the next post is stored at once.
+        await _app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
+        Assert.Equal(2, _app.AlertEmails(email).Count);
+        await Eventually.UntilAsync(
+            async () => await backpressure.BehindAsync(CancellationToken.None) == TimeSpan.Zero,
+            Timeout,
+            "the queue read as caught up");
+        var (after, afterIngest) = await PostAsync(TestData.Change(ticker, toTarget: 24));
+        Assert.Equal(StatusCodes.Status202Accepted, after.Status);
+        Assert.Null(HeldMs(afterIngest));
+    }
+}
