@@ -22,15 +22,10 @@ public sealed class AlertsApp : IAsyncLifetime
     public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly AzuriteFixture _azurite = new();
-    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
 
-    public AlertsApp()
-        : this(new Dictionary<string, string?>())
-    {
-    }
-
-    /// <param name="settings">Settings on top of the tests' own (e.g. <c>Ingest:MaxHoldSeconds</c>).</param>
-    public AlertsApp(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    /// <summary>An app with settings on top of the tests' own (e.g. <c>Ingest:MaxHoldSeconds</c>); a fixture has one constructor, so this is not one.</summary>
+    public static AlertsApp With(IReadOnlyDictionary<string, string?> settings) => new() { _settings = settings };
 
     /// <summary>Stands in for SendGrid's Event Webhook signing key (the app gets its public half, as in SendGrid's settings).</summary>
     public System.Security.Cryptography.ECDsa SendGridEventKey { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);

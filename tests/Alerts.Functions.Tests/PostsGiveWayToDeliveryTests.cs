@@ -18,7 +18,7 @@ public sealed class PostsGiveWayToDeliveryTests : IAsyncLifetime, IDisposable
     private const int MaxHoldSeconds = 2;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly AlertsApp _app = new(new Dictionary<string, string?>
+    private readonly AlertsApp _app = AlertsApp.With(new Dictionary<string, string?>
     {
         ["Ingest:MaxQueueWaitSeconds"] = "1",
         ["Ingest:MaxHoldSeconds"] = MaxHoldSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
