@@ -24,32 +24,20 @@ public sealed class PostsGiveWayToDeliveryTests : IAsyncLifetime, IDisposable
         ["Ingest:MaxHoldSeconds"] = MaxHoldSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
-    private readonly System.Collections.Concurrent.ConcurrentBag<Activity> _spans = [];
-    private readonly ActivityListener _listener;
-
-    public PostsGiveWayToDeliveryTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == AlertsTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly SpanRecorder _spans = new(AlertsTelemetry.Name);
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
     public Task DisposeAsync() => _app.DisposeAsync();
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
     /// <summary>Posts <paramref name="body"/> under a trace of its own; returns the answer and the post's ingest span.</summary>
     private async Task<(AlertsApp.Response Response, Activity Ingest)> PostAsync(string body, string query = "")
     {
-        using var root = new Activity("test post").Start();
+        using var caller = SpanRecorder.StartCaller();
         var response = await _app.PostRatingsAsync(body, query: query);
-        var ingest = _spans.Single(s => s.TraceId == root.TraceId && s.OperationName == AlertsTelemetry.Spans.Ingest);
+        var ingest = _spans.In(caller.TraceId).Single(s => s.OperationName == AlertsTelemetry.Spans.Ingest);
         return (response, ingest);
     }
 

@@ -86,7 +86,8 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
 
     /// <summary>
     /// A peek at the head of the queue (messages being handled are invisible, so not seen); when the head is a message
-    /// back for a retry, a peek at the next few. The service dates a message to the second.
+    /// back for a retry, a peek at the next few. The service dates a message to the second, so this answers the latest
+    /// moment it may have been queued: the end of that second (a message queued 10 ms ago never reads as a second old).
     /// </summary>
     public async Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken)
     {
@@ -99,12 +100,18 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
 
         if (head[0].DequeueCount == 0)
         {
-            return head[0].InsertedOn;
+            return LatestQueuedAt(head[0]);
         }
 
         PeekedMessage[] next = await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken);
-        return next.FirstOrDefault(m => m.DequeueCount == 0)?.InsertedOn;
+        return next.FirstOrDefault(m => m.DequeueCount == 0) is { } waiting ? LatestQueuedAt(waiting) : null;
     }
+
+    /// <summary>The end of the second the service dated the message to (its date as given when it has a fraction).</summary>
+    internal static DateTimeOffset? LatestQueuedAt(PeekedMessage message) =>
+        message.InsertedOn is { } insertedOn && insertedOn.Ticks % TimeSpan.TicksPerSecond == 0
+            ? insertedOn.AddTicks(TimeSpan.TicksPerSecond - 1)
+            : message.InsertedOn;
 
     /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at when the head is a retry.</summary>
     public const int OldestWaitingPeekLimit = 8;

@@ -4,6 +4,7 @@ using Alerts.Core.Diagnostics;
 using Alerts.Core.Matching;
 using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Tests.TestSupport;
+using Alerts.Testing;
 using Azure.Messaging.ServiceBus;
 
 namespace Alerts.Infrastructure.Tests.Queues;
@@ -129,7 +130,7 @@ public sealed class ServiceBusAlertQueueTests
     [Fact]
     public async Task EnqueueThenReceive_UnderASpan_TheMessageCarriesTheEnqueueSpanAsTheDispatchParent()
     {
-        using var spans = new SpanRecorder();
+        using var spans = new SpanRecorder(AlertsTelemetry.Name);
         var sender = new RecordingServiceBusSender();
         var alerts = TestData.Alerts();
         ActivityTraceId trace;

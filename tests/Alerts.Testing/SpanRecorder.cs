@@ -1,23 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Alerts.Core.Diagnostics;
 
-namespace Alerts.Infrastructure.Tests.TestSupport;
+namespace Alerts.Testing;
 
 /// <summary>
-/// Listens to the Alerts activity source (as an OpenTelemetry tracer would), so that its spans are created, and keeps
-/// those that end. The source is process-wide: tests pick their spans by the trace id of a span they started.
+/// Listens to an activity source (the app's, <c>Alerts</c>, as an OpenTelemetry tracer would), so that its spans are
+/// created, and keeps those that end. The source is process-wide: tests pick their spans by the trace id of a span
+/// they started.
 /// </summary>
-internal sealed class SpanRecorder : IDisposable
+public sealed class SpanRecorder : IDisposable
 {
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;
 
-    public SpanRecorder()
+    public SpanRecorder(string sourceName)
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == AlertsTelemetry.Name,
+            ShouldListenTo = source => source.Name == sourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };
