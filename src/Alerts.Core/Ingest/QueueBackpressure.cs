@@ -86,11 +86,12 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, IOptions<Ingest
             reading = _reading ??= ReadAsync();
         }
 
+        // The reading gives up after ReadTimeout itself; a caller waits for it no longer than its hold has left.
         var wait = deadline - time.GetUtcNow();
+        wait = wait > ReadTimeout ? ReadTimeout : wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         try
         {
-            var since = wait >= ReadTimeout ? await reading.WaitAsync(cancellationToken) : await reading.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
-            return Age(since, time.GetUtcNow());
+            return Age(await reading.WaitAsync(wait, time, cancellationToken), time.GetUtcNow());
         }
         catch (TimeoutException)
         {
