@@ -18,7 +18,7 @@ public sealed class BackgroundFanOutTests(AlertsApp app)
     private IRatingChangeStore Store => app.Services.GetRequiredService<IRatingChangeStore>();
 
     private BackgroundFanOut NewHandOff() =>
-        new(app.Services.GetRequiredService<PendingChangeDispatcher>(), NullLogger<BackgroundFanOut>.Instance);
+        new(app.Services.GetRequiredService<PendingChangeDispatcher>(), TimeProvider.System, NullLogger<BackgroundFanOut>.Instance);
 
     private RatingIngestService IngestWith(BackgroundFanOut handOff) =>
         ActivatorUtilities.CreateInstance<RatingIngestService>(app.Services, handOff);

@@ -12,7 +12,7 @@ namespace Alerts.Core.Ingest;
 /// (<see cref="Capacity"/> changes waiting), <see cref="TryHandOff"/> takes nothing and the caller dispatches the
 /// changes itself, so a burst slows the answers down rather than growing memory.
 /// </summary>
-public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher, ILogger<BackgroundFanOut> logger)
+public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher, TimeProvider time, ILogger<BackgroundFanOut> logger)
 {
     /// <summary>
     /// The most changes waiting for their fan-out: about 10 s of a busy runner's fan-out, so that a burst soon makes the
@@ -26,8 +26,8 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
     private readonly Channel<PendingDispatch> _channel = Channel.CreateBounded<PendingDispatch>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    /// <summary>Ids of the changes handed off and not yet dispatched.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _waiting = new(StringComparer.Ordinal);
+    /// <summary>Ids of the changes handed off and not yet dispatched, with when they were handed off.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _waiting = new(StringComparer.Ordinal);
 
     private volatile bool _draining;
 
@@ -49,7 +49,7 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
         var taken = 0;
         while (taken < changes.Count)
         {
-            _waiting[changes[taken].Change.Id] = 0;
+            _waiting[changes[taken].Change.Id] = time.GetUtcNow();
             if (!_channel.Writer.TryWrite(changes[taken]))
             {
                 _waiting.TryRemove(changes[taken].Change.Id, out _);
@@ -67,6 +67,24 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
     /// finds it still pending, and must not dispatch it a second time.
     /// </summary>
     public bool IsWaiting(string changeId) => _waiting.ContainsKey(changeId);
+
+    /// <summary>
+    /// When the change waiting longest here (handed off, its dispatch not finished) was handed off; null when none waits.
+    /// Its alerts are not all in the queue yet, so the queue's own age does not show this wait (<see cref="QueueBackpressure"/>).
+    /// </summary>
+    public DateTimeOffset? OldestWaitingSince()
+    {
+        DateTimeOffset? oldest = null;
+        foreach (var (_, handedOffAt) in _waiting)
+        {
+            if (oldest is null || handedOffAt < oldest)
+            {
+                oldest = handedOffAt;
+            }
+        }
+
+        return oldest;
+    }
 
     /// <summary>
     /// Drains the channel until <paramref name="stoppingToken"/> is cancelled, then stops taking hand-offs and dispatches

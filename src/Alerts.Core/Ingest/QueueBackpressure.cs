@@ -8,7 +8,8 @@ namespace Alerts.Core.Ingest;
 /// Makes ingest give way to delivery. Ingest and delivery share one storage account (and, locally, one machine), and
 /// storing a change costs less than delivering its alerts; posts arriving at full speed would queue alerts faster than
 /// they can be sent, and every alert would wait longer than the one before. So while the oldest alert message that no
-/// dispatcher has taken yet has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, a post waits before
+/// dispatcher has taken yet, or the oldest change still waiting in this process's <see cref="BackgroundFanOut"/> (whose
+/// alerts are not all queued yet), has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, a post waits before
 /// its changes are stored: checking again every <see cref="ReadInterval"/>, for at most
 /// <see cref="IngestOptions.MaxHoldSeconds"/>, after which it is stored anyway. Nothing is refused or lost; a sender at
 /// full speed is slowed to the speed of delivery, and the alerts of what it sent keep arriving within seconds.
@@ -18,7 +19,7 @@ namespace Alerts.Core.Ingest;
 /// <see cref="ReadInterval"/>. A queue that cannot be read holds nobody: the outbox, not this, is what keeps a change
 /// whose alerts cannot be queued.
 /// </remarks>
-public sealed partial class QueueBackpressure(IAlertQueue queue, IOptions<IngestOptions> options, TimeProvider time, ILogger<QueueBackpressure> logger)
+public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOut fanOut, IOptions<IngestOptions> options, TimeProvider time, ILogger<QueueBackpressure> logger)
 {
     /// <summary>How long one reading of the queue is used, and how often a waiting post looks again.</summary>
     public static readonly TimeSpan ReadInterval = TimeSpan.FromMilliseconds(200);
@@ -69,7 +70,10 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, IOptions<Ingest
         }
     }
 
-    /// <summary>How long the oldest message no dispatcher has taken has waited (zero when none waits, or when the queue cannot tell).</summary>
+    /// <summary>
+    /// How long the oldest work not yet taken by a dispatcher has waited: a queued message, or a change in the background
+    /// fan-out (zero when none waits, or when the queue cannot tell and nothing waits in the fan-out).
+    /// </summary>
     public async Task<TimeSpan> BehindAsync(CancellationToken cancellationToken) => await BehindAsync(DateTimeOffset.MaxValue, cancellationToken);
 
     private async Task<TimeSpan> BehindAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -121,6 +125,12 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, IOptions<Ingest
                     LogUnreadable(ex);
                 }
             }
+        }
+
+        // Changes handed to the background fan-out wait before their alerts reach the queue: that wait counts too.
+        if (fanOut.OldestWaitingSince() is { } handedOffAt && (since is null || handedOffAt < since))
+        {
+            since = handedOffAt;
         }
 
         lock (_lock)

@@ -61,7 +61,7 @@ public sealed class PendingChangeDispatcherTests
     {
         var slow = FollowedChange("AAPL", 3);
         var quick = FollowedChange("CIFR", 2);
-        var index = new GatedIndex(_index, "AAPL");
+        var index = new GatedSubscriberIndex(_index, "AAPL");
 
         var dispatcher = Dispatcher(index: index);
         var dispatching = dispatcher.DispatchAsync([new PendingDispatch(slow), new PendingDispatch(quick)], CancellationToken.None);
@@ -92,27 +92,6 @@ public sealed class PendingChangeDispatcherTests
     }
 
     /// <summary>The in-memory index, holding every read of one ticker until released (a slow, popular ticker's fan-out).</summary>
-    private sealed class GatedIndex(InMemorySubscriberIndex inner, string gatedTicker) : ISubscriberIndex
-    {
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release() => _released.TrySetResult();
-
-        public async IAsyncEnumerable<SubscriberPage> GetPagesAsync(string ticker, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            if (ticker == gatedTicker)
-            {
-                await _released.Task.WaitAsync(cancellationToken);
-            }
-
-            await foreach (var page in inner.GetPagesAsync(ticker, cancellationToken))
-            {
-                yield return page;
-            }
-        }
-
-        public Task<bool> HasFollowersAsync(string ticker, CancellationToken cancellationToken) => inner.HasFollowersAsync(ticker, cancellationToken);
-    }
 
     [Fact]
     public async Task DispatchAsync_APopularChange_StreamsItsFullCallsAndLeavesOnlyItsTailToBeEnqueuedWithOthers()
@@ -155,33 +134,5 @@ public sealed class PendingChangeDispatcherTests
         Assert.Equal(new PendingDispatchResult(0, 1, 0), result);
         Assert.Empty(_queue.EnqueueCalls);
         Assert.Equal([change.Id], _store.Dispatched);
-    }
-
-    /// <summary>Only the marks are this class's business; the store itself is tested against Azurite.</summary>
-    private sealed class MarkRecordingStore : IRatingChangeStore
-    {
-        public List<string> Dispatched { get; } = [];
-
-        public Task MarkAsync(IReadOnlyList<DispatchMark> marks, CancellationToken cancellationToken)
-        {
-            lock (Dispatched)
-            {
-                Dispatched.AddRange(marks.Where(m => m.State == DispatchState.Dispatched).Select(m => m.Change.Id));
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<StoreResult>> AddAsync(IReadOnlyList<RatingChange> changes, Func<RatingChange, DispatchState> initialState, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoreResult>> FindExistingAsync(IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<RatingChange>> GetPendingAsync(string ticker, DateTimeOffset receivedBefore, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<RatingChange>> GetWindowAsync(string ticker, DateTimeOffset from, DateTimeOffset until, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

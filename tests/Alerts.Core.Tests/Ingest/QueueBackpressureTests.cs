@@ -1,4 +1,7 @@
+using Alerts.Core.Delivery;
 using Alerts.Core.Ingest;
+using Alerts.Core.Matching;
+using Alerts.Core.Subscriptions;
 using Alerts.Core.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,9 +15,24 @@ public sealed class QueueBackpressureTests
 
     private readonly FakeTimeProvider _time = new(TestChanges.Now);
     private readonly InMemoryAlertQueue _queue = new();
+    private readonly InMemorySubscriberIndex _index = new();
+    private readonly GatedSubscriberIndex _gatedIndex;
+    private readonly BackgroundFanOut _fanOut;
+
+    public QueueBackpressureTests()
+    {
+        // The fan-out's index read of AAPL is held until the test releases it: a change on AAPL waits in the fan-out.
+        _gatedIndex = new GatedSubscriberIndex(_index, "AAPL");
+        var dispatcher = new PendingChangeDispatcher(
+            new MarkRecordingStore(),
+            new AlertFanOut(_gatedIndex, _queue, new DispatchSignal(), Options.Create(new DeliveryOptions()), _time),
+            NullLogger<PendingChangeDispatcher>.Instance);
+        _fanOut = new BackgroundFanOut(dispatcher, _time, NullLogger<BackgroundFanOut>.Instance);
+    }
 
     private QueueBackpressure Backpressure(int maxQueueWaitSeconds = 2, int maxHoldSeconds = 5) => new(
         _queue,
+        _fanOut,
         Options.Create(new IngestOptions { MaxQueueWaitSeconds = maxQueueWaitSeconds, MaxHoldSeconds = maxHoldSeconds }),
         _time,
         NullLogger<QueueBackpressure>.Instance);
@@ -129,6 +147,35 @@ public sealed class QueueBackpressureTests
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_AChangeWaitingInTheBackgroundFanOut_HoldsPostsThoughTheQueueIsEmpty_UntilItsAlertsAreQueued()
+    {
+        _index.Add("AAPL", new Subscriber("aapl-sub", "aapl@example.com", SubscriberRules.Any));
+        var change = TestChanges.CifrUpgrade() with { Ticker = "AAPL", Id = "change-aapl" };
+        using var stop = new CancellationTokenSource();
+        var running = _fanOut.RunAsync(stop.Token);
+        Assert.Equal(1, _fanOut.TryHandOff([new PendingDispatch(change)]));
+        var backpressure = Backpressure(maxQueueWaitSeconds: 2, maxHoldSeconds: 5);
+
+        // Handed off 3 s ago and its alerts not queued yet (the index read is held): the queue is empty, the post waits.
+        _time.Advance(TimeSpan.FromSeconds(3));
+        var waiting = backpressure.WaitAsync(CancellationToken.None);
+        var held = await RunClockUntilAsync(waiting, atEachStep: () =>
+        {
+            if (_time.GetUtcNow() >= TestChanges.Now.AddSeconds(4))
+            {
+                _gatedIndex.Release();
+            }
+        });
+
+        Assert.InRange(held, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + QueueBackpressure.ReadInterval + Step + Step);
+        Assert.Contains(_queue.Enqueued, m => m.Change.Id == change.Id);
+        Assert.Null(_fanOut.OldestWaitingSince());
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
