@@ -80,6 +80,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<PendingChangeDispatcher>();
         services.AddSingleton<BackgroundFanOut>();
         services.AddSingleton<QueueBackpressure>();
+        services.AddSingleton<AlertsInFlight>();
         services.AddHostedService<BackgroundFanOutService>();
         services.AddSingleton<OutboxRedriver>();
         services.AddSingleton<AlertFanOut>();

@@ -45,7 +45,8 @@ public sealed partial class AlertDispatcher(
     DeliveryRouter router,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<AlertDispatcher> logger)
+    ILogger<AlertDispatcher> logger,
+    AlertsInFlight? inFlight = null)
 {
     /// <summary>How many sent-log and suppression requests one batch makes at once.</summary>
     private const int StorageConcurrency = 32;
@@ -85,6 +86,7 @@ public sealed partial class AlertDispatcher(
     /// </summary>
     public async Task<DispatchSummary> HandleAsync(IReadOnlyList<ReceivedAlerts> messages, CancellationToken cancellationToken)
     {
+        using var handling = inFlight?.Handling(messages);
         var summary = DispatchSummary.Empty;
         var deliveries = new List<MessageDelivery>(messages.Count);
         foreach (var message in messages)

@@ -43,5 +43,6 @@ public interface IAlertQueue
 /// more), and is null when the body could not be read (it is then dead-lettered).
 /// <see cref="Receipt"/> is the transport's own handle (a Service Bus message, a Storage queue pop receipt).
 /// <see cref="Parent"/> is the trace context the message carries (its enqueue span), default when it carries none.
+/// <see cref="QueuedAt"/> is when the transport says it was queued (a Storage queue: the end of the second it gives), if it says.
 /// </summary>
-public sealed record ReceivedAlerts(string MessageId, IReadOnlyList<AlertsMatched>? Alerts, int DeliveryCount, object Receipt, ActivityContext Parent = default);
+public sealed record ReceivedAlerts(string MessageId, IReadOnlyList<AlertsMatched>? Alerts, int DeliveryCount, object Receipt, ActivityContext Parent = default, DateTimeOffset? QueuedAt = null);

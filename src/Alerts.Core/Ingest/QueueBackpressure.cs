@@ -8,8 +8,9 @@ namespace Alerts.Core.Ingest;
 /// Makes ingest give way to delivery. Ingest and delivery share one storage account (and, locally, one machine), and
 /// storing a change costs less than delivering its alerts; posts arriving at full speed would queue alerts faster than
 /// they can be sent, and every alert would wait longer than the one before. So while the oldest alert message that no
-/// dispatcher has taken yet, or the oldest change still waiting in this process's <see cref="BackgroundFanOut"/> (whose
-/// alerts are not all queued yet), has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, a post waits before
+/// dispatcher has taken yet, the oldest change still waiting in this process's <see cref="BackgroundFanOut"/> (whose
+/// alerts are not all queued yet), or the oldest message its dispatcher is still handling (<see cref="AlertsInFlight"/>),
+/// has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, a post waits before
 /// its changes are stored: checking again every <see cref="ReadInterval"/>, for at most
 /// <see cref="IngestOptions.MaxHoldSeconds"/>, after which it is stored anyway. Nothing is refused or lost; a sender at
 /// full speed is slowed to the speed of delivery, and the alerts of what it sent keep arriving within seconds.
@@ -19,7 +20,7 @@ namespace Alerts.Core.Ingest;
 /// <see cref="ReadInterval"/>. A queue that cannot be read holds nobody: the outbox, not this, is what keeps a change
 /// whose alerts cannot be queued.
 /// </remarks>
-public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOut fanOut, IOptions<IngestOptions> options, TimeProvider time, ILogger<QueueBackpressure> logger)
+public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOut fanOut, AlertsInFlight inFlight, IOptions<IngestOptions> options, TimeProvider time, ILogger<QueueBackpressure> logger)
 {
     /// <summary>How long one reading of the queue is used, and how often a waiting post looks again.</summary>
     public static readonly TimeSpan ReadInterval = TimeSpan.FromMilliseconds(200);
@@ -71,8 +72,8 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
     }
 
     /// <summary>
-    /// How long the oldest work not yet taken by a dispatcher has waited: a queued message, or a change in the background
-    /// fan-out (zero when none waits, or when the queue cannot tell and nothing waits in the fan-out).
+    /// How long the oldest alert work not yet done has waited: a queued message, a change in the background fan-out, or a
+    /// message being handled (zero when none waits, or when the queue cannot tell and nothing waits in this process).
     /// </summary>
     public async Task<TimeSpan> BehindAsync(CancellationToken cancellationToken) => await BehindAsync(DateTimeOffset.MaxValue, cancellationToken);
 
@@ -127,10 +128,14 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
             }
         }
 
-        // Changes handed to the background fan-out wait before their alerts reach the queue: that wait counts too.
-        if (fanOut.OldestWaitingSince() is { } handedOffAt && (since is null || handedOffAt < since))
+        // Changes handed to the background fan-out wait before their alerts reach the queue, and the alerts of messages
+        // being handled wait for the rest of their batch, unseen by a peek: those waits count too.
+        foreach (var waitingSince in new[] { fanOut.OldestWaitingSince(), inFlight.OldestQueuedAt() })
         {
-            since = handedOffAt;
+            if (waitingSince is { } at && (since is null || at < since))
+            {
+                since = at;
+            }
         }
 
         lock (_lock)

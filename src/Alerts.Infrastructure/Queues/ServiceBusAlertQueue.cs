@@ -204,6 +204,6 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
         var properties = message.ApplicationProperties;
         var traceParent = (properties.GetValueOrDefault(DiagnosticIdProperty) ?? properties.GetValueOrDefault("traceparent")) as string;
         var parent = AlertsTelemetry.ParentFrom(traceParent, properties.GetValueOrDefault(TraceStateProperty) as string);
-        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body)?.Alerts, message.DeliveryCount, message, parent);
+        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body)?.Alerts, message.DeliveryCount, message, parent, message.EnqueuedTime);
     }
 }

@@ -59,7 +59,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         {
             var decoded = AlertsMessageCodec.Decode(m.Body);
             var parent = decoded is null ? default : AlertsMessageCodec.DecodeTrace(m.Body);
-            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent);
+            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent, LatestQueuedAt(m.InsertedOn));
         }).ToList();
     }
 
@@ -100,18 +100,16 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
 
         if (head[0].DequeueCount == 0)
         {
-            return LatestQueuedAt(head[0]);
+            return LatestQueuedAt(head[0].InsertedOn);
         }
 
         PeekedMessage[] next = await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken);
-        return next.FirstOrDefault(m => m.DequeueCount == 0) is { } waiting ? LatestQueuedAt(waiting) : null;
+        return LatestQueuedAt(next.FirstOrDefault(m => m.DequeueCount == 0)?.InsertedOn);
     }
 
-    /// <summary>The end of the second the service dated the message to (its date as given when it has a fraction).</summary>
-    internal static DateTimeOffset? LatestQueuedAt(PeekedMessage message) =>
-        message.InsertedOn is { } insertedOn && insertedOn.Ticks % TimeSpan.TicksPerSecond == 0
-            ? insertedOn.AddTicks(TimeSpan.TicksPerSecond - 1)
-            : message.InsertedOn;
+    /// <summary>The end of the second the service dated a message to (the date as given when it has a fraction).</summary>
+    internal static DateTimeOffset? LatestQueuedAt(DateTimeOffset? insertedOn) =>
+        insertedOn is { } at && at.Ticks % TimeSpan.TicksPerSecond == 0 ? at.AddTicks(TimeSpan.TicksPerSecond - 1) : insertedOn;
 
     /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at when the head is a retry.</summary>
     public const int OldestWaitingPeekLimit = 8;

@@ -24,6 +24,8 @@ public class AlertDispatcherTests
 
     private StreetContextReader StreetContext(TimeProvider time) => new(_history, time, NullLogger<StreetContextReader>.Instance);
 
+    private readonly AlertsInFlight _inFlight = new();
+
     private AlertDispatcher Dispatcher(int receiveBatchSize = 16) => new(
         _queue,
         _sender,
@@ -34,7 +36,8 @@ public class AlertDispatcherTests
         new DeliveryRouter(_held, _held, _sentLog, _time),
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
-        NullLogger<AlertDispatcher>.Instance);
+        NullLogger<AlertDispatcher>.Instance,
+        _inFlight);
 
     private static AlertRecipient Recipient(int i) =>
         new(AlertIds.For("change-cifr-1", $"sub-{i}"), $"sub-{i}", $"user{i}@example.com");
@@ -597,4 +600,22 @@ public class AlertDispatcherTests
     [Fact]
     public void DispatchSummary_Add_SumsEachCount() =>
         Assert.Equal(new DispatchSummary(11, 22, 33, 44, 55, 66), new DispatchSummary(1, 2, 3, 4, 5, 6).Add(new DispatchSummary(10, 20, 30, 40, 50, 60)));
+
+    [Fact]
+    public async Task HandleAsync_WhileItSends_TheMessagesAreInFlightByWhenTheyWereQueued_AndNotAfter()
+    {
+        var queuedAt = TestChanges.Now.AddSeconds(-3);
+        DateTimeOffset? seenWhileSending = null;
+        _sender.AnswerWith("user0@example.com", () =>
+        {
+            seenWhileSending = _inFlight.OldestQueuedAt();
+            return EmailSendResult.Accepted;
+        });
+
+        var summary = await Dispatcher().HandleAsync([Message(recipients: 1) with { QueuedAt = queuedAt }], CancellationToken.None);
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Equal(queuedAt, seenWhileSending);
+        Assert.Null(_inFlight.OldestQueuedAt());
+    }
 }

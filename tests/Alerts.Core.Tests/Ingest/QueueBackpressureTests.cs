@@ -18,6 +18,7 @@ public sealed class QueueBackpressureTests
     private readonly InMemorySubscriberIndex _index = new();
     private readonly GatedSubscriberIndex _gatedIndex;
     private readonly BackgroundFanOut _fanOut;
+    private readonly AlertsInFlight _inFlight = new();
 
     public QueueBackpressureTests()
     {
@@ -33,6 +34,7 @@ public sealed class QueueBackpressureTests
     private QueueBackpressure Backpressure(int maxQueueWaitSeconds = 2, int maxHoldSeconds = 5) => new(
         _queue,
         _fanOut,
+        _inFlight,
         Options.Create(new IngestOptions { MaxQueueWaitSeconds = maxQueueWaitSeconds, MaxHoldSeconds = maxHoldSeconds }),
         _time,
         NullLogger<QueueBackpressure>.Instance);
@@ -176,6 +178,24 @@ public sealed class QueueBackpressureTests
 
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task WaitAsync_AMessageBeingHandledQueuedLongAgo_HoldsPostsThoughTheQueueIsEmpty_UntilItIsDone()
+    {
+        var handling = _inFlight.Handling([new ReceivedAlerts("msg-1", [], 1, new object(), QueuedAt: _time.GetUtcNow().AddSeconds(-3))]);
+        var doneAt = _time.GetUtcNow().AddSeconds(1);
+
+        var waiting = Backpressure(maxQueueWaitSeconds: 2, maxHoldSeconds: 5).WaitAsync(CancellationToken.None);
+        var held = await RunClockUntilAsync(waiting, atEachStep: () =>
+        {
+            if (_time.GetUtcNow() >= doneAt)
+            {
+                handling.Dispose();
+            }
+        });
+
+        Assert.InRange(held, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + QueueBackpressure.ReadInterval + Step + Step);
     }
 
     [Fact]

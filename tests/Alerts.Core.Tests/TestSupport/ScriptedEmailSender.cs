@@ -31,6 +31,13 @@ internal sealed class ScriptedEmailSender : IEmailSender
         return this;
     }
 
+    /// <summary>The next send to <paramref name="to"/> answers what <paramref name="answer"/> returns, called at that moment.</summary>
+    public ScriptedEmailSender AnswerWith(string to, Func<EmailSendResult> answer)
+    {
+        Script(to).Enqueue(answer);
+        return this;
+    }
+
     /// <summary>The next send to <paramref name="to"/> throws <paramref name="exception"/>.</summary>
     public ScriptedEmailSender Throw(string to, Exception exception)
     {

@@ -113,6 +113,7 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
         services.AddSingleton<IOutbox, TableOutbox>();
         services.AddSingleton<PendingChangeDispatcher>();
         services.AddSingleton<BackgroundFanOut>(); // never started here: feeds dispatch before their poll ends anyway
+        services.AddSingleton<AlertsInFlight>();
         services.AddSingleton<QueueBackpressure>();
         services.AddSingleton<RatingIngestService>();
     }

@@ -19,11 +19,14 @@ public sealed class ServiceBusAlertQueueTests
 
     private ServiceBusAlertQueue Queue(RecordingServiceBusSender sender) => new(sender, _receiver);
 
+    private static readonly DateTimeOffset QueuedAt = DateTimeOffset.UtcNow.AddSeconds(-2);
+
     private static ServiceBusReceivedMessage Received(BinaryData body, string messageId, int deliveryCount) =>
         ServiceBusModelFactory.ServiceBusReceivedMessage(
             body: body,
             messageId: messageId,
             deliveryCount: deliveryCount,
+            enqueuedTime: QueuedAt,
             lockTokenGuid: Guid.NewGuid());
 
     private static ServiceBusReceivedMessage Received(AlertsMatched alerts, int deliveryCount = 1) =>
@@ -119,6 +122,7 @@ public sealed class ServiceBusAlertQueueTests
         Assert.Equal(2, received.Count);
         Assert.Equal(first.MessageId, received[0].MessageId);
         Assert.Equal(1, received[0].DeliveryCount);
+        Assert.Equal(QueuedAt, received[0].QueuedAt);
         TestData.AssertSameAlerts(first, received[0].Alerts);
         Assert.Same(firstMessage, received[0].Receipt);
         Assert.Equal(second.MessageId, received[1].MessageId);

@@ -47,12 +47,14 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
     {
         var alerts = TestData.Alerts(recipients: 3);
 
+        var before = DateTimeOffset.UtcNow;
         await _queue.EnqueueAsync([alerts], CancellationToken.None);
         var received = await _queue.ReceiveAsync(16, CancellationToken.None);
 
         var message = Assert.Single(received);
         Assert.Equal(alerts.MessageId, message.MessageId);
         Assert.Equal(1, message.DeliveryCount);
+        Assert.InRange(message.QueuedAt!.Value, before, DateTimeOffset.UtcNow.AddSeconds(1));
         TestData.AssertSameAlerts(alerts, message.Alerts);
         Assert.Equal(alerts.Change.Firm, message.Alerts![0].Change.Firm);
         Assert.Equal(alerts.Change.TargetChangePct, message.Alerts[0].Change.TargetChangePct);
