@@ -56,15 +56,16 @@ public sealed class IngestOptions
     public const string SectionName = "Ingest";
 
     /// <summary>
-    /// When the oldest alert message that no dispatcher has taken yet was queued longer ago than this, a post (or a feed's
-    /// poll) waits before its changes are stored, up to <see cref="MaxHoldSeconds"/>, so that the storage account and the
-    /// machine go to delivering the alerts already queued rather than to queueing more (see <c>Ingest.QueueBackpressure</c>).
-    /// 0 turns it off. The default, 15 seconds, is above the Functions app's dispatch timer (<c>DISPATCH_SCHEDULE</c>, every
-    /// 5 seconds), where messages wait for the next tick; the local runner, whose dispatcher wakes as soon as alerts are
-    /// queued, uses 1.
+    /// When the alert work waiting longest (a change stored but not yet fanned out, a queued message no dispatcher has taken
+    /// yet, or one still being handled) has waited longer than this, a post (or a feed's poll) waits before its changes are
+    /// stored, up to <see cref="MaxHoldSeconds"/>, so that the storage account and the machine go to delivering the alerts
+    /// already queued rather than to queueing more (see <c>Ingest.QueueBackpressure</c>). Seconds, fractions allowed; 0
+    /// turns it off. The default, 15 seconds, is above the Functions app's dispatch timer (<c>DISPATCH_SCHEDULE</c>, every 5
+    /// seconds), where messages wait for the next tick; the local runner, whose dispatcher wakes as soon as alerts are
+    /// queued, uses 0.5.
     /// </summary>
-    [Range(0, 3600)]
-    public int MaxQueueWaitSeconds { get; set; } = 15;
+    [Range(0.0, 3600.0)]
+    public double MaxQueueWaitSeconds { get; set; } = 15;
 
     /// <summary>
     /// The longest a post waits for the queue to catch up; its changes are then stored anyway (nothing is refused). The

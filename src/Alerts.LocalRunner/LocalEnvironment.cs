@@ -19,7 +19,7 @@ internal sealed class LocalEnvironment
     public const string DevelopmentWebhookSecret = "local-development-secret";
 
     /// <summary><c>Ingest__MaxQueueWaitSeconds</c> here unless set (see <see cref="Alerts.Core.IngestOptions"/>).</summary>
-    public const int LocalMaxQueueWaitSeconds = 1;
+    public const double LocalMaxQueueWaitSeconds = 0.5;
 
     private LocalEnvironment(string dataDirectory, string url, bool usesDevelopmentSecret)
     {
@@ -66,7 +66,7 @@ internal sealed class LocalEnvironment
             defaults["Alerts:SigningKeys"] = SigningKey(dataDirectory);
         }
 
-        // The dispatcher here wakes as soon as alerts are queued: a message waiting a second means delivery is behind.
+        // The dispatcher here wakes as soon as alerts are queued: a message waiting half a second means delivery is behind.
         if (string.IsNullOrWhiteSpace(configuration["Ingest:MaxQueueWaitSeconds"]))
         {
             defaults["Ingest:MaxQueueWaitSeconds"] = LocalMaxQueueWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

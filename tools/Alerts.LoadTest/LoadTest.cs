@@ -17,13 +17,17 @@ internal sealed class LoadTest(LoadTestOptions options)
     private const int MaxInFlight = 1_000;
 
     private readonly List<ScenarioStats> _scenarios = [];
-    private readonly List<(int Size, double IdleMb, ScenarioStats Stats)> _batches = [];
+    /// <summary>How often the runner's live heap is measured during the batch and quiet scenarios (each time a full collection of the runner).</summary>
+    private static readonly TimeSpan LiveHeapInterval = TimeSpan.FromSeconds(3);
+
+    private readonly List<(int Size, double IdleMb, double IdleLiveMb, ScenarioStats Stats)> _batches = [];
     private readonly List<(string When, IReadOnlyList<AzuriteBaseline.Result> Results, double AzuriteCpu, double OtherCpu)> _baselines = [];
     private readonly ConcurrentDictionary<string, string> _confirmations = new(StringComparer.Ordinal);
     private volatile ScenarioStats? _current;
     private AlertTracker? _tracker;
     private RunnerProcess? _runner;
     private ProcessSampler? _sampler;
+
     private string _storage = "UseDevelopmentStorage=true";
     private string _azuriteVersion = "?";
     private int _followersPerTicker;
@@ -120,7 +124,7 @@ internal sealed class LoadTest(LoadTestOptions options)
             _followersPerTicker = (int)Math.Round(followers.Values.Average(f => f.Count));
             _tracker = new AlertTracker(followers);
 
-            _sampler = new ProcessSampler(runnerPid, azurite?.ProcessId, TimeSpan.FromMilliseconds(100));
+            _sampler = new ProcessSampler(runnerPid, azurite?.ProcessId, TimeSpan.FromMilliseconds(100), LiveHeapInterval);
             progress = Task.Run(() => ProgressAsync(progressStop.Token), CancellationToken.None);
             var poster = new Poster(http, baseUrl, secret, tickers, _tracker);
             var quietPoster = new Poster(http, baseUrl, secret, quietTickers, _tracker);
@@ -177,17 +181,19 @@ internal sealed class LoadTest(LoadTestOptions options)
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 var quietIdle = _sampler.RunnerWorkingSetNow() / 1048576.0;
-                var quiet = new ScenarioStats("quiet-1", $"single-change posts at full speed on tickers nobody follows, {options.Clients} clients, {options.BurstSeconds} s", 1);
+                var quietIdleLive = await _sampler.RunnerLiveHeapMbNowAsync();
+                var quiet = new ScenarioStats("quiet-1", $"single-change posts at full speed on tickers nobody follows, {options.Clients} clients, {options.BurstSeconds} s", 1) { MeasuresLiveHeap = true };
                 await RunAsync(quiet, () => FullSpeedAsync(quietPoster, quiet, options.Clients, 1, options.BurstSeconds, options.MaxRequests, cancellationToken), drain: false, report: true, cancellationToken);
-                _batches.Add((1, quietIdle, quiet));
+                _batches.Add((1, quietIdle, quietIdleLive, quiet));
                 foreach (var size in options.BatchSizes.Where(size => size > 1))
                 {
                     await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                     var idle = _sampler.RunnerWorkingSetNow() / 1048576.0;
-                    var quietBatch = new ScenarioStats($"quiet-{size}", $"{size}-change posts at full speed on tickers nobody follows, {options.BatchClients} clients, {options.BurstSeconds} s or {options.BatchMaxChanges:N0} changes", size);
+                    var idleLive = await _sampler.RunnerLiveHeapMbNowAsync();
+                    var quietBatch = new ScenarioStats($"quiet-{size}", $"{size}-change posts at full speed on tickers nobody follows, {options.BatchClients} clients, {options.BurstSeconds} s or {options.BatchMaxChanges:N0} changes", size) { MeasuresLiveHeap = true };
                     var posts = Math.Max(options.BatchClients, options.BatchMaxChanges / size);
                     await RunAsync(quietBatch, () => FullSpeedAsync(quietPoster, quietBatch, options.BatchClients, size, options.BurstSeconds, posts, cancellationToken), drain: false, report: true, cancellationToken);
-                    _batches.Add((size, idle, quietBatch));
+                    _batches.Add((size, idle, idleLive, quietBatch));
                 }
             }
 
@@ -197,10 +203,11 @@ internal sealed class LoadTest(LoadTestOptions options)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                     var idle = _sampler.RunnerWorkingSetNow() / 1048576.0;
-                    var batch = new ScenarioStats($"batch-{size}", $"{size}-change posts at full speed, {options.BatchClients} clients, {options.BatchSeconds} s or {options.BatchMaxChanges:N0} changes", size);
+                    var idleLive = await _sampler.RunnerLiveHeapMbNowAsync();
+                    var batch = new ScenarioStats($"batch-{size}", $"{size}-change posts at full speed, {options.BatchClients} clients, {options.BatchSeconds} s or {options.BatchMaxChanges:N0} changes", size) { MeasuresLiveHeap = true };
                     var posts = Math.Max(options.BatchClients, options.BatchMaxChanges / size);
                     await RunAsync(batch, () => FullSpeedAsync(poster, batch, options.BatchClients, size, options.BatchSeconds, posts, cancellationToken), mailbox is not null, report: true, cancellationToken);
-                    _batches.Add((size, idle, batch));
+                    _batches.Add((size, idle, idleLive, batch));
                 }
             }
 
@@ -262,6 +269,8 @@ internal sealed class LoadTest(LoadTestOptions options)
     }
 
     private static void Say(string line) => Console.WriteLine(line);
+
+    private static string Mb(double value) => double.IsNaN(value) ? "-" : value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string RunTag() =>
         string.Concat(RandomNumberGenerator.GetItems<char>("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4));
@@ -573,13 +582,14 @@ internal sealed class LoadTest(LoadTestOptions options)
         md.AppendLine();
         if (_batches.Count > 0)
         {
-            md.AppendLine("Runner working set as the batch size grows (sampled every 100 ms):").AppendLine();
-            md.AppendLine("| changes per post | alerts | posts | idle before (MB) | mean (MB) | max (MB) | stored/s | ack p50 / p99 (ms) |");
-            md.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var (size, idle, s) in _batches.OrderBy(b => b.Stats.AlertsExpected == 0).ThenBy(b => b.Size))
+            md.AppendLine($"Runner memory as the batch size grows: the working set sampled every 100 ms, and the live heap (what survives a full collection, the runtime asked for one over EventPipe every {LiveHeapInterval.TotalSeconds:0} s during the scenario, as `dotnet-gcdump` does):").AppendLine();
+            md.AppendLine("| changes per post | alerts | posts | working set idle before (MB) | working set mean / max (MB) | live heap idle before (MB) | live heap max (MB, measurements) | stored/s | ack p50 / p99 (ms) |");
+            md.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (size, idle, idleLive, s) in _batches.OrderBy(b => b.Stats.AlertsExpected == 0).ThenBy(b => b.Size))
             {
                 var (_, meanMb, maxMb, _, _, _, _) = s.Resources();
-                md.AppendLine($"| {size:N0} | {(s.AlertsExpected == 0 ? "none (quiet)" : $"{s.AlertsExpected:N0}")} | {s.Requests:N0} | {idle:N0} | {meanMb:N0} | {maxMb:N0} | {s.StoredPerSecond:N0} | {s.AckPercentile(50):0} / {s.AckPercentile(99):0} |");
+                var (liveMaxMb, measurements) = s.LiveHeap();
+                md.AppendLine($"| {size:N0} | {(s.AlertsExpected == 0 ? "none (quiet)" : $"{s.AlertsExpected:N0}")} | {s.Requests:N0} | {idle:N0} | {meanMb:N0} / {maxMb:N0} | {Mb(idleLive)} | {Mb(liveMaxMb)} ({measurements}) | {s.StoredPerSecond:N0} | {s.AckPercentile(50):0} / {s.AckPercentile(99):0} |");
             }
 
             md.AppendLine();

@@ -22,7 +22,7 @@ internal sealed class LoadTestOptions
     /// <summary>Storage connection string of an existing Azurite (for the baseline; with --url, the runner's).</summary>
     public string? Storage { get; private set; }
 
-    /// <summary>Process id of an existing runner, to sample its working set.</summary>
+    /// <summary>Process id of an existing runner, to sample its working set and live heap.</summary>
     public int? RunnerPid { get; private set; }
 
     public bool NoBuild { get; private set; }
@@ -88,7 +88,8 @@ internal sealed class LoadTestOptions
                      above 1 (--batch-clients), on tickers nobody follows (no alerts queued or sent), --burst-seconds
                      or --batch-max-changes each
           batch      batch posts of each of --batch-sizes changes (--batch-clients concurrent), sampling the runner's
-                     working set, --batch-seconds or --batch-max-changes per size, whichever comes first
+                     working set (and, here and in quiet, its live heap every 3 s: one full collection of the runner
+                     each time), --batch-seconds or --batch-max-changes per size, whichever comes first
 
         Options:
           --subscriptions M      subscriptions created and confirmed first (default 20; the runner we start allows any
@@ -115,7 +116,7 @@ internal sealed class LoadTestOptions
           --url http://127.0.0.1:7071   --secret <webhook secret> (default local-development-secret)
           --mailbox <its Email__PickupDirectory>   needed for subscriptions and end-to-end latency
           --storage <its connection string>        needed for the baseline (default UseDevelopmentStorage=true)
-          --runner-pid <pid>                       to sample its working set and CPU
+          --runner-pid <pid>                       to sample its working set, live heap and CPU
         """;
 
     public static LoadTestOptions Parse(string[] args)

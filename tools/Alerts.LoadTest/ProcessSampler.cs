@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Alerts.LoadTest;
 
-/// <summary>Samples the runner's working set and the CPU time of the runner, Azurite and this tool, into the current scenario.</summary>
+/// <summary>
+/// Samples the runner's working set and the CPU time of the runner, Azurite and this tool, into the current scenario;
+/// and, in scenarios that ask for it, the runner's live heap every few seconds (<see cref="RunnerLiveHeap"/>).
+/// </summary>
 internal sealed class ProcessSampler : IAsyncDisposable
 {
     private readonly Process? _runner;
@@ -10,13 +13,15 @@ internal sealed class ProcessSampler : IAsyncDisposable
     private readonly Process _self = Process.GetCurrentProcess();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Task _heapLoop;
     private volatile ScenarioStats? _current;
 
-    public ProcessSampler(int? runnerPid, int? azuritePid, TimeSpan interval)
+    public ProcessSampler(int? runnerPid, int? azuritePid, TimeSpan interval, TimeSpan heapInterval)
     {
         _runner = Open(runnerPid);
         _azurite = Open(azuritePid);
         _loop = Task.Run(() => LoopAsync(interval));
+        _heapLoop = _runner is null ? Task.CompletedTask : Task.Run(() => HeapLoopAsync(_runner.Id, heapInterval));
     }
 
     public ScenarioStats? Current
@@ -31,6 +36,10 @@ internal sealed class ProcessSampler : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The runner's live heap now, in MB (one full collection of it); NaN when it cannot be measured.</summary>
+    public async Task<double> RunnerLiveHeapMbNowAsync() =>
+        _runner is not null && await RunnerLiveHeap.MeasureAsync(_runner.Id, TimeSpan.FromSeconds(10)) is { } bytes ? bytes / 1048576.0 : double.NaN;
 
     public long RunnerWorkingSetNow()
     {
@@ -53,13 +62,16 @@ internal sealed class ProcessSampler : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        try
+        foreach (var loop in new[] { _loop, _heapLoop })
         {
-            await _loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // stopped
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // stopped
+            }
         }
 
         _runner?.Dispose();
@@ -126,6 +138,20 @@ internal sealed class ProcessSampler : IAsyncDisposable
 
     private ProcessSample Take() =>
         new(Clock.Now, RunnerWorkingSetNow(), CpuOf(_runner), CpuOf(_azurite), CpuOf(_self), MachineBusy());
+
+    /// <summary>The live heap, measured during scenarios that ask for it (each measurement is a full collection of the runner).</summary>
+    private async Task HeapLoopAsync(int pid, TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(_stop.Token))
+        {
+            if (_current is { MeasuresLiveHeap: true } scenario && await RunnerLiveHeap.MeasureAsync(pid, TimeSpan.FromSeconds(10)) is { } bytes
+                && ReferenceEquals(scenario, _current))
+            {
+                scenario.SampleLiveHeap(bytes);
+            }
+        }
+    }
 
     private async Task LoopAsync(TimeSpan interval)
     {

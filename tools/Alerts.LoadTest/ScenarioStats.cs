@@ -11,6 +11,7 @@ internal sealed class ScenarioStats(string name, string description, int changes
     private readonly List<double> _postToEmailMs = [];
     private readonly List<(long At, int Accepted)> _acks = [];
     private readonly List<ProcessSample> _samples = [];
+    private readonly List<long> _liveHeap = [];
     private readonly ConcurrentDictionary<string, int> _errors = new(StringComparer.Ordinal);
     private long _requests;
     private long _accepted;
@@ -243,6 +244,26 @@ internal sealed class ScenarioStats(string name, string description, int changes
             }
 
             return (select(last)!.Value - select(first)!.Value).TotalSeconds / Clock.Seconds(first.At, last.At) * 100;
+        }
+    }
+
+    /// <summary>True for the scenarios whose runner memory is compared by batch size: the runner's live heap is measured during them.</summary>
+    public bool MeasuresLiveHeap { get; init; }
+
+    public void SampleLiveHeap(long bytes)
+    {
+        lock (_gate)
+        {
+            _liveHeap.Add(bytes);
+        }
+    }
+
+    /// <summary>The runner's live heap measured during the scenario (MB: the largest, and how many measurements); NaN when none.</summary>
+    public (double MaxMb, int Measurements) LiveHeap()
+    {
+        lock (_gate)
+        {
+            return (_liveHeap.Count == 0 ? double.NaN : _liveHeap.Max() / 1048576.0, _liveHeap.Count);
         }
     }
 

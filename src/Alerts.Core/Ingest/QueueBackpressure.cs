@@ -183,7 +183,7 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The alert queue is {Behind:0.0} s behind (more than {Limit} s): posts wait up to {Hold} s before they are stored, while delivery catches up")]
-    private partial void LogHolding(double behind, int limit, int hold);
+    private partial void LogHolding(double behind, double limit, int hold);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The alert queue caught up ({Behind:0.0} s behind): posts are stored at once again")]
     private partial void LogCaughtUp(double behind);

@@ -59,7 +59,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         {
             var decoded = AlertsMessageCodec.Decode(m.Body);
             var parent = decoded is null ? default : AlertsMessageCodec.DecodeTrace(m.Body);
-            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent, LatestQueuedAt(m.InsertedOn));
+            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent, WaitingSince(m.InsertedOn, decoded?.Alerts));
         }).ToList();
     }
 
@@ -98,18 +98,33 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
             return null;
         }
 
-        if (head[0].DequeueCount == 0)
-        {
-            return LatestQueuedAt(head[0].InsertedOn);
-        }
-
-        PeekedMessage[] next = await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken);
-        return LatestQueuedAt(next.FirstOrDefault(m => m.DequeueCount == 0)?.InsertedOn);
+        var waiting = head[0].DequeueCount == 0
+            ? head[0]
+            : (await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken)).Value.FirstOrDefault(m => m.DequeueCount == 0);
+        return waiting is null ? null : WaitingSince(waiting.InsertedOn, AlertsMessageCodec.Decode(waiting.Body)?.Alerts);
     }
 
-    /// <summary>The end of the second the service dated a message to (the date as given when it has a fraction).</summary>
-    internal static DateTimeOffset? LatestQueuedAt(DateTimeOffset? insertedOn) =>
-        insertedOn is { } at && at.Ticks % TimeSpan.TicksPerSecond == 0 ? at.AddTicks(TimeSpan.TicksPerSecond - 1) : insertedOn;
+    /// <summary>
+    /// Since when a message has waited. The service dates it to the second; when its alerts were matched within that
+    /// second, the earliest match (exact, on this clock, and never after the message was queued) is the answer, else the
+    /// end of that second (so a message just queued never looks a second old; a replayed dead letter, matched long before,
+    /// is dated by its queueing).
+    /// </summary>
+    internal static DateTimeOffset? WaitingSince(DateTimeOffset? insertedOn, IReadOnlyList<AlertsMatched>? alerts)
+    {
+        if (insertedOn is not { } at || at.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            return insertedOn;
+        }
+
+        var endOfSecond = at.AddTicks(TimeSpan.TicksPerSecond - 1);
+        if (alerts is { Count: > 0 } && alerts.Min(a => a.MatchedAt) is var matched && matched >= at && matched <= endOfSecond)
+        {
+            return matched;
+        }
+
+        return endOfSecond;
+    }
 
     /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at when the head is a retry.</summary>
     public const int OldestWaitingPeekLimit = 8;

@@ -31,7 +31,7 @@ public sealed class QueueBackpressureTests
         _fanOut = new BackgroundFanOut(dispatcher, _time, NullLogger<BackgroundFanOut>.Instance);
     }
 
-    private QueueBackpressure Backpressure(int maxQueueWaitSeconds = 2, int maxHoldSeconds = 5) => new(
+    private QueueBackpressure Backpressure(double maxQueueWaitSeconds = 2, int maxHoldSeconds = 5) => new(
         _queue,
         _fanOut,
         _inFlight,
@@ -69,6 +69,21 @@ public sealed class QueueBackpressureTests
         var held = await Backpressure(maxQueueWaitSeconds: 2).WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(TimeSpan.Zero, held);
+    }
+
+    [Theory]
+    [InlineData(0.4, false)]
+    [InlineData(0.6, true)]
+    public async Task WaitAsync_ALimitBelowASecond_HoldsOnceTheQueueIsBehindByMoreThanIt(double behindSeconds, bool holds)
+    {
+        // The local runner's limit, half a second: a message waiting 0.6 s holds the post until delivery takes it.
+        var caughtUpAt = _time.GetUtcNow().AddSeconds(1);
+        var queuedAt = _time.GetUtcNow().AddSeconds(-behindSeconds);
+        _queue.OldestWaitingSince = () => _time.GetUtcNow() < caughtUpAt ? queuedAt : null;
+
+        var held = await RunClockUntilAsync(Backpressure(maxQueueWaitSeconds: 0.5).WaitAsync(CancellationToken.None));
+
+        Assert.Equal(holds, held > TimeSpan.Zero);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Alerts.Core.Delivery;
 using Alerts.Core.Diagnostics;
+using Alerts.Core.Matching;
 using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Storage;
 using Alerts.Infrastructure.Tests.TestSupport;
@@ -256,6 +257,39 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
 
         Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
         Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OldestWaitingSinceAsync_AlertsMatchedInTheSecondTheMessageIsDatedTo_IsTheirMatchTime_ToTheTick()
+    {
+        // Early in a second, so that the message is dated to the second its alerts were matched in.
+        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow.Millisecond < 300), Timeout, "early in a second");
+        var alerts = TestData.Alerts() with { MatchedAt = DateTimeOffset.UtcNow };
+        await _queue.EnqueueAsync([alerts], CancellationToken.None);
+
+        Assert.Equal(alerts.MatchedAt, await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Equal(alerts.MatchedAt, Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None)).QueuedAt);
+    }
+
+    [Fact]
+    public void WaitingSince_ADateToTheSecond_IsNarrowedByAMatchInThatSecond_ElseReadAsItsEnd()
+    {
+        var second = new DateTimeOffset(2026, 12, 3, 9, 30, 15, TimeSpan.Zero);
+        var endOfSecond = second.AddTicks(TimeSpan.TicksPerSecond - 1);
+        AlertsMatched[] MatchedAt(params DateTimeOffset[] times) => times.Select(t => TestData.Alerts() with { MatchedAt = t }).ToArray();
+
+        // The earliest match within the second: never after the message was queued.
+        Assert.Equal(second.AddMilliseconds(120), StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second.AddMilliseconds(480), second.AddMilliseconds(120))));
+        Assert.Equal(second, StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second)));
+
+        // Matched in an earlier second (a replayed dead letter, a slow fan-out) or after it (another clock): the end of the second.
+        Assert.Equal(endOfSecond, StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second.AddMinutes(-10))));
+        Assert.Equal(endOfSecond, StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second.AddSeconds(1))));
+        Assert.Equal(endOfSecond, StorageQueueAlertQueue.WaitingSince(second, alerts: null));
+
+        // A date with a fraction is exact already; no date, no answer.
+        Assert.Equal(second.AddMilliseconds(250), StorageQueueAlertQueue.WaitingSince(second.AddMilliseconds(250), MatchedAt(second.AddMilliseconds(100))));
+        Assert.Null(StorageQueueAlertQueue.WaitingSince(null, MatchedAt(second)));
     }
 
     [Fact]
