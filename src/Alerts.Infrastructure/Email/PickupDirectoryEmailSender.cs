@@ -11,7 +11,8 @@ namespace Alerts.Infrastructure.Email;
 /// </summary>
 /// <remarks>
 /// Alert and digest emails are written once per reference (their alert or digest id): an email whose reference already
-/// has a file is not written again, also after a restart (the directory's names are read once, on the first send). So
+/// has a file is not written again, also after a restart (the directory's names are read once, on the first send; each is
+/// kept as a 128-bit hash of its "{category}-{reference}", 16 bytes instead of a string, since the mailbox keeps growing). So
 /// the pickup carrier closes the window SendGrid leaves open: a crash after the files were written and before the sent
 /// log recorded them resends nothing once the claims expire. Confirmations may be sent again on purpose and are not
 /// held to this.
@@ -20,7 +21,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
 {
     private static readonly HashSet<string> OncePerReference = new(StringComparer.Ordinal) { AlertEmailComposer.Category, DigestEmailComposer.Category };
 
-    private readonly Lazy<System.Collections.Concurrent.ConcurrentDictionary<string, bool>> _written = new(() => Existing(Path.GetFullPath(options.Value.PickupDirectory)));
+    private readonly Lazy<System.Collections.Concurrent.ConcurrentDictionary<UInt128, byte>> _written = new(() => Existing(Path.GetFullPath(options.Value.PickupDirectory)));
 
     /// <summary>RFC 5322 lines end in CRLF, whatever the platform.</summary>
     private static readonly FormatOptions Rfc5322 = new() { NewLineFormat = NewLineFormat.Dos };
@@ -64,7 +65,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
             foreach (var path in written)
             {
                 File.Delete(path);
-                _written.Value.TryRemove(KeyOf(path), out _);
+                _written.Value.TryRemove(HashOf(KeyOf(path)), out _);
             }
 
             if (ex is OperationCanceledException)
@@ -82,7 +83,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         System.IO.Directory.CreateDirectory(Directory);
         var key = $"{message.Category}-{message.Reference}";
         var once = OncePerReference.Contains(message.Category);
-        if (once && _written.Value.ContainsKey(key))
+        if (once && _written.Value.ContainsKey(HashOf(key)))
         {
             return null;
         }
@@ -100,25 +101,33 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         File.Move(temporary, path, overwrite: true);
         if (once)
         {
-            _written.Value[key] = true;
+            _written.Value[HashOf(key)] = 0;
         }
 
         return path;
     }
 
     /// <summary>The "{category}-{reference}" of every email file already in the directory.</summary>
-    private static System.Collections.Concurrent.ConcurrentDictionary<string, bool> Existing(string directory)
+    private static System.Collections.Concurrent.ConcurrentDictionary<UInt128, byte> Existing(string directory)
     {
-        var written = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var written = new System.Collections.Concurrent.ConcurrentDictionary<UInt128, byte>();
         if (System.IO.Directory.Exists(directory))
         {
             foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.eml"))
             {
-                written[KeyOf(file)] = true;
+                written[HashOf(KeyOf(file))] = 0;
             }
         }
 
         return written;
+    }
+
+    /// <summary>The first 128 bits of the SHA-256 of a "{category}-{reference}": a million keys share one with a chance below 10^-26.</summary>
+    internal static UInt128 HashOf(string key)
+    {
+        Span<byte> hash = stackalloc byte[System.Security.Cryptography.SHA256.HashSizeInBytes];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key), hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 
     /// <summary>"{category}-{reference}" of a file named "{timestamp}-{category}-{reference}.eml".</summary>
