@@ -22,11 +22,19 @@ public sealed record StreetContext
     /// <summary>The end of the window (inclusive): the change's <see cref="RatingChange.PublishedAt"/>.</summary>
     public required DateTimeOffset Until { get; init; }
 
+    /// <summary>How many of the other changes of the window an email lists (<see cref="Recent"/>); the rest are counted.</summary>
+    public const int MaxRecent = 10;
+
     /// <summary>
-    /// The other changes of the window, newest first: without the change itself, without a version a sender corrected
-    /// (its correction stands instead) and without repeats of one call (see <see cref="StreetContextCalculator"/>).
+    /// The newest <see cref="MaxRecent"/> other changes of the window, newest first: without the change itself, without a
+    /// version a sender corrected (its correction stands instead) and without repeats of one call (see
+    /// <see cref="StreetContextCalculator"/>). Only these are kept: a context is cached while a change's alerts go out, and
+    /// a busy ticker's window holds hundreds.
     /// </summary>
     public required IReadOnlyList<RatingChange> Recent { get; init; }
+
+    /// <summary>How many other changes the window holds (<see cref="Recent"/> are the newest of them).</summary>
+    public required int RecentCount { get; init; }
 
     /// <summary>Each firm that acted in the window (this change included) by its latest rating.</summary>
     public required RatingLevelCounts Levels { get; init; }

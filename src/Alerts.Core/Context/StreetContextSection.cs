@@ -16,7 +16,7 @@ namespace Alerts.Core.Context;
 public static class StreetContextSection
 {
     /// <summary>The most recent actions listed; the rest are counted.</summary>
-    public const int MaxRows = 10;
+    public const int MaxRows = StreetContext.MaxRecent;
 
     /// <summary>The parts already written, per context object, for as long as the context lives.</summary>
     private static readonly ConditionalWeakTable<StreetContext, Written> Parts = [];
@@ -102,15 +102,15 @@ public static class StreetContextSection
         var window = $"The {days} days before this call ({Day(context.From)} to {Day(context.Until)} {context.Until.UtcDateTime.Year})";
         var rows = context.Recent.Take(MaxRows).Select(Row).ToList();
         var sentences = new List<string>();
-        if (context.Recent.Count == 0)
+        if (context.RecentCount == 0)
         {
             sentences.Add($"No other actions on {context.Ticker} in these {days} days.");
             return new Said($"The street on {context.Ticker}", window, rows, sentences);
         }
 
-        if (context.Recent.Count > MaxRows)
+        if (context.RecentCount > rows.Count)
         {
-            sentences.Add($"and {context.Recent.Count - MaxRows} more.");
+            sentences.Add($"and {context.RecentCount - rows.Count} more.");
         }
 
         sentences.Add(Levels(context.Levels));

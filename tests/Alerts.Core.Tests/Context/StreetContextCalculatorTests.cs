@@ -63,6 +63,19 @@ public class StreetContextCalculatorTests
     }
 
     [Fact]
+    public void Calculate_BusyWindow_KeepsTheNewestTenOfTheOthers_CountsAll_AndStillCountsEveryFirm()
+    {
+        // 300 firms acted in the window: the context lists the newest 10, counts 300, and every firm is in the levels.
+        var rows = Enumerable.Range(1, 300).Select(i => Row($"Firm {i}", Days(i * 0.25), toRating: "Hold", toTarget: 10m + i)).ToArray();
+
+        var context = Calculate(rows);
+
+        Assert.Equal(rows.Take(StreetContext.MaxRecent).Select(r => r.Id), context.Recent.Select(r => r.Id));
+        Assert.Equal(300, context.RecentCount);
+        Assert.Equal(301, context.Targets!.Firms);
+    }
+
+    [Fact]
     public void Calculate_OneFirmWithSeveralActions_CountsOnceAtItsLatestRatingAndTarget()
     {
         var context = Calculate(
