@@ -67,21 +67,29 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
         Interlocked.Add(ref _rows, rows);
 
         // A write that raced with the read may have invalidated before this add: then the rows may be stale, drop them.
+        // Dropping them is not a write: the generation stays, or every read in flight meanwhile would drop its rows too,
+        // and under steady load the reads would go on dropping each other's (the cache kept nothing).
         if (Generation != generationBeforeRead)
         {
-            Invalidate([ticker]);
+            Remove(ticker);
         }
     }
 
+    /// <summary>After a write to these tickers' index rows: their kept rows are dropped, and reads in flight keep nothing.</summary>
     public void Invalidate(IEnumerable<string> tickers)
     {
         Interlocked.Increment(ref _generation);
         foreach (var ticker in tickers)
         {
-            if (_entries.TryRemove(ticker, out var removed))
-            {
-                Interlocked.Add(ref _rows, -removed.Rows);
-            }
+            Remove(ticker);
+        }
+    }
+
+    private void Remove(string ticker)
+    {
+        if (_entries.TryRemove(ticker, out var removed))
+        {
+            Interlocked.Add(ref _rows, -removed.Rows);
         }
     }
 

@@ -114,4 +114,20 @@ public sealed class SubscriberIndexCacheTests(AzuriteFixture azurite)
 
         Assert.Null(cache.Get("CIFR"));
     }
+
+    [Fact]
+    public void AReadDroppedForARacingWrite_DoesNotDropAReadThatStartedAfterTheWrite()
+    {
+        var cache = new SubscriberIndexCache(_time, Lifetime);
+        SubscriberPage[] Pages() => [SubscriberPage.Of([new Subscriber("sub-1", "a@example.com", SubscriberRules.Any)])];
+        var beforeWrite = cache.Generation;
+        cache.Invalidate(["OTHER"]); // a write lands while CIFR's partition is being read
+        var afterWrite = cache.Generation; // NVDA's read starts after it
+
+        cache.TryAdd("CIFR", Pages(), beforeWrite, cache.Timestamp()); // may be stale: not kept
+        cache.TryAdd("NVDA", Pages(), afterWrite, cache.Timestamp()); // read after the write: kept
+
+        Assert.Null(cache.Get("CIFR"));
+        Assert.NotNull(cache.Get("NVDA"));
+    }
 }
