@@ -10,14 +10,19 @@ namespace Alerts.Infrastructure.Storage;
 /// instance's write is seen within <see cref="DeliveryOptions.IndexCacheSeconds"/> at most (unsubscribe requests must be
 /// honoured within two days under the bulk-sender rules; here it is seconds). Bounded: a ticker with more rows than
 /// <see cref="MaxRowsPerTicker"/> is never kept (it is read page by page each time), and at most <see cref="MaxRows"/>
-/// rows are kept in all. A ticker is kept as the <see cref="SubscriberPage"/>s it was read in, ready to match.
+/// rows are kept in all. A ticker is kept as the <see cref="SubscriberPage"/>s it was read in, ready to match; or, when
+/// only asked whether anyone follows it (before a post's answer), as that answer.
 /// </summary>
 internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
 {
     public const int MaxRowsPerTicker = 10_000;
     public const int MaxRows = 200_000;
 
+    /// <summary>The most tickers whose "followed or not" answer is kept apart from their rows.</summary>
+    public const int MaxAnswers = 100_000;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Answer> _followed = new(StringComparer.Ordinal);
     private long _generation;
     private int _rows;
 
@@ -26,6 +31,48 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
     /// <summary>The cached pages of <paramref name="ticker"/>, when fresh.</summary>
     public SubscriberPage[]? Get(string ticker) =>
         Enabled && _entries.TryGetValue(ticker, out var entry) && time.GetElapsedTime(entry.LoadedAt) < lifetime ? entry.Pages : null;
+
+    /// <summary>Whether anyone follows <paramref name="ticker"/>, when known and fresh (from its kept rows, or a kept answer).</summary>
+    public bool? HasFollowers(string ticker)
+    {
+        if (Get(ticker) is { } pages)
+        {
+            return pages.Any(page => page.Count > 0);
+        }
+
+        return Enabled && _followed.TryGetValue(ticker, out var answer) && time.GetElapsedTime(answer.LoadedAt) < lifetime ? answer.Followed : null;
+    }
+
+    /// <summary>Keeps whether anyone follows <paramref name="ticker"/>, read without its rows; like <see cref="TryAdd"/>, not if a write raced the read.</summary>
+    public void TryAddAnswer(string ticker, bool followed, long generationBeforeRead, long loadedAt)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        if (_followed.Count >= MaxAnswers)
+        {
+            foreach (var (key, stale) in _followed)
+            {
+                if (time.GetElapsedTime(stale.LoadedAt) >= lifetime)
+                {
+                    _followed.TryRemove(key, out _);
+                }
+            }
+
+            if (_followed.Count >= MaxAnswers)
+            {
+                return;
+            }
+        }
+
+        _followed[ticker] = new Answer(followed, loadedAt);
+        if (Generation != generationBeforeRead)
+        {
+            _followed.TryRemove(ticker, out _);
+        }
+    }
 
     /// <summary>Taken before reading a partition; <see cref="TryAdd"/> keeps the rows only if no write happened meanwhile.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -87,6 +134,7 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
 
     private void Remove(string ticker)
     {
+        _followed.TryRemove(ticker, out _);
         if (_entries.TryRemove(ticker, out var removed))
         {
             Interlocked.Add(ref _rows, -removed.Rows);
@@ -94,4 +142,6 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
     }
 
     private sealed record Entry(SubscriberPage[] Pages, int Rows, long LoadedAt);
+
+    private sealed record Answer(bool Followed, long LoadedAt);
 }

@@ -20,6 +20,7 @@ namespace Alerts.Infrastructure.Storage;
 internal sealed class TableSubscriptionStore(StorageBootstrapper storage, SubscriberIndexCache? cache = null) : ISubscriptionStore, ISubscriberIndex
 {
     private readonly SubscriberIndexCache _cache = cache ?? new SubscriberIndexCache(TimeProvider.System, TimeSpan.Zero);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<bool>>> _followerReads = new(StringComparer.Ordinal);
 
     /// <summary>On the subscription row: tickers whose index rows an update has still to delete (see <see cref="UpdateAsync"/>).</summary>
     private const string StaleIndexTickersProperty = "StaleIndexTickers";
@@ -226,25 +227,46 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         }
     }
 
+    /// <summary>
+    /// Whether anyone follows the ticker: from the kept rows or answer when fresh, else one row read, kept either way.
+    /// Concurrent asks for one ticker share that read: when the kept answer runs out under load, the posts in flight on
+    /// the ticker would otherwise each read (hundreds at once were seen at 100 posts/s).
+    /// </summary>
     public async Task<bool> HasFollowersAsync(string ticker, CancellationToken cancellationToken)
     {
-        if (_cache.Get(ticker) is { } cached)
+        if (_cache.HasFollowers(ticker) is { } known)
         {
-            return cached.Any(page => page.Count > 0);
+            return known;
         }
 
-        await storage.EnsureCreatedAsync(cancellationToken);
-        var generation = _cache.Generation;
-        var loadedAt = _cache.Timestamp();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
-        await foreach (var _ in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            return true;
-        }
+        // The read is shared, so no one caller's cancellation ends it: each caller stops waiting on its own token.
+        var read = _followerReads.GetOrAdd(ticker, t => new Lazy<Task<bool>>(() => ReadHasFollowersAsync(t)));
+        return await read.Value.WaitAsync(cancellationToken);
+    }
 
-        // Nobody: kept like a partition read in full, so the next changes on the ticker ask nothing.
-        _cache.TryAdd(ticker, [], generation, loadedAt);
-        return false;
+    private async Task<bool> ReadHasFollowersAsync(string ticker)
+    {
+        try
+        {
+            await storage.EnsureCreatedAsync(CancellationToken.None);
+            var generation = _cache.Generation;
+            var loadedAt = _cache.Timestamp();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
+            await foreach (var _ in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: CancellationToken.None))
+            {
+                _cache.TryAddAnswer(ticker, followed: true, generation, loadedAt);
+                return true;
+            }
+
+            // Nobody: kept like a partition read in full, so the next changes on the ticker ask nothing.
+            _cache.TryAdd(ticker, [], generation, loadedAt);
+            return false;
+        }
+        finally
+        {
+            // Done (or failed): the next ask after the kept answer runs out reads again.
+            _followerReads.TryRemove(ticker, out _);
+        }
     }
 
     public async Task<bool> TryCountConfirmationAsync(string email, DateTimeOffset now, int maxPerHour, CancellationToken cancellationToken)

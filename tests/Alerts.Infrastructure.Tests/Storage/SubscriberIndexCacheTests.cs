@@ -130,4 +130,67 @@ public sealed class SubscriberIndexCacheTests(AzuriteFixture azurite)
         Assert.Null(cache.Get("CIFR"));
         Assert.NotNull(cache.Get("NVDA"));
     }
+
+    [Fact]
+    public async Task HasFollowers_IsReadOnce_KeptWhileFresh_SharedByConcurrentAsks_AndDroppedByAWrite()
+    {
+        var reads = new IndexReadCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(reads, Azure.Core.HttpPipelinePosition.PerCall);
+        var storage = new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString, options), new QueueServiceClient(azurite.ConnectionString));
+        var store = new TableSubscriptionStore(storage, new SubscriberIndexCache(_time, Lifetime));
+        var ticker = TestData.UniqueTicker();
+        var subscription = TestData.Subscription(tickers: [ticker]);
+        await storage.EnsureCreatedAsync(CancellationToken.None);
+        await WriteRowElsewhereAsync(ticker, subscription);
+
+        // 50 posts at once on a followed ticker nobody has asked about: one read between them.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => store.HasFollowersAsync(ticker, CancellationToken.None)));
+        Assert.All(answers, Assert.True);
+        Assert.Equal(1, reads.Count);
+
+        // Kept while fresh, read again once old.
+        Assert.True(await store.HasFollowersAsync(ticker, CancellationToken.None));
+        Assert.Equal(1, reads.Count);
+        _time.Advance(Lifetime);
+        Assert.True(await store.HasFollowersAsync(ticker, CancellationToken.None));
+        Assert.Equal(2, reads.Count);
+
+        // This process's write drops the kept answer at once.
+        await store.DeleteAsync(subscription, CancellationToken.None);
+        Assert.False(await store.HasFollowersAsync(ticker, CancellationToken.None));
+        Assert.Equal(3, reads.Count);
+    }
+
+    [Fact]
+    public void AnAnswerReadWhileAWriteLanded_IsNotKept()
+    {
+        var cache = new SubscriberIndexCache(_time, Lifetime);
+        var generation = cache.Generation;
+        cache.Invalidate(["CIFR"]);
+
+        cache.TryAddAnswer("CIFR", followed: true, generation, cache.Timestamp());
+        cache.TryAddAnswer("NVDA", followed: true, cache.Generation, cache.Timestamp());
+
+        Assert.Null(cache.HasFollowers("CIFR"));
+        Assert.True(cache.HasFollowers("NVDA"));
+        _time.Advance(Lifetime);
+        Assert.Null(cache.HasFollowers("NVDA"));
+    }
+
+    /// <summary>Counts the requests that read the subscriber index.</summary>
+    private sealed class IndexReadCounter : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+        {
+            if (message.Request.Method == Azure.Core.RequestMethod.Get && message.Request.Uri.Path.Contains(StorageNames.SubscriberIndexTable, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
 }
