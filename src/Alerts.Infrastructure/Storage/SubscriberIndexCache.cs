@@ -11,18 +11,20 @@ namespace Alerts.Infrastructure.Storage;
 /// honoured within two days under the bulk-sender rules; here it is seconds). Bounded: a ticker with more rows than
 /// <see cref="MaxRowsPerTicker"/> is never kept (it is read page by page each time), and at most <see cref="MaxRows"/>
 /// rows are kept in all. A ticker is kept as the <see cref="SubscriberPage"/>s it was read in, ready to match; or, when
-/// only asked whether anyone follows it (before a post's answer), as that answer.
+/// only asked whether anyone follows it (before a post's answer) and someone does, as when that was read (nobody is kept
+/// as no rows).
 /// </summary>
 internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
 {
     public const int MaxRowsPerTicker = 10_000;
     public const int MaxRows = 200_000;
 
-    /// <summary>The most tickers whose "followed or not" answer is kept apart from their rows.</summary>
+    /// <summary>The most tickers kept as followed apart from their rows.</summary>
     public const int MaxAnswers = 100_000;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Answer> _followed = new(StringComparer.Ordinal);
+    /// <summary>Tickers read to be followed (one row, not their rows), with the timestamp taken before that read.</summary>
+    private readonly ConcurrentDictionary<string, long> _followedAt = new(StringComparer.Ordinal);
     private long _generation;
     private int _rows;
 
@@ -40,37 +42,37 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
             return pages.Any(page => page.Count > 0);
         }
 
-        return Enabled && _followed.TryGetValue(ticker, out var answer) && time.GetElapsedTime(answer.LoadedAt) < lifetime ? answer.Followed : null;
+        return Enabled && _followedAt.TryGetValue(ticker, out var loadedAt) && time.GetElapsedTime(loadedAt) < lifetime ? true : null;
     }
 
-    /// <summary>Keeps whether anyone follows <paramref name="ticker"/>, read without its rows; like <see cref="TryAdd"/>, not if a write raced the read.</summary>
-    public void TryAddAnswer(string ticker, bool followed, long generationBeforeRead, long loadedAt)
+    /// <summary>Keeps that someone follows <paramref name="ticker"/>, read without its rows; like <see cref="TryAdd"/>, not if a write raced the read.</summary>
+    public void TryAddFollowed(string ticker, long generationBeforeRead, long loadedAt)
     {
         if (!Enabled)
         {
             return;
         }
 
-        if (_followed.Count >= MaxAnswers)
+        if (_followedAt.Count >= MaxAnswers)
         {
-            foreach (var (key, stale) in _followed)
+            foreach (var (key, at) in _followedAt)
             {
-                if (time.GetElapsedTime(stale.LoadedAt) >= lifetime)
+                if (time.GetElapsedTime(at) >= lifetime)
                 {
-                    _followed.TryRemove(key, out _);
+                    _followedAt.TryRemove(key, out _);
                 }
             }
 
-            if (_followed.Count >= MaxAnswers)
+            if (_followedAt.Count >= MaxAnswers)
             {
                 return;
             }
         }
 
-        _followed[ticker] = new Answer(followed, loadedAt);
+        _followedAt[ticker] = loadedAt;
         if (Generation != generationBeforeRead)
         {
-            _followed.TryRemove(ticker, out _);
+            _followedAt.TryRemove(ticker, out _);
         }
     }
 
@@ -134,7 +136,7 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
 
     private void Remove(string ticker)
     {
-        _followed.TryRemove(ticker, out _);
+        _followedAt.TryRemove(ticker, out _);
         if (_entries.TryRemove(ticker, out var removed))
         {
             Interlocked.Add(ref _rows, -removed.Rows);
@@ -142,6 +144,4 @@ internal sealed class SubscriberIndexCache(TimeProvider time, TimeSpan lifetime)
     }
 
     private sealed record Entry(SubscriberPage[] Pages, int Rows, long LoadedAt);
-
-    private sealed record Answer(bool Followed, long LoadedAt);
 }

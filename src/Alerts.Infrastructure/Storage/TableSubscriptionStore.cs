@@ -254,7 +254,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ticker}");
             await foreach (var _ in storage.Table(StorageNames.SubscriberIndexTable).QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: CancellationToken.None))
             {
-                _cache.TryAddAnswer(ticker, followed: true, generation, loadedAt);
+                _cache.TryAddFollowed(ticker, generation, loadedAt);
                 return true;
             }
 

@@ -169,8 +169,8 @@ public sealed class SubscriberIndexCacheTests(AzuriteFixture azurite)
         var generation = cache.Generation;
         cache.Invalidate(["CIFR"]);
 
-        cache.TryAddAnswer("CIFR", followed: true, generation, cache.Timestamp());
-        cache.TryAddAnswer("NVDA", followed: true, cache.Generation, cache.Timestamp());
+        cache.TryAddFollowed("CIFR", generation, cache.Timestamp());
+        cache.TryAddFollowed("NVDA", cache.Generation, cache.Timestamp());
 
         Assert.Null(cache.HasFollowers("CIFR"));
         Assert.True(cache.HasFollowers("NVDA"));
