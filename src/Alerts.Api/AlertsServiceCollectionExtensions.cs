@@ -81,6 +81,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<BackgroundFanOut>();
         services.AddSingleton<QueueBackpressure>();
         services.AddSingleton<AlertsInFlight>();
+        services.AddSingleton<AlertsStillQueued>();
         services.AddHostedService<BackgroundFanOutService>();
         services.AddSingleton<OutboxRedriver>();
         services.AddSingleton<AlertFanOut>();

@@ -68,6 +68,18 @@ public sealed class IngestOptions
     public double MaxQueueWaitSeconds { get; set; } = 15;
 
     /// <summary>
+    /// When more alerts than this wait for delivery, as this process counts them (those it queued that no dispatcher has
+    /// taken yet, those its dispatcher is still sending, and about as many as the changes waiting for its fan-out will
+    /// make), a post waits as for <see cref="MaxQueueWaitSeconds"/>. The age of the oldest is a late signal: posts keep
+    /// coming in until something has waited that long, and then the hold lasts until all of it is sent; the count stops
+    /// them as soon as enough is waiting. Set it to what delivery sends in about <see cref="MaxQueueWaitSeconds"/>. 0 (the
+    /// default) turns it off: a Functions app's dispatcher runs on a timer, possibly on another instance, and its speed
+    /// depends on the carrier; the local runner uses 400.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxAlertsWaiting { get; set; }
+
+    /// <summary>
     /// The longest a post waits for the queue to catch up; its changes are then stored anyway (nothing is refused). The
     /// default, 5 seconds, is well inside the timeouts webhook senders use (10 seconds and more).
     /// </summary>

@@ -21,6 +21,9 @@ internal sealed class LocalEnvironment
     /// <summary><c>Ingest__MaxQueueWaitSeconds</c> here unless set (see <see cref="Alerts.Core.IngestOptions"/>).</summary>
     public const double LocalMaxQueueWaitSeconds = 0.5;
 
+    /// <summary><c>Ingest__MaxAlertsWaiting</c> here unless set: about what this dispatcher sends in half a second.</summary>
+    public const int LocalMaxAlertsWaiting = 400;
+
     private LocalEnvironment(string dataDirectory, string url, bool usesDevelopmentSecret)
     {
         DataDirectory = dataDirectory;
@@ -70,6 +73,11 @@ internal sealed class LocalEnvironment
         if (string.IsNullOrWhiteSpace(configuration["Ingest:MaxQueueWaitSeconds"]))
         {
             defaults["Ingest:MaxQueueWaitSeconds"] = LocalMaxQueueWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Ingest:MaxAlertsWaiting"]))
+        {
+            defaults["Ingest:MaxAlertsWaiting"] = LocalMaxAlertsWaiting.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         // Metrics on the console once a minute (only what happened in it); spans only on request (Telemetry__ConsoleSpans).

@@ -122,7 +122,11 @@ public sealed partial class AlertDispatcher(
         await Parallel.ForEachAsync(
             changes,
             new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
-            (change, ct) => new ValueTask(SendChangeAsync(change, ready, accepted, ct)));
+            async (change, ct) =>
+            {
+                await SendChangeAsync(change, ready, accepted, ct);
+                handling?.Done(change.Count(p => p.Delivery.Message.DeliveryCount <= 1));
+            });
         await MarkSentAsync(accepted.ToList(), cancellationToken);
 
         // Each message is completed, retried or dead-lettered on its own outcome: independent requests, made at once.

@@ -3,23 +3,34 @@ using System.Collections.Concurrent;
 namespace Alerts.Core.Delivery;
 
 /// <summary>
-/// The messages this process's dispatcher is handling, by when they were queued. A received message is invisible to a
-/// peek at the queue, and messages received together are all handled before the next receive, so while a large batch is
-/// sent its last alerts wait without the queue showing it; <see cref="Ingest.QueueBackpressure"/> reads the wait here.
-/// Only first deliveries count: a message back for a retry is late because of a failure, not because of load.
+/// The messages this process's dispatcher is handling: when they were queued, and how many of their alerts are not sent
+/// yet. A received message is invisible to a peek at the queue, and messages received together are all handled before
+/// the next receive, so while a large batch is sent its last alerts wait without the queue showing it;
+/// <see cref="Ingest.QueueBackpressure"/> reads the wait here. Only first deliveries count: a message back for a retry
+/// is late because of a failure, not because of load.
 /// </summary>
 public sealed class AlertsInFlight
 {
-    private readonly ConcurrentDictionary<object, DateTimeOffset> _handling = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<Batch, DateTimeOffset> _handling = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Notes <paramref name="messages"/> as being handled until the result is disposed.</summary>
-    public IDisposable Handling(IReadOnlyList<ReceivedAlerts> messages)
+    /// <summary>
+    /// Notes <paramref name="messages"/> as being handled until the result is disposed; the handler tells it as each
+    /// change's alerts are done (<see cref="Batch.Done"/>).
+    /// </summary>
+    public Batch Handling(IReadOnlyList<ReceivedAlerts> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
         DateTimeOffset? oldest = null;
+        var alerts = 0L;
         foreach (var message in messages)
         {
-            if (message.DeliveryCount <= 1 && message.QueuedAt is { } queuedAt && (oldest is null || queuedAt < oldest))
+            if (message.DeliveryCount > 1)
+            {
+                continue;
+            }
+
+            alerts += message.Alerts?.Sum(a => a.Recipients.Count) ?? 0;
+            if (message.QueuedAt is { } queuedAt && (oldest is null || queuedAt < oldest))
             {
                 oldest = queuedAt;
             }
@@ -27,12 +38,12 @@ public sealed class AlertsInFlight
 
         if (oldest is null)
         {
-            return Done.Instance;
+            return Batch.None;
         }
 
-        var handle = new Handle(this);
-        _handling[handle] = oldest.Value;
-        return handle;
+        var batch = new Batch(this, alerts);
+        _handling[batch] = oldest.Value;
+        return batch;
     }
 
     /// <summary>When the oldest message being handled (a first delivery) was queued; null when none is.</summary>
@@ -50,17 +61,41 @@ public sealed class AlertsInFlight
         return oldest;
     }
 
-    private sealed class Handle(AlertsInFlight owner) : IDisposable
+    /// <summary>How many alerts of the messages being handled (first deliveries) are not done yet.</summary>
+    public long Alerts()
     {
-        public void Dispose() => owner._handling.TryRemove(this, out _);
+        var alerts = 0L;
+        foreach (var (batch, _) in _handling)
+        {
+            alerts += batch.Left;
+        }
+
+        return alerts;
     }
 
-    private sealed class Done : IDisposable
+    /// <summary>Messages received together, being handled.</summary>
+    public sealed class Batch : IDisposable
     {
-        public static readonly Done Instance = new();
+        /// <summary>What a batch without a first delivery is noted as: nothing.</summary>
+        internal static readonly Batch None = new(null, 0);
 
-        public void Dispose()
+        private readonly AlertsInFlight? _owner;
+        private long _left;
+
+        internal Batch(AlertsInFlight? owner, long alerts) => (_owner, _left) = (owner, alerts);
+
+        /// <summary>The alerts of first deliveries in the batch not done yet.</summary>
+        public long Left => Interlocked.Read(ref _left);
+
+        /// <summary>Notes <paramref name="alerts"/> alerts of first deliveries as done (sent, skipped or failed).</summary>
+        public void Done(int alerts)
         {
+            if (_owner is not null && alerts > 0)
+            {
+                Interlocked.Add(ref _left, -alerts);
+            }
         }
+
+        public void Dispose() => _owner?._handling.TryRemove(this, out _);
     }
 }

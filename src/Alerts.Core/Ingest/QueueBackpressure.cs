@@ -7,20 +7,30 @@ namespace Alerts.Core.Ingest;
 /// <summary>
 /// Makes ingest give way to delivery. Ingest and delivery share one storage account (and, locally, one machine), and
 /// storing a change costs less than delivering its alerts; posts arriving at full speed would queue alerts faster than
-/// they can be sent, and every alert would wait longer than the one before. So while the oldest alert message that no
-/// dispatcher has taken yet, the oldest change still waiting in this process's <see cref="BackgroundFanOut"/> (whose
-/// alerts are not all queued yet), or the oldest message its dispatcher is still handling (<see cref="AlertsInFlight"/>),
-/// has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, a post waits before
-/// its changes are stored: checking again every <see cref="ReadInterval"/>, for at most
+/// they can be sent, and every alert would wait longer than the one before. So while delivery is behind, a post waits
+/// before its changes are stored: checking again every <see cref="ReadInterval"/>, for at most
 /// <see cref="IngestOptions.MaxHoldSeconds"/>, after which it is stored anyway. Nothing is refused or lost; a sender at
 /// full speed is slowed to the speed of delivery, and the alerts of what it sent keep arriving within seconds.
+/// Delivery is behind when the oldest alert work not done (a message no dispatcher has taken yet, a change still waiting
+/// in this process's <see cref="BackgroundFanOut"/>, or a message its dispatcher is still handling,
+/// <see cref="AlertsInFlight"/>) has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, or when more
+/// alerts than <see cref="IngestOptions.MaxAlertsWaiting"/> wait (<see cref="AlertsStillQueued"/>, the dispatcher's
+/// unsent ones, and those the fan-out's waiting changes will make): the age alone lets a flood in before anything is
+/// old.
 /// </summary>
 /// <remarks>
 /// One reading of the queue (<see cref="IAlertQueue.OldestWaitingSinceAsync"/>, a peek) serves every post for
 /// <see cref="ReadInterval"/>. A queue that cannot be read holds nobody: the outbox, not this, is what keeps a change
 /// whose alerts cannot be queued.
 /// </remarks>
-public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOut fanOut, AlertsInFlight inFlight, IOptions<IngestOptions> options, TimeProvider time, ILogger<QueueBackpressure> logger)
+public sealed partial class QueueBackpressure(
+    IAlertQueue queue,
+    BackgroundFanOut fanOut,
+    AlertsInFlight inFlight,
+    AlertsStillQueued stillQueued,
+    IOptions<IngestOptions> options,
+    TimeProvider time,
+    ILogger<QueueBackpressure> logger)
 {
     /// <summary>How long one reading of the queue is used, and how often a waiting post looks again.</summary>
     public static readonly TimeSpan ReadInterval = TimeSpan.FromMilliseconds(200);
@@ -29,34 +39,33 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _lock = new();
-    private Task<DateTimeOffset?>? _reading;
+    private Task<Reading>? _reading;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
-    private DateTimeOffset? _oldestWaitingSince;
+    private Reading _last = Reading.Nothing;
     private bool _unreadable;
     private bool _holding;
 
     /// <summary>
-    /// Returns at once while delivery keeps up (or the setting is 0); else when it has caught up, or after
+    /// Returns at once while delivery keeps up (or the settings turn this off); else when it has caught up, or after
     /// <see cref="IngestOptions.MaxHoldSeconds"/>. Returns how long the caller was held (zero when it was not).
     /// </summary>
     public async Task<TimeSpan> WaitAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.MaxQueueWaitSeconds <= 0 || settings.MaxHoldSeconds <= 0)
+        if (settings.MaxHoldSeconds <= 0 || (settings.MaxQueueWaitSeconds <= 0 && settings.MaxAlertsWaiting <= 0))
         {
             return TimeSpan.Zero;
         }
 
-        var limit = TimeSpan.FromSeconds(settings.MaxQueueWaitSeconds);
         var start = time.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(settings.MaxHoldSeconds);
         for (var held = false; ; held = true)
         {
-            var behind = await BehindAsync(deadline, cancellationToken);
+            var backlog = await BacklogAsync(deadline, cancellationToken);
             var now = time.GetUtcNow();
-            if (behind <= limit)
+            if (!IsBehind(backlog, settings))
             {
-                EndHolding(behind);
+                EndHolding(backlog);
                 return held ? now - start : TimeSpan.Zero;
             }
 
@@ -65,27 +74,32 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
                 return now - start;
             }
 
-            StartHolding(behind, settings);
+            StartHolding(backlog, settings);
             var pause = deadline - now < ReadInterval ? deadline - now : ReadInterval;
             await Task.Delay(pause, time, cancellationToken);
         }
     }
 
     /// <summary>
-    /// How long the oldest alert work not yet done has waited: a queued message, a change in the background fan-out, or a
-    /// message being handled (zero when none waits, or when the queue cannot tell and nothing waits in this process).
+    /// The alert work not yet done: how long the oldest of it has waited (a queued message, a change in the background
+    /// fan-out, or a message being handled; zero when none waits, or when the queue cannot tell and nothing waits in this
+    /// process), and about how many alerts wait as this process counts them.
     /// </summary>
-    public async Task<TimeSpan> BehindAsync(CancellationToken cancellationToken) => await BehindAsync(DateTimeOffset.MaxValue, cancellationToken);
+    public async Task<DeliveryBacklog> BacklogAsync(CancellationToken cancellationToken) => await BacklogAsync(DateTimeOffset.MaxValue, cancellationToken);
 
-    private async Task<TimeSpan> BehindAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    private static bool IsBehind(DeliveryBacklog backlog, IngestOptions settings) =>
+        (settings.MaxQueueWaitSeconds > 0 && backlog.Behind > TimeSpan.FromSeconds(settings.MaxQueueWaitSeconds))
+        || (settings.MaxAlertsWaiting > 0 && backlog.Alerts > settings.MaxAlertsWaiting);
+
+    private async Task<DeliveryBacklog> BacklogAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        Task<DateTimeOffset?> reading;
+        Task<Reading> reading;
         lock (_lock)
         {
             var now = time.GetUtcNow();
             if (now - _readAt < ReadInterval)
             {
-                return Age(_oldestWaitingSince, now);
+                return _last.At(now);
             }
 
             reading = _reading ??= ReadAsync();
@@ -96,25 +110,30 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
         wait = wait > ReadTimeout ? ReadTimeout : wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         try
         {
-            return Age(await reading.WaitAsync(wait, time, cancellationToken), time.GetUtcNow());
+            return (await reading.WaitAsync(wait, time, cancellationToken)).At(time.GetUtcNow());
         }
         catch (TimeoutException)
         {
             // The caller's hold is up before the reading came back: let it through.
-            return TimeSpan.Zero;
+            return DeliveryBacklog.None;
         }
     }
 
     /// <summary>One reading shared by every caller; it never completes synchronously, so it is stored before it clears itself.</summary>
-    private async Task<DateTimeOffset?> ReadAsync()
+    private async Task<Reading> ReadAsync()
     {
         await Task.Yield();
+        var startedAt = time.GetUtcNow();
         DateTimeOffset? since = null;
+        var alerts = 0L;
         var readable = true;
         try
         {
             using var timeout = new CancellationTokenSource(ReadTimeout, time);
             since = await queue.OldestWaitingSinceAsync(timeout.Token);
+
+            // What this process queued after the oldest waiting message still waits; what it queued before, was taken.
+            alerts = stillQueued.Count(since, startedAt);
         }
         catch (Exception ex)
         {
@@ -138,21 +157,30 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
             }
         }
 
+        var reading = new Reading(since, alerts + inFlight.Alerts() + fanOut.WaitingAlerts());
         lock (_lock)
         {
             _unreadable = !readable;
-            _oldestWaitingSince = since;
+            _last = reading;
             _readAt = time.GetUtcNow();
             _reading = null;
         }
 
-        return since;
+        return reading;
+    }
+
+    /// <summary>What one reading found: since when the oldest work has waited, and how many alerts wait.</summary>
+    private sealed record Reading(DateTimeOffset? OldestWaitingSince, long Alerts)
+    {
+        public static readonly Reading Nothing = new(null, 0);
+
+        public DeliveryBacklog At(DateTimeOffset now) => new(Age(OldestWaitingSince, now), Alerts);
     }
 
     private static TimeSpan Age(DateTimeOffset? since, DateTimeOffset now) =>
         since is { } queuedAt && now > queuedAt ? now - queuedAt : TimeSpan.Zero;
 
-    private void StartHolding(TimeSpan behind, IngestOptions settings)
+    private void StartHolding(DeliveryBacklog backlog, IngestOptions settings)
     {
         lock (_lock)
         {
@@ -164,10 +192,10 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
             _holding = true;
         }
 
-        LogHolding(behind.TotalSeconds, settings.MaxQueueWaitSeconds, settings.MaxHoldSeconds);
+        LogHolding(backlog.Behind.TotalSeconds, backlog.Alerts, settings.MaxQueueWaitSeconds, settings.MaxAlertsWaiting, settings.MaxHoldSeconds);
     }
 
-    private void EndHolding(TimeSpan behind)
+    private void EndHolding(DeliveryBacklog backlog)
     {
         lock (_lock)
         {
@@ -179,15 +207,24 @@ public sealed partial class QueueBackpressure(IAlertQueue queue, BackgroundFanOu
             _holding = false;
         }
 
-        LogCaughtUp(behind.TotalSeconds);
+        LogCaughtUp(backlog.Behind.TotalSeconds, backlog.Alerts);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The alert queue is {Behind:0.0} s behind (more than {Limit} s): posts wait up to {Hold} s before they are stored, while delivery catches up")]
-    private partial void LogHolding(double behind, double limit, int hold);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery is behind ({Behind:0.0} s, about {Alerts} alerts waiting; limits {Limit} s and {MaxAlerts} alerts, 0 = none): posts wait up to {Hold} s before they are stored, while delivery catches up")]
+    private partial void LogHolding(double behind, long alerts, double limit, int maxAlerts, int hold);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The alert queue caught up ({Behind:0.0} s behind): posts are stored at once again")]
-    private partial void LogCaughtUp(double behind);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery caught up ({Behind:0.0} s behind, about {Alerts} alerts waiting): posts are stored at once again")]
+    private partial void LogCaughtUp(double behind, long alerts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read how far behind the alert queue is; posts are not held meanwhile")]
     private partial void LogUnreadable(Exception exception);
+}
+
+/// <summary>
+/// The alert work not done yet (<see cref="QueueBackpressure.BacklogAsync"/>): how long the oldest of it has waited, and
+/// about how many alerts wait, as this process counts them.
+/// </summary>
+public sealed record DeliveryBacklog(TimeSpan Behind, long Alerts)
+{
+    public static readonly DeliveryBacklog None = new(TimeSpan.Zero, 0);
 }

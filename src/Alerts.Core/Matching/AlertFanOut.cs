@@ -17,7 +17,7 @@ namespace Alerts.Core.Matching;
 /// (<see cref="EnqueueAsync"/>): the queue then carries several changes' alerts in one message, rather than a message,
 /// and its send and delete, for every change followed by a few people.
 /// </summary>
-public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
+public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time, AlertsStillQueued? stillQueued = null)
 {
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     /// <param name="parent">The trace of the post that stored the change, when matched after its answer (else the current one).</param>
@@ -67,8 +67,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
 
                     if (messages.Count == 10)
                     {
-                        await queue.EnqueueAsync(messages, cancellationToken);
-                        signal.Notify();
+                        await QueueAsync(messages, cancellationToken);
                         messages = [];
                     }
                 }
@@ -96,8 +95,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
 
         if (messages.Count > 0)
         {
-            await queue.EnqueueAsync(messages, cancellationToken);
-            signal.Notify();
+            await QueueAsync(messages, cancellationToken);
         }
 
         AlertsTelemetry.Matched(activity, matched);
@@ -112,7 +110,14 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
             return;
         }
 
-        await queue.EnqueueAsync(tail, cancellationToken);
+        await QueueAsync(tail, cancellationToken);
+    }
+
+    /// <summary>Enqueues, notes the alerts as queued (for <see cref="Ingest.QueueBackpressure"/>) and wakes the dispatcher.</summary>
+    private async Task QueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
+    {
+        await queue.EnqueueAsync(messages, cancellationToken);
+        stillQueued?.Added(messages);
         signal.Notify();
     }
 

@@ -618,4 +618,31 @@ public class AlertDispatcherTests
         Assert.Equal(queuedAt, seenWhileSending);
         Assert.Null(_inFlight.OldestQueuedAt());
     }
+
+    [Fact]
+    public async Task HandleAsync_WhileItSends_TheUnsentAlertsOfFirstDeliveriesAreInFlight_AndNoneAfter()
+    {
+        // A first delivery of 3 recipients and a retry of 2 (of another change) received together: the retry is not load.
+        var queuedAt = TestChanges.Now.AddSeconds(-1);
+        var first = Message(recipients: 3) with { QueuedAt = queuedAt };
+        var nvda = TestChanges.CifrUpgrade() with { Id = "change-nvda-1", Ticker = "NVDA" };
+        var retried = new ReceivedAlerts(
+            "msg-retried",
+            [new AlertsMatched("msg-retried", nvda, [new AlertRecipient(AlertIds.For(nvda.Id, "sub-9"), "sub-9", "nvda9@example.com"), new AlertRecipient(AlertIds.For(nvda.Id, "sub-8"), "sub-8", "nvda8@example.com")], TestChanges.Now)],
+            2,
+            new object(),
+            QueuedAt: queuedAt);
+        long? seenWhileSending = null;
+        _sender.AnswerWith("user0@example.com", () =>
+        {
+            seenWhileSending = _inFlight.Alerts();
+            return EmailSendResult.Accepted;
+        });
+
+        var summary = await Dispatcher().HandleAsync([first, retried], CancellationToken.None);
+
+        Assert.Equal(5, summary.Sent);
+        Assert.Equal(3, seenWhileSending);
+        Assert.Equal(0, _inFlight.Alerts());
+    }
 }

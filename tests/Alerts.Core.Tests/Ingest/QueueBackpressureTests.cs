@@ -19,23 +19,26 @@ public sealed class QueueBackpressureTests
     private readonly GatedSubscriberIndex _gatedIndex;
     private readonly BackgroundFanOut _fanOut;
     private readonly AlertsInFlight _inFlight = new();
+    private readonly AlertsStillQueued _stillQueued;
 
     public QueueBackpressureTests()
     {
         // The fan-out's index read of AAPL is held until the test releases it: a change on AAPL waits in the fan-out.
         _gatedIndex = new GatedSubscriberIndex(_index, "AAPL");
+        _stillQueued = new AlertsStillQueued(_time);
         var dispatcher = new PendingChangeDispatcher(
             new MarkRecordingStore(),
-            new AlertFanOut(_gatedIndex, _queue, new DispatchSignal(), Options.Create(new DeliveryOptions()), _time),
+            new AlertFanOut(_gatedIndex, _queue, new DispatchSignal(), Options.Create(new DeliveryOptions()), _time, _stillQueued),
             NullLogger<PendingChangeDispatcher>.Instance);
         _fanOut = new BackgroundFanOut(dispatcher, _time, NullLogger<BackgroundFanOut>.Instance);
     }
 
-    private QueueBackpressure Backpressure(double maxQueueWaitSeconds = 2, int maxHoldSeconds = 5) => new(
+    private QueueBackpressure Backpressure(double maxQueueWaitSeconds = 2, int maxHoldSeconds = 5, int maxAlertsWaiting = 0) => new(
         _queue,
         _fanOut,
         _inFlight,
-        Options.Create(new IngestOptions { MaxQueueWaitSeconds = maxQueueWaitSeconds, MaxHoldSeconds = maxHoldSeconds }),
+        _stillQueued,
+        Options.Create(new IngestOptions { MaxQueueWaitSeconds = maxQueueWaitSeconds, MaxHoldSeconds = maxHoldSeconds, MaxAlertsWaiting = maxAlertsWaiting }),
         _time,
         NullLogger<QueueBackpressure>.Instance);
 
@@ -214,10 +217,129 @@ public sealed class QueueBackpressureTests
     }
 
     [Fact]
-    public async Task BehindAsync_IsHowLongTheOldestWaitingMessageHasWaited()
+    public async Task BacklogAsync_IsHowLongTheOldestWaitingMessageHasWaited()
     {
         _queue.OldestWaitingSince = () => _time.GetUtcNow().AddSeconds(-7);
 
-        Assert.Equal(TimeSpan.FromSeconds(7), await Backpressure().BehindAsync(CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(7), (await Backpressure().BacklogAsync(CancellationToken.None)).Behind);
+    }
+
+    /// <summary>A message of <paramref name="recipients"/> alerts of one change, matched at <paramref name="matchedAt"/>.</summary>
+    private static AlertsMatched Alerts(int recipients, DateTimeOffset matchedAt, string ticker = "CIFR")
+    {
+        var change = TestChanges.CifrUpgrade() with { Ticker = ticker, Id = "change-" + ticker };
+        var list = Enumerable.Range(0, recipients).Select(i => new AlertRecipient(AlertIds.For(change.Id, $"sub-{i}"), $"sub-{i}", $"user{i}@example.com")).ToList();
+        return new AlertsMatched(AlertIds.ForMessage(list.Select(r => r.AlertId)), change, list, matchedAt);
+    }
+
+    [Theory]
+    [InlineData(100, false)]
+    [InlineData(101, true)]
+    public async Task WaitAsync_MoreAlertsQueuedThanTheLimit_HoldsThoughNoneIsOld_UntilTheQueueShowsThemTaken(int queued, bool holds)
+    {
+        // Just queued (nothing near the 2 s age limit), as a flood looks before anything in it is old.
+        var matchedAt = _time.GetUtcNow();
+        _stillQueued.Added([Alerts(queued, matchedAt)]);
+        var takenAt = _time.GetUtcNow().AddSeconds(1);
+        _queue.OldestWaitingSince = () => _time.GetUtcNow() < takenAt ? matchedAt : null;
+
+        var held = await RunClockUntilAsync(Backpressure(maxQueueWaitSeconds: 2, maxAlertsWaiting: 100).WaitAsync(CancellationToken.None));
+
+        if (holds)
+        {
+            Assert.InRange(held, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + QueueBackpressure.ReadInterval + Step);
+        }
+        else
+        {
+            Assert.Equal(TimeSpan.Zero, held);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_OnlyTheAlertsAfterTheOldestWaitingMessageCount()
+    {
+        // 300 alerts matched a second ago were taken; 60 matched since still wait: under a limit of 100.
+        var now = _time.GetUtcNow();
+        _stillQueued.Added([Alerts(300, now.AddSeconds(-1))]);
+        _stillQueued.Added([Alerts(60, now.AddMilliseconds(-100), ticker: "NVDA")]);
+        _queue.OldestWaitingSince = () => now.AddMilliseconds(-100);
+
+        var backpressure = Backpressure(maxQueueWaitSeconds: 2, maxAlertsWaiting: 100);
+
+        Assert.Equal(TimeSpan.Zero, await backpressure.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(60, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+    }
+
+    [Fact]
+    public async Task WaitAsync_AlertsBeingSent_CountUntilTheDispatcherIsDoneWithThem()
+    {
+        var message = new ReceivedAlerts("msg-1", [Alerts(150, _time.GetUtcNow())], 1, new object(), QueuedAt: _time.GetUtcNow());
+        var handling = _inFlight.Handling([message]);
+        var halfDoneAt = _time.GetUtcNow().AddSeconds(1);
+
+        var waiting = Backpressure(maxQueueWaitSeconds: 5, maxAlertsWaiting: 100).WaitAsync(CancellationToken.None);
+        var held = await RunClockUntilAsync(waiting, atEachStep: () =>
+        {
+            if (_time.GetUtcNow() >= halfDoneAt && handling.Left == 150)
+            {
+                handling.Done(75);
+            }
+        });
+
+        Assert.InRange(held, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + QueueBackpressure.ReadInterval + Step + Step);
+        handling.Dispose();
+    }
+
+    [Fact]
+    public async Task WaitAsync_ChangesWaitingInTheFanOut_CountAsTheAlertsTheirTickersLatelyMade()
+    {
+        // One change on CIFR fans out to 3 followers; then 40 changes on AAPL wait in the fan-out (its index read held):
+        // about 120 alerts to come, over a limit of 100, though none has waited long.
+        for (var i = 0; i < 3; i++)
+        {
+            _index.Add("CIFR", new Subscriber($"cifr-{i}", $"cifr{i}@example.com", SubscriberRules.Any));
+        }
+
+        using var stop = new CancellationTokenSource();
+        var running = _fanOut.RunAsync(stop.Token);
+        Assert.Equal(1, _fanOut.TryHandOff([new PendingDispatch(TestChanges.CifrUpgrade())]));
+        for (var i = 0; i < 3000 && _fanOut.OldestWaitingSince() is not null; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Null(_fanOut.OldestWaitingSince());
+        Assert.Equal(0, _fanOut.WaitingAlerts());
+        Assert.Equal(3, _stillQueued.Noted);
+
+        var aapl = Enumerable.Range(0, 40).Select(i => new PendingDispatch(TestChanges.CifrUpgrade() with { Ticker = "AAPL", Id = $"change-aapl-{i}" })).ToList();
+        Assert.Equal(40, _fanOut.TryHandOff(aapl));
+        Assert.Equal(120, _fanOut.WaitingAlerts());
+
+        var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
+        var releaseAt = _time.GetUtcNow().AddSeconds(1);
+        var held = await RunClockUntilAsync(backpressure.WaitAsync(CancellationToken.None), atEachStep: () =>
+        {
+            if (_time.GetUtcNow() >= releaseAt)
+            {
+                _gatedIndex.Release();
+            }
+        });
+
+        Assert.True(held >= TimeSpan.FromSeconds(1), $"held {held}");
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task WaitAsync_AgeLimitOff_TheAlertCountAloneHolds()
+    {
+        var matchedAt = _time.GetUtcNow().AddMinutes(-0.5);
+        _stillQueued.Added([Alerts(500, matchedAt)]);
+        _queue.OldestWaitingSince = () => matchedAt;
+
+        var held = await RunClockUntilAsync(Backpressure(maxQueueWaitSeconds: 0, maxHoldSeconds: 2, maxAlertsWaiting: 100).WaitAsync(CancellationToken.None));
+
+        Assert.InRange(held, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) + Step);
     }
 }

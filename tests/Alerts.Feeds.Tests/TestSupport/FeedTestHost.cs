@@ -114,6 +114,7 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
         services.AddSingleton<PendingChangeDispatcher>();
         services.AddSingleton<BackgroundFanOut>(); // never started here: feeds dispatch before their poll ends anyway
         services.AddSingleton<AlertsInFlight>();
+        services.AddSingleton<AlertsStillQueued>();
         services.AddSingleton<QueueBackpressure>();
         services.AddSingleton<RatingIngestService>();
     }
