@@ -4,11 +4,11 @@ namespace Alerts.Core.Delivery;
 
 /// <summary>
 /// How many of the alerts this process queued no dispatcher has taken yet. A queue tells its oldest waiting message
-/// (<see cref="IAlertQueue.OldestWaitingSinceAsync"/>), not how many alerts wait: a Storage queue counts messages, and a
+/// (<see cref="IAlertQueue.PeekOldestWaitingAsync"/>), not how many alerts wait: a Storage queue counts messages, and a
 /// message carries one alert or hundreds. So each enqueue is noted here with its alerts' match time, and a reading of
-/// the queue's oldest waiting message drops the notes matched before it: those were taken. The count is of this
-/// process's own alerts (a scaled-out app's instances each count theirs), and approximate where the queue does not keep
-/// order or dates a message on another clock (Service Bus dates it by its own enqueue time, a little after the match).
+/// the queue's oldest waiting message drops the notes matched before its alerts were: those were taken. The count is
+/// of this process's own alerts (a scaled-out app's instances each count theirs), and approximate where the queue does
+/// not keep order (neither promises to; both mostly do) or where changes are matched out of order (two fan-outs at once).
 /// <see cref="Ingest.QueueBackpressure"/> reads it.
 /// </summary>
 public sealed class AlertsStillQueued(TimeProvider time)
@@ -44,12 +44,12 @@ public sealed class AlertsStillQueued(TimeProvider time)
 
     /// <summary>
     /// How many alerts queued here still wait, given a reading of the queue begun at <paramref name="readAt"/> that found
-    /// its oldest waiting message waiting since <paramref name="oldestWaitingSince"/> (null: none waited, so nothing
-    /// matched before the reading began does).
+    /// the alerts of its oldest waiting message matched at <paramref name="oldestMatchedAt"/> (null: none waited, so
+    /// nothing matched before the reading began does).
     /// </summary>
-    public long Count(DateTimeOffset? oldestWaitingSince, DateTimeOffset readAt)
+    public long Count(DateTimeOffset? oldestMatchedAt, DateTimeOffset readAt)
     {
-        var takenBefore = oldestWaitingSince ?? readAt;
+        var takenBefore = oldestMatchedAt ?? readAt;
         var tooOld = time.GetUtcNow() - MaxAge;
         lock (_lock)
         {

@@ -31,12 +31,21 @@ public interface IAlertQueue
     Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken);
 
     /// <summary>
-    /// When the oldest message that no dispatcher has received yet was queued: how far behind delivery is. Null when no
-    /// such message waits, or the transport cannot tell (messages being handled, and messages waiting for a retry after a
-    /// failure, are not counted: they say nothing about load). One cheap peek, for <see cref="Ingest.QueueBackpressure"/>.
+    /// The oldest message that no dispatcher has received yet: since when it has waited (how far behind delivery is) and
+    /// when its alerts were matched. Null when no such message waits, or the transport cannot tell (messages being
+    /// handled, and messages waiting for a retry after a failure, are not counted: they say nothing about load). One
+    /// cheap peek, for <see cref="Ingest.QueueBackpressure"/>.
     /// </summary>
-    Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken);
+    Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The oldest message waiting in a queue (<see cref="IAlertQueue.PeekOldestWaitingAsync"/>).
+/// <see cref="Since"/> is since when it has waited, as exactly as the transport tells (a Storage queue dates a message to
+/// the second). <see cref="FirstMatchedAt"/> is the earliest match time of its alerts, on the clock of the process that
+/// matched them (null when its body cannot be read): what <see cref="AlertsStillQueued"/> compares its notes with.
+/// </summary>
+public readonly record struct WaitingMessage(DateTimeOffset Since, DateTimeOffset? FirstMatchedAt);
 
 /// <summary>
 /// A received message. <see cref="Alerts"/> holds what it carries, one <see cref="AlertsMatched"/> per change (one or

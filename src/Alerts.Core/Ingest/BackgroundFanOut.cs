@@ -31,14 +31,6 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
 
     private volatile bool _draining;
 
-    /// <summary>Alerts matched per change fanned out here, recent batches weighing most (<see cref="WaitingAlerts"/>).</summary>
-    private readonly Lock _rateLock = new();
-    private double _recentChanges;
-    private double _recentAlerts;
-
-    /// <summary>How much each batch's share of <see cref="WaitingAlerts"/>'s estimate keeps at the next batch.</summary>
-    private const double RecentWeight = 0.8;
-
     /// <summary>True while <see cref="RunAsync"/> drains the channel (hand-offs are taken).</summary>
     public bool IsRunning => _draining;
 
@@ -95,32 +87,11 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
     }
 
     /// <summary>
-    /// About how many alerts the changes waiting here will make: how many wait, times the alerts per change of the
-    /// changes fanned out lately (0 before the first). Their alerts are not in the queue yet, so no count of the queue's
-    /// shows them (<see cref="QueueBackpressure"/>).
+    /// About how many alerts the changes waiting here will make: how many wait, times the alerts per change of the latest
+    /// fan-outs (<see cref="PendingChangeDispatcher.AlertsPerChange"/>). Their alerts are not in the queue yet, so no count
+    /// of the queue's shows them (<see cref="QueueBackpressure"/>).
     /// </summary>
-    public long WaitingAlerts()
-    {
-        var waiting = _waiting.Count;
-        if (waiting == 0)
-        {
-            return 0;
-        }
-
-        lock (_rateLock)
-        {
-            return _recentChanges <= 0 ? 0 : (long)Math.Ceiling(waiting * _recentAlerts / _recentChanges);
-        }
-    }
-
-    private void FannedOut(int changes, int alerts)
-    {
-        lock (_rateLock)
-        {
-            _recentChanges = (_recentChanges * RecentWeight) + changes;
-            _recentAlerts = (_recentAlerts * RecentWeight) + alerts;
-        }
-    }
+    public long WaitingAlerts() => (long)Math.Ceiling(_waiting.Count * dispatcher.AlertsPerChange);
 
     /// <summary>
     /// Drains the channel until <paramref name="stoppingToken"/> is cancelled, then stops taking hand-offs and dispatches
@@ -170,7 +141,6 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
             try
             {
                 var result = await dispatcher.DispatchAsync(batch, cancellationToken);
-                FannedOut(batch.Count, result.Matched);
                 LogFannedOut(batch.Count, result.Matched);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -31,6 +31,28 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
     /// <summary>How many last messages may wait to be enqueued together before they are.</summary>
     public const int TailMessages = 64;
 
+    /// <summary>How much a dispatch's share of <see cref="AlertsPerChange"/> keeps at the next dispatch.</summary>
+    private const double RecentWeight = 0.8;
+
+    private readonly Lock _recentLock = new();
+    private double _recentChanges;
+    private double _recentAlerts;
+
+    /// <summary>
+    /// The alerts matched per change by this process's latest dispatches, the most recent weighing most (0 before the
+    /// first): what changes not fanned out yet are expected to make (<see cref="QueueBackpressure"/>).
+    /// </summary>
+    public double AlertsPerChange
+    {
+        get
+        {
+            lock (_recentLock)
+            {
+                return _recentChanges <= 0 ? 0 : _recentAlerts / _recentChanges;
+            }
+        }
+    }
+
     /// <summary>The ids of the changes being dispatched in this process now, each with how many dispatches hold it.</summary>
     private readonly Dictionary<string, int> _dispatching = new(StringComparer.Ordinal);
 
@@ -125,6 +147,12 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
             // Their alerts are queued: left pending, they are at worst dispatched again (the sent log keeps that harmless).
             LogMarkFailed(ex, queued.Count);
             unmarked = queued.Count;
+        }
+
+        lock (_recentLock)
+        {
+            _recentChanges = (_recentChanges * RecentWeight) + changes.Count;
+            _recentAlerts = (_recentAlerts * RecentWeight) + run.Matched;
         }
 
         return new PendingDispatchResult(run.Matched, queued.Count, changes.Count - queued.Count + unmarked);

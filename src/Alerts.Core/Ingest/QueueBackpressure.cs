@@ -15,16 +15,17 @@ namespace Alerts.Core.Ingest;
 /// in this process's <see cref="BackgroundFanOut"/>, or a message its dispatcher is still handling,
 /// <see cref="AlertsInFlight"/>) has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, or when more
 /// alerts than <see cref="IngestOptions.MaxAlertsWaiting"/> wait (<see cref="AlertsStillQueued"/>, the dispatcher's
-/// unsent ones, and those the fan-out's waiting changes will make): the age alone lets a flood in before anything is
-/// old.
+/// unsent ones, and those the changes being stored (<see cref="Storing"/>) or waiting for the fan-out will make): the age
+/// alone lets a flood in before anything is old.
 /// </summary>
 /// <remarks>
-/// One reading of the queue (<see cref="IAlertQueue.OldestWaitingSinceAsync"/>, a peek) serves every post for
+/// One reading of the queue (<see cref="IAlertQueue.PeekOldestWaitingAsync"/>, a peek) serves every post for
 /// <see cref="ReadInterval"/>. A queue that cannot be read holds nobody: the outbox, not this, is what keeps a change
 /// whose alerts cannot be queued.
 /// </remarks>
 public sealed partial class QueueBackpressure(
     IAlertQueue queue,
+    PendingChangeDispatcher dispatcher,
     BackgroundFanOut fanOut,
     AlertsInFlight inFlight,
     AlertsStillQueued stillQueued,
@@ -44,6 +45,9 @@ public sealed partial class QueueBackpressure(
     private Reading _last = Reading.Nothing;
     private bool _unreadable;
     private bool _holding;
+
+    /// <summary>Changes of posts let through, found followed, and not yet handed to a fan-out (<see cref="Storing"/>).</summary>
+    private long _storing;
 
     /// <summary>
     /// Returns at once while delivery keeps up (or the settings turn this off); else when it has caught up, or after
@@ -86,6 +90,50 @@ public sealed partial class QueueBackpressure(
     /// process), and about how many alerts wait as this process counts them.
     /// </summary>
     public async Task<DeliveryBacklog> BacklogAsync(CancellationToken cancellationToken) => await BacklogAsync(DateTimeOffset.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Notes <paramref name="changes"/> changes of a post let through, on followed tickers, as being stored: their alerts
+    /// are in neither the fan-out nor the queue yet, and a post of a thousand takes seconds to store, while the posts
+    /// behind it would see nothing waiting. They count, as the alerts they are expected to make, until
+    /// <see cref="ChangesBeingStored.HandedOff"/> or the result is disposed.
+    /// </summary>
+    public ChangesBeingStored Storing(int changes)
+    {
+        if (changes <= 0)
+        {
+            return ChangesBeingStored.None;
+        }
+
+        Interlocked.Add(ref _storing, changes);
+        return new ChangesBeingStored(this, changes);
+    }
+
+    /// <summary>The changes of a post between its hold and its fan-out (<see cref="Storing"/>).</summary>
+    public sealed class ChangesBeingStored : IDisposable
+    {
+        internal static readonly ChangesBeingStored None = new(null, 0);
+
+        private readonly QueueBackpressure? _owner;
+        private int _left;
+
+        internal ChangesBeingStored(QueueBackpressure? owner, int changes) => (_owner, _left) = (owner, changes);
+
+        /// <summary><paramref name="changes"/> of them were handed to the background fan-out, which counts them from now on.</summary>
+        public void HandedOff(int changes) => Release(Math.Min(changes, Volatile.Read(ref _left)));
+
+        public void Dispose() => Release(Volatile.Read(ref _left));
+
+        private void Release(int changes)
+        {
+            if (_owner is null || changes <= 0)
+            {
+                return;
+            }
+
+            Interlocked.Add(ref _left, -changes);
+            Interlocked.Add(ref _owner._storing, -changes);
+        }
+    }
 
     private static bool IsBehind(DeliveryBacklog backlog, IngestOptions settings) =>
         (settings.MaxQueueWaitSeconds > 0 && backlog.Behind > TimeSpan.FromSeconds(settings.MaxQueueWaitSeconds))
@@ -130,10 +178,11 @@ public sealed partial class QueueBackpressure(
         try
         {
             using var timeout = new CancellationTokenSource(ReadTimeout, time);
-            since = await queue.OldestWaitingSinceAsync(timeout.Token);
+            var oldest = await queue.PeekOldestWaitingAsync(timeout.Token);
+            since = oldest?.Since;
 
-            // What this process queued after the oldest waiting message still waits; what it queued before, was taken.
-            alerts = stillQueued.Count(since, startedAt);
+            // What this process queued from the oldest waiting message on still waits; what it queued before, was taken.
+            alerts = stillQueued.Count(oldest is { } head ? head.FirstMatchedAt ?? head.Since : null, startedAt);
         }
         catch (Exception ex)
         {
@@ -157,7 +206,8 @@ public sealed partial class QueueBackpressure(
             }
         }
 
-        var reading = new Reading(since, alerts + inFlight.Alerts() + fanOut.WaitingAlerts());
+        var storing = (long)Math.Ceiling(Interlocked.Read(ref _storing) * dispatcher.AlertsPerChange);
+        var reading = new Reading(since, alerts + inFlight.Alerts() + fanOut.WaitingAlerts() + storing);
         lock (_lock)
         {
             _unreadable = !readable;

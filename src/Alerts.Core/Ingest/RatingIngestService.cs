@@ -67,6 +67,7 @@ public sealed partial class RatingIngestService(
 
         var freshChanges = fresh.Select(i => changes[i]).ToList();
         var initial = dryRun ? null : await InitialStatesAsync(freshChanges, receivedAt, cancellationToken);
+        using var storing = backpressure.Storing(initial?.Values.Count(state => state == DispatchState.Pending) ?? 0);
         IReadOnlyList<StoreResult> stored;
         using (AlertsTelemetry.StartStore(freshChanges.Count))
         {
@@ -123,6 +124,7 @@ public sealed partial class RatingIngestService(
             news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
             var pending = news.Select(change => new PendingDispatch(change, activity?.Context ?? default)).ToList();
             handedOff = fanOutInBackground ? background.TryHandOff(pending) : 0;
+            storing.HandedOff(handedOff);
             matched = (await dispatcher.DispatchAsync(handedOff == 0 ? pending : pending[handedOff..], cancellationToken)).Matched;
         }
 

@@ -85,7 +85,7 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
     /// when that one is not waiting for its first delivery (it is locked by a dispatcher, back for a retry, scheduled or
     /// deferred), the next few.
     /// </summary>
-    public async Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken)
+    public async Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken)
     {
         var head = await receiver.PeekMessageAsync(FirstSequenceNumber, cancellationToken);
         if (head is null)
@@ -93,18 +93,18 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
             return null;
         }
 
-        if (IsWaiting(head))
-        {
-            return head.EnqueuedTime;
-        }
-
-        var next = await receiver.PeekMessagesAsync(OldestWaitingPeekLimit, head.SequenceNumber + 1, cancellationToken);
-        return next.FirstOrDefault(IsWaiting)?.EnqueuedTime;
+        var waiting = IsWaiting(head)
+            ? head
+            : (await receiver.PeekMessagesAsync(OldestWaitingPeekLimit, head.SequenceNumber + 1, cancellationToken)).FirstOrDefault(IsWaiting);
+        return waiting is null ? null : new WaitingMessage(waiting.EnqueuedTime, FirstMatchedAt(waiting));
 
         static bool IsWaiting(ServiceBusReceivedMessage message) => message.State == ServiceBusMessageState.Active && message.DeliveryCount == 0;
+
+        static DateTimeOffset? FirstMatchedAt(ServiceBusReceivedMessage message) =>
+            AlertsMessageCodec.Decode(message.Body)?.Alerts is { Count: > 0 } alerts ? alerts.Min(a => a.MatchedAt) : null;
     }
 
-    /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at after a head that is not waiting.</summary>
+    /// <summary>How many messages <see cref="PeekOldestWaitingAsync"/> looks at after a head that is not waiting.</summary>
     public const int OldestWaitingPeekLimit = 8;
 
     /// <summary>Where a peek from the start of the queue starts (a queue's sequence numbers start at 1).</summary>

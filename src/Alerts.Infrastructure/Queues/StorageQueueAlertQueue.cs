@@ -89,7 +89,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
     /// back for a retry, a peek at the next few. The service dates a message to the second, so this answers the latest
     /// moment it may have been queued: the end of that second (a message queued 10 ms ago never reads as a second old).
     /// </summary>
-    public async Task<DateTimeOffset?> OldestWaitingSinceAsync(CancellationToken cancellationToken)
+    public async Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         PeekedMessage[] head = await _queue.PeekMessagesAsync(1, cancellationToken);
@@ -101,8 +101,18 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         var waiting = head[0].DequeueCount == 0
             ? head[0]
             : (await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken)).Value.FirstOrDefault(m => m.DequeueCount == 0);
-        return waiting is null ? null : WaitingSince(waiting.InsertedOn, AlertsMessageCodec.Decode(waiting.Body)?.Alerts);
+        if (waiting is null)
+        {
+            return null;
+        }
+
+        var alerts = AlertsMessageCodec.Decode(waiting.Body)?.Alerts;
+        return WaitingSince(waiting.InsertedOn, alerts) is { } since ? new WaitingMessage(since, FirstMatchedAt(alerts)) : null;
     }
+
+    /// <summary>The earliest match time of <paramref name="alerts"/>; null when there are none (an unreadable body).</summary>
+    internal static DateTimeOffset? FirstMatchedAt(IReadOnlyList<AlertsMatched>? alerts) =>
+        alerts is { Count: > 0 } ? alerts.Min(a => a.MatchedAt) : null;
 
     /// <summary>
     /// Since when a message has waited. The service dates it to the second; when its alerts were matched within that
@@ -118,7 +128,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         }
 
         var endOfSecond = at.AddTicks(TimeSpan.TicksPerSecond - 1);
-        if (alerts is { Count: > 0 } && alerts.Min(a => a.MatchedAt) is var matched && matched >= at && matched <= endOfSecond)
+        if (FirstMatchedAt(alerts) is { } matched && matched >= at && matched <= endOfSecond)
         {
             return matched;
         }
@@ -126,7 +136,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         return endOfSecond;
     }
 
-    /// <summary>How many messages <see cref="OldestWaitingSinceAsync"/> looks at when the head is a retry.</summary>
+    /// <summary>How many messages <see cref="PeekOldestWaitingAsync"/> looks at when the head is a retry.</summary>
     public const int OldestWaitingPeekLimit = 8;
 
     private sealed record Receipt(string MessageId, string PopReceipt, BinaryData Body);

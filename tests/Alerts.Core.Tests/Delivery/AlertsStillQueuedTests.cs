@@ -46,7 +46,7 @@ public sealed class AlertsStillQueuedTests
         _time.Advance(TimeSpan.FromMilliseconds(20));
         stillQueued.Added([Message(_time.GetUtcNow(), 7)]);
 
-        Assert.Equal(7, stillQueued.Count(oldestWaitingSince: null, readAt));
+        Assert.Equal(7, stillQueued.Count(oldestMatchedAt: null, readAt));
     }
 
     [Fact]

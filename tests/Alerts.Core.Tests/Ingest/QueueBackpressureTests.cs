@@ -17,6 +17,7 @@ public sealed class QueueBackpressureTests
     private readonly InMemoryAlertQueue _queue = new();
     private readonly InMemorySubscriberIndex _index = new();
     private readonly GatedSubscriberIndex _gatedIndex;
+    private readonly PendingChangeDispatcher _dispatcher;
     private readonly BackgroundFanOut _fanOut;
     private readonly AlertsInFlight _inFlight = new();
     private readonly AlertsStillQueued _stillQueued;
@@ -26,15 +27,16 @@ public sealed class QueueBackpressureTests
         // The fan-out's index read of AAPL is held until the test releases it: a change on AAPL waits in the fan-out.
         _gatedIndex = new GatedSubscriberIndex(_index, "AAPL");
         _stillQueued = new AlertsStillQueued(_time);
-        var dispatcher = new PendingChangeDispatcher(
+        _dispatcher = new PendingChangeDispatcher(
             new MarkRecordingStore(),
             new AlertFanOut(_gatedIndex, _queue, new DispatchSignal(), Options.Create(new DeliveryOptions()), _time, _stillQueued),
             NullLogger<PendingChangeDispatcher>.Instance);
-        _fanOut = new BackgroundFanOut(dispatcher, _time, NullLogger<BackgroundFanOut>.Instance);
+        _fanOut = new BackgroundFanOut(_dispatcher, _time, NullLogger<BackgroundFanOut>.Instance);
     }
 
     private QueueBackpressure Backpressure(double maxQueueWaitSeconds = 2, int maxHoldSeconds = 5, int maxAlertsWaiting = 0) => new(
         _queue,
+        _dispatcher,
         _fanOut,
         _inFlight,
         _stillQueued,
@@ -341,5 +343,40 @@ public sealed class QueueBackpressureTests
         var held = await RunClockUntilAsync(Backpressure(maxQueueWaitSeconds: 0, maxHoldSeconds: 2, maxAlertsWaiting: 100).WaitAsync(CancellationToken.None));
 
         Assert.InRange(held, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) + Step);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ChangesOfAPostBeingStored_CountAsTheAlertsTheyWillMake_UntilHandedOff()
+    {
+        // One change on CIFR fanned out to 2 followers: 2 alerts per change. A post of 60 followed changes is being stored
+        // (about 120 alerts to come, over the limit of 100): the next post waits until it hands them off, and the fan-out
+        // then counts them instead (none waits there: nothing runs it, so they are not taken).
+        for (var i = 0; i < 2; i++)
+        {
+            _index.Add("CIFR", new Subscriber($"cifr-{i}", $"cifr{i}@example.com", SubscriberRules.Any));
+        }
+
+        await _dispatcher.DispatchAsync([new PendingDispatch(TestChanges.CifrUpgrade())], CancellationToken.None);
+        Assert.Equal(2.0, _dispatcher.AlertsPerChange);
+
+        // Its 2 alerts were taken (the queue reads as empty from now on).
+        _time.Advance(Step);
+        var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
+        var storing = backpressure.Storing(60);
+        Assert.Equal(120, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+
+        var storedAt = _time.GetUtcNow().AddSeconds(1);
+        var held = await RunClockUntilAsync(backpressure.WaitAsync(CancellationToken.None), atEachStep: () =>
+        {
+            if (_time.GetUtcNow() >= storedAt)
+            {
+                storing.HandedOff(60);
+            }
+        });
+
+        Assert.InRange(held, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + QueueBackpressure.ReadInterval + Step + Step);
+        storing.Dispose();
+        _time.Advance(QueueBackpressure.ReadInterval);
+        Assert.Equal(0, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
     }
 }

@@ -338,15 +338,15 @@ public sealed class ServiceBusAlertQueueTests
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_EmptyQueue_IsNull()
+    public async Task PeekOldestWaitingAsync_EmptyQueue_IsNull()
     {
         var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver);
 
-        Assert.Null(await queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Null((await queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_IsTheOldestMessageWaitingForItsFirstDelivery_AskedFromTheStartEachTime()
+    public async Task PeekOldestWaitingAsync_IsTheOldestMessageWaitingForItsFirstDelivery_AskedFromTheStartEachTime()
     {
         var now = DateTimeOffset.UtcNow;
         // Being handled (locked, delivered once), scheduled, back for a retry: none of them says the queue is behind.
@@ -357,8 +357,8 @@ public sealed class ServiceBusAlertQueueTests
         _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "newer", sequenceNumber: 7, enqueuedTime: now.AddSeconds(-1)));
         var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver);
 
-        var first = await queue.OldestWaitingSinceAsync(CancellationToken.None);
-        var second = await queue.OldestWaitingSinceAsync(CancellationToken.None);
+        var first = (await queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since;
+        var second = (await queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since;
 
         Assert.Equal(now.AddSeconds(-9), first);
         Assert.Equal(first, second);
@@ -367,20 +367,34 @@ public sealed class ServiceBusAlertQueueTests
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_HeadWaiting_PeeksOnce()
+    public async Task PeekOldestWaitingAsync_IsDatedByTheService_AndTellsWhenItsAlertsWereMatched()
+    {
+        // Matched here 40 ms before the service took it: its age is the service's date, the match time is what the
+        // count of this process's queued alerts compares its notes with.
+        var enqueuedTime = DateTimeOffset.UtcNow.AddSeconds(-2);
+        var alerts = TestData.Alerts() with { MatchedAt = enqueuedTime.AddMilliseconds(-40) };
+        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: AlertsMessageCodec.Encode(alerts), messageId: "a", sequenceNumber: 10, enqueuedTime: enqueuedTime));
+
+        var oldest = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).PeekOldestWaitingAsync(CancellationToken.None);
+
+        Assert.Equal(new WaitingMessage(enqueuedTime, alerts.MatchedAt), oldest);
+    }
+
+    [Fact]
+    public async Task PeekOldestWaitingAsync_HeadWaiting_PeeksOnce()
     {
         var queuedAt = DateTimeOffset.UtcNow.AddSeconds(-4);
         _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "a", sequenceNumber: 10, enqueuedTime: queuedAt));
         _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "b", sequenceNumber: 11, enqueuedTime: queuedAt.AddSeconds(1)));
 
-        var since = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).OldestWaitingSinceAsync(CancellationToken.None);
+        var since = (await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).PeekOldestWaitingAsync(CancellationToken.None))?.Since;
 
         Assert.Equal(queuedAt, since);
         Assert.Equal([ServiceBusAlertQueue.FirstSequenceNumber], _receiver.PeekCalls);
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_NothingWaitingAmongThoseLookedAt_IsNull()
+    public async Task PeekOldestWaitingAsync_NothingWaitingAmongThoseLookedAt_IsNull()
     {
         var now = DateTimeOffset.UtcNow;
         for (var i = 1; i <= ServiceBusAlertQueue.OldestWaitingPeekLimit + 1; i++)
@@ -390,6 +404,6 @@ public sealed class ServiceBusAlertQueueTests
 
         _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "beyond", sequenceNumber: 100, enqueuedTime: now.AddSeconds(-5)));
 
-        Assert.Null(await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Null((await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).PeekOldestWaitingAsync(CancellationToken.None))?.Since);
     }
 }

@@ -237,38 +237,53 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_EmptyQueue_IsNull()
+    public async Task PeekOldestWaitingAsync_EmptyQueue_IsNull()
     {
-        Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Null((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_WhileAMessageWaits_IsWhenItWasQueued_AndNullOnceItIsBeingHandled()
+    public async Task PeekOldestWaitingAsync_WhileAMessageWaits_IsWhenItWasQueued_AndNullOnceItIsBeingHandled()
     {
         var before = DateTimeOffset.UtcNow;
         await _queue.EnqueueAsync([TestData.Alerts()], CancellationToken.None);
         var after = DateTimeOffset.UtcNow;
 
         // The service dates a message to the second: the answer is the end of that second, never before the message was sent.
-        var since = await _queue.OldestWaitingSinceAsync(CancellationToken.None);
+        var since = (await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since;
         Assert.NotNull(since);
         Assert.InRange(since.Value, before, after.AddSeconds(1));
         Assert.Equal(TimeSpan.TicksPerSecond - 1, since.Value.Ticks % TimeSpan.TicksPerSecond);
 
         Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
-        Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Null((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_AlertsMatchedInTheSecondTheMessageIsDatedTo_IsTheirMatchTime_ToTheTick()
+    public async Task PeekOldestWaitingAsync_AlertsMatchedInTheSecondTheMessageIsDatedTo_IsTheirMatchTime_ToTheTick()
     {
         // Early in a second, so that the message is dated to the second its alerts were matched in.
         await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow.Millisecond < 300), Timeout, "early in a second");
         var alerts = TestData.Alerts() with { MatchedAt = DateTimeOffset.UtcNow };
         await _queue.EnqueueAsync([alerts], CancellationToken.None);
 
-        Assert.Equal(alerts.MatchedAt, await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Equal(alerts.MatchedAt, (await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
         Assert.Equal(alerts.MatchedAt, Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None)).QueuedAt);
+    }
+
+    [Fact]
+    public async Task PeekOldestWaitingAsync_AlertsMatchedInTheSecondBefore_AgeFromTheEndOfItsSecond_MatchTimeExact()
+    {
+        // Matched in the second before the one the service dates the message to (as when a match and its enqueue straddle
+        // a second): its age counts from the end of its second, and its match time is still told exactly.
+        var alerts = TestData.Alerts() with { MatchedAt = DateTimeOffset.UtcNow.AddSeconds(-1.5) };
+        await _queue.EnqueueAsync([alerts], CancellationToken.None);
+
+        var oldest = await _queue.PeekOldestWaitingAsync(CancellationToken.None);
+
+        Assert.NotNull(oldest);
+        Assert.Equal(TimeSpan.TicksPerSecond - 1, oldest.Value.Since.Ticks % TimeSpan.TicksPerSecond);
+        Assert.Equal(alerts.MatchedAt, oldest.Value.FirstMatchedAt);
     }
 
     [Fact]
@@ -293,7 +308,7 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
     }
 
     [Fact]
-    public async Task OldestWaitingSinceAsync_AMessageBackForARetry_DoesNotCount_TheFreshOneBehindItDoes()
+    public async Task PeekOldestWaitingAsync_AMessageBackForARetry_DoesNotCount_TheFreshOneBehindItDoes()
     {
         await _queue.EnqueueAsync([TestData.Alerts("AAPL")], CancellationToken.None);
         var first = Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
@@ -303,10 +318,10 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
             Timeout,
             "the retried message was visible again");
 
-        Assert.Null(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.Null((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
 
         await _queue.EnqueueAsync([TestData.Alerts("CIFR")], CancellationToken.None);
-        Assert.NotNull(await _queue.OldestWaitingSinceAsync(CancellationToken.None));
+        Assert.NotNull((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
     }
 
     [Fact]
