@@ -51,6 +51,12 @@ public static class AlertsTelemetry
     /// <summary>How long posts waited for a queue that was behind before they were stored (<see cref="Ingest.QueueBackpressure"/>), by <c>alerts.origin</c>; only posts that waited.</summary>
     public static readonly Histogram<double> IngestHeld = Meter.CreateHistogram<double>("alerts.ingest.held", "ms", "How long a post waited for the alert queue to catch up before it was stored");
 
+    /// <summary>
+    /// The alerts waiting for delivery as this process counts them (<see cref="Ingest.QueueBackpressure"/>), at each of
+    /// its readings (at most one per 200 ms, while posts arrive): what <c>Ingest__MaxAlertsWaiting</c> is compared with.
+    /// </summary>
+    public static readonly Histogram<long> AlertsWaiting = Meter.CreateHistogram<long>("alerts.delivery.waiting", "{alert}", "Alerts waiting for delivery as this process counts them, at each reading before a post");
+
     public const string OriginTag = "alerts.origin";
     public const string CategoryTag = "alerts.email.category";
     public const string FailureTag = "alerts.failure";

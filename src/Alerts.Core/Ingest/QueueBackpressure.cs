@@ -1,3 +1,4 @@
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Delivery;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -208,6 +209,7 @@ public sealed partial class QueueBackpressure(
 
         var storing = (long)Math.Ceiling(Interlocked.Read(ref _storing) * dispatcher.AlertsPerChange);
         var reading = new Reading(since, alerts + inFlight.Alerts() + fanOut.WaitingAlerts() + storing);
+        AlertsTelemetry.AlertsWaiting.Record(reading.Alerts);
         lock (_lock)
         {
             _unreadable = !readable;

@@ -379,4 +379,30 @@ public sealed class QueueBackpressureTests
         _time.Advance(QueueBackpressure.ReadInterval);
         Assert.Equal(0, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
     }
+
+    [Fact]
+    public async Task EachReading_RecordsTheAlertsWaiting()
+    {
+        // A number no other test queues, so that this test's measurement is told apart (the meter is process-wide).
+        var recorded = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == global::Alerts.Core.Diagnostics.AlertsTelemetry.Name && instrument.Name == "alerts.delivery.waiting")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => recorded.Enqueue(value));
+        listener.Start();
+        var matchedAt = _time.GetUtcNow();
+        _stillQueued.Added([Alerts(4_321, matchedAt)]);
+        _queue.OldestWaitingSince = () => matchedAt;
+
+        Assert.Equal(4_321, (await Backpressure().BacklogAsync(CancellationToken.None)).Alerts);
+
+        Assert.Contains(4_321L, recorded);
+    }
 }
