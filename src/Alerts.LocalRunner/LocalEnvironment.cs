@@ -9,7 +9,8 @@ namespace Alerts.LocalRunner;
 /// What the local runner sets up that Azure provides in production: an address (http://127.0.0.1:7071), a data
 /// folder under the working directory (<c>.alerts/</c>), a development webhook secret, a link-signing key kept in
 /// that folder, the pickup directory for emails, and a shorter wait before posts give way to a queue that is behind
-/// (its dispatcher wakes at once). Every one of them can be overridden by the usual settings.
+/// (its dispatcher wakes at once), with a limit on the alerts waiting. Every one of them can be overridden by the usual
+/// settings.
 /// </summary>
 internal sealed class LocalEnvironment
 {
