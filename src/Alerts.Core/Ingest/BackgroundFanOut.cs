@@ -91,7 +91,7 @@ public sealed partial class BackgroundFanOut(PendingChangeDispatcher dispatcher,
     /// fan-outs (<see cref="PendingChangeDispatcher.AlertsPerChange"/>). Their alerts are not in the queue yet, so no count
     /// of the queue's shows them (<see cref="QueueBackpressure"/>).
     /// </summary>
-    public long WaitingAlerts() => (long)Math.Ceiling(_waiting.Count * dispatcher.AlertsPerChange);
+    public long WaitingAlerts() => dispatcher.ExpectedAlerts(_waiting.Count);
 
     /// <summary>
     /// Drains the channel until <paramref name="stoppingToken"/> is cancelled, then stops taking hand-offs and dispatches

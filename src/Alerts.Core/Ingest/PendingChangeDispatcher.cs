@@ -53,6 +53,9 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
         }
     }
 
+    /// <summary>About how many alerts <paramref name="changes"/> changes not fanned out yet will make (<see cref="AlertsPerChange"/>).</summary>
+    public long ExpectedAlerts(long changes) => changes <= 0 ? 0 : (long)Math.Ceiling(changes * AlertsPerChange);
+
     /// <summary>The ids of the changes being dispatched in this process now, each with how many dispatches hold it.</summary>
     private readonly Dictionary<string, int> _dispatching = new(StringComparer.Ordinal);
 

@@ -207,7 +207,7 @@ public sealed partial class QueueBackpressure(
             }
         }
 
-        var storing = (long)Math.Ceiling(Interlocked.Read(ref _storing) * dispatcher.AlertsPerChange);
+        var storing = dispatcher.ExpectedAlerts(Interlocked.Read(ref _storing));
         var reading = new Reading(since, alerts + inFlight.Alerts() + fanOut.WaitingAlerts() + storing);
         AlertsTelemetry.AlertsWaiting.Record(reading.Alerts);
         lock (_lock)

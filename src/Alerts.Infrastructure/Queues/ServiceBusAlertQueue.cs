@@ -96,12 +96,9 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
         var waiting = IsWaiting(head)
             ? head
             : (await receiver.PeekMessagesAsync(OldestWaitingPeekLimit, head.SequenceNumber + 1, cancellationToken)).FirstOrDefault(IsWaiting);
-        return waiting is null ? null : new WaitingMessage(waiting.EnqueuedTime, FirstMatchedAt(waiting));
+        return waiting is null ? null : new WaitingMessage(waiting.EnqueuedTime, AlertsMessageCodec.FirstMatchedAt(AlertsMessageCodec.Decode(waiting.Body)?.Alerts));
 
         static bool IsWaiting(ServiceBusReceivedMessage message) => message.State == ServiceBusMessageState.Active && message.DeliveryCount == 0;
-
-        static DateTimeOffset? FirstMatchedAt(ServiceBusReceivedMessage message) =>
-            AlertsMessageCodec.Decode(message.Body)?.Alerts is { Count: > 0 } alerts ? alerts.Min(a => a.MatchedAt) : null;
     }
 
     /// <summary>How many messages <see cref="PeekOldestWaitingAsync"/> looks at after a head that is not waiting.</summary>

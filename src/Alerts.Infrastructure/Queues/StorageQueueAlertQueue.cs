@@ -107,12 +107,9 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         }
 
         var alerts = AlertsMessageCodec.Decode(waiting.Body)?.Alerts;
-        return WaitingSince(waiting.InsertedOn, alerts) is { } since ? new WaitingMessage(since, FirstMatchedAt(alerts)) : null;
+        return WaitingSince(waiting.InsertedOn, alerts) is { } since ? new WaitingMessage(since, AlertsMessageCodec.FirstMatchedAt(alerts)) : null;
     }
 
-    /// <summary>The earliest match time of <paramref name="alerts"/>; null when there are none (an unreadable body).</summary>
-    internal static DateTimeOffset? FirstMatchedAt(IReadOnlyList<AlertsMatched>? alerts) =>
-        alerts is { Count: > 0 } ? alerts.Min(a => a.MatchedAt) : null;
 
     /// <summary>
     /// Since when a message has waited. The service dates it to the second; when its alerts were matched within that
@@ -128,7 +125,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         }
 
         var endOfSecond = at.AddTicks(TimeSpan.TicksPerSecond - 1);
-        if (FirstMatchedAt(alerts) is { } matched && matched >= at && matched <= endOfSecond)
+        if (AlertsMessageCodec.FirstMatchedAt(alerts) is { } matched && matched >= at && matched <= endOfSecond)
         {
             return matched;
         }
