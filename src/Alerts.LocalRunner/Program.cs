@@ -1,7 +1,10 @@
 using Alerts.Api;
 using Alerts.LocalRunner;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the runner's own folder, not the working directory: the runner has no files to serve or reload, and
+// a content root is watched for its settings files with everything under it, where the mailbox and Azurite's data grow
+// (every email written would be an event for this process to read).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var local = LocalEnvironment.Prepare(builder);
 await using var azurite = await LocalAzurite.StartIfNeededAsync(builder.Configuration, local, Console.Out);
 

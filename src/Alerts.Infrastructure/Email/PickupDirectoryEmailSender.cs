@@ -26,7 +26,12 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
     /// <summary>RFC 5322 lines end in CRLF, whatever the platform.</summary>
     private static readonly FormatOptions Rfc5322 = new() { NewLineFormat = NewLineFormat.Dos };
 
-    public string Directory => Path.GetFullPath(options.Value.PickupDirectory);
+    /// <summary>What an alert email with the street's context takes, about, so that formatting it seldom grows the buffer.</summary>
+    private const int FormattedCapacity = 32 * 1024;
+
+    private readonly string _directory = Path.GetFullPath(options.Value.PickupDirectory);
+
+    public string Directory => _directory;
 
     public async Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
@@ -77,10 +82,13 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         }
     }
 
-    /// <summary>Writes the file under a temporary name, then renames it; returns its path (null when it was written before).</summary>
+    /// <summary>
+    /// Writes the file under a temporary name, then renames it; returns its path (null when it was written before). The
+    /// email is formatted in memory and written in one request (a file stream's small writes, each a trip to the thread
+    /// pool, cost more than the email), into a new file (no truncation of one that may exist, as for <see cref="FileMode.Create"/>).
+    /// </summary>
     private async Task<string?> WriteAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        System.IO.Directory.CreateDirectory(Directory);
         var key = $"{message.Category}-{message.Reference}";
         var once = OncePerReference.Contains(message.Category);
         if (once && _written.Value.ContainsKey(HashOf(key)))
@@ -90,12 +98,20 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
 
         var now = time.GetUtcNow();
         var name = $"{now:yyyyMMdd'T'HHmmssfff}-{key}.eml";
-        var path = Path.Combine(Directory, name);
-        var temporary = Path.Combine(Directory, "." + name + ".tmp");
-        var mime = ToMime(message, now);
-        await using (var stream = File.Create(temporary))
+        var path = Path.Combine(_directory, name);
+        var temporary = Path.Combine(_directory, $".{name}.{Guid.NewGuid():N}.tmp");
+        using var formatted = new MemoryStream(FormattedCapacity);
+        ToMime(message, now).WriteTo(Rfc5322, formatted, cancellationToken);
+        var bytes = new ReadOnlyMemory<byte>(formatted.GetBuffer(), 0, (int)formatted.Length);
+        try
         {
-            await mime.WriteToAsync(Rfc5322, stream, cancellationToken);
+            await WriteNewAsync(temporary, bytes, cancellationToken);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Not created yet, or removed while running: made again, once.
+            System.IO.Directory.CreateDirectory(_directory);
+            await WriteNewAsync(temporary, bytes, cancellationToken);
         }
 
         File.Move(temporary, path, overwrite: true);
@@ -105,6 +121,21 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         }
 
         return path;
+    }
+
+    private static async Task WriteNewAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous);
+        try
+        {
+            await RandomAccess.WriteAsync(file, bytes, fileOffset: 0, cancellationToken);
+        }
+        catch
+        {
+            file.Dispose();
+            File.Delete(path);
+            throw;
+        }
     }
 
     /// <summary>The "{category}-{reference}" of every email file already in the directory.</summary>

@@ -187,6 +187,20 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_DirectoryRemovedWhileRunning_CreatesItAgain()
+    {
+        var sender = Sender();
+        await sender.SendAsync(TestEmails.Alert(reference: "first"), CancellationToken.None);
+        Directory.Delete(_directory, recursive: true);
+
+        var result = await sender.SendAsync(TestEmails.Alert(reference: "second"), CancellationToken.None);
+
+        Assert.Equal(EmailSendStatus.Accepted, result.Status);
+        var file = Assert.Single(AllFiles());
+        Assert.Contains("second", file, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_PickupPathIsAFile_ReturnsTransient()
     {
         Directory.CreateDirectory(_directory);
