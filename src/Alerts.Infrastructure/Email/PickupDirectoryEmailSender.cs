@@ -29,9 +29,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
     /// <summary>What an alert email with the street's context takes, about, so that formatting it seldom grows the buffer.</summary>
     private const int FormattedCapacity = 32 * 1024;
 
-    private readonly string _directory = Path.GetFullPath(options.Value.PickupDirectory);
-
-    public string Directory => _directory;
+    public string Directory { get; } = Path.GetFullPath(options.Value.PickupDirectory);
 
     public async Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
@@ -98,8 +96,8 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
 
         var now = time.GetUtcNow();
         var name = $"{now:yyyyMMdd'T'HHmmssfff}-{key}.eml";
-        var path = Path.Combine(_directory, name);
-        var temporary = Path.Combine(_directory, $".{name}.{Guid.NewGuid():N}.tmp");
+        var path = Path.Combine(Directory, name);
+        var temporary = Path.Combine(Directory, $".{name}.{Guid.NewGuid():N}.tmp");
         using var formatted = new MemoryStream(FormattedCapacity);
         ToMime(message, now).WriteTo(Rfc5322, formatted, cancellationToken);
         var bytes = new ReadOnlyMemory<byte>(formatted.GetBuffer(), 0, (int)formatted.Length);
@@ -110,7 +108,7 @@ internal sealed class PickupDirectoryEmailSender(IOptions<EmailOptions> options,
         catch (DirectoryNotFoundException)
         {
             // Not created yet, or removed while running: made again, once.
-            System.IO.Directory.CreateDirectory(_directory);
+            System.IO.Directory.CreateDirectory(Directory);
             await WriteNewAsync(temporary, bytes, cancellationToken);
         }
 
