@@ -131,12 +131,17 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// the process dies during startup (e.g. a port was taken in the meantime). Throws <see cref="TimeoutException"/>
     /// (including Azurite's output) if the ports do not accept connections within 60 s.
     /// </summary>
-    public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(Path.GetTempPath(), cancellationToken);
+
+    /// <summary>As <see cref="StartAsync(CancellationToken)"/>, with the data folder under <paramref name="parentDirectory"/>.</summary>
+    public static async Task<AzuriteServer> StartAsync(string parentDirectory, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(parentDirectory);
         var repoRoot = Testing.RepoRoot.Path;
         await EnsureAzuriteInstalledAsync(repoRoot, cancellationToken).ConfigureAwait(false);
 
-        var tempParent = Path.Combine(Path.GetTempPath(), "alerts-azurite");
+        var tempParent = Path.Combine(parentDirectory, "alerts-azurite");
         SweepStaleTempFolders(tempParent);
 
         Exception? lastError = null;

@@ -31,12 +31,14 @@ internal sealed class LoadTest(LoadTestOptions options)
     private string _storage = "UseDevelopmentStorage=true";
     private string _azuriteVersion = "?";
     private int _followersPerTicker;
+    private string _mailboxFileSystem = "?";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var repoRoot = RepoRoot.Path;
         var tag = RunTag();
-        var work = Path.Combine(Path.GetTempPath(), "alerts-loadtest-" + tag.ToLowerInvariant());
+        var workParent = options.WorkParent ?? WorkFolder.Default();
+        var work = Path.Combine(workParent, "alerts-loadtest-" + tag.ToLowerInvariant());
         Directory.CreateDirectory(work);
         var tickers = Enumerable.Range(0, options.Tickers).Select(i => $"LT{tag}{i:D3}").ToList();
 
@@ -69,7 +71,7 @@ internal sealed class LoadTest(LoadTestOptions options)
                 else
                 {
                     Say("Starting Azurite on free ports ...");
-                    azurite = await AzuriteServer.StartAsync(cancellationToken);
+                    azurite = await AzuriteServer.StartAsync(workParent, cancellationToken);
                     _storage = azurite.ConnectionString;
                 }
 
@@ -79,7 +81,7 @@ internal sealed class LoadTest(LoadTestOptions options)
                 baseUrl = _runner.BaseUrl;
                 mailboxDirectory = _runner.Mailbox;
                 runnerPid = _runner.ProcessId;
-                Say($"Runner pid {_runner.ProcessId} on {baseUrl}, Azurite pid {azurite?.ProcessId.ToString() ?? "(existing)"}, mailbox {mailboxDirectory}");
+                Say($"Runner pid {_runner.ProcessId} on {baseUrl}, Azurite pid {azurite?.ProcessId.ToString() ?? "(existing)"}, mailbox {mailboxDirectory} ({WorkFolder.FileSystemOf(mailboxDirectory) ?? "?"})");
             }
             else
             {
@@ -104,6 +106,7 @@ internal sealed class LoadTest(LoadTestOptions options)
 
             if (mailboxDirectory is not null)
             {
+                _mailboxFileSystem = WorkFolder.FileSystemOf(mailboxDirectory) ?? "?";
                 mailbox = new Mailbox(mailboxDirectory);
                 mailbox.FileArrived += (name, path, at) =>
                 {
@@ -532,7 +535,8 @@ internal sealed class LoadTest(LoadTestOptions options)
         md.AppendLine("### Load test results").AppendLine();
         md.AppendLine($"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {memory:0.0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Azurite {_azuriteVersion}; " +
                       $"the tool, the runner (Release) and Azurite share these cores.");
-        md.AppendLine($"Setup: {options.Subscriptions} confirmed subscriptions on {options.Tickers} tickers ({_followersPerTicker} per ticker, so each change is {_followersPerTicker} alert emails); alerts on the Storage queue; emails as .eml files.");
+        md.AppendLine($"Setup: {options.Subscriptions} confirmed subscriptions on {options.Tickers} tickers ({_followersPerTicker} per ticker, so each change is {_followersPerTicker} alert emails); alerts on the Storage queue; emails as .eml files " +
+                      $"on {_mailboxFileSystem}{(options.Url is null ? " (the run's folder, with Azurite's data; see --work-dir)" : string.Empty)}.");
         md.AppendLine();
 
         var baseline = BaselineMeans();

@@ -66,6 +66,11 @@ internal sealed class LoadTestOptions
     /// <summary>Also write the results as Markdown (for the README) to this file.</summary>
     public string? MarkdownPath { get; private set; }
 
+    /// <summary>
+    /// Where the run's folder (mailbox, runner log, Azurite's data) goes; null: <see cref="WorkFolder.Default"/>.
+    /// </summary>
+    public string? WorkParent { get; private set; }
+
     /// <summary>Keep the runner's log and the mailbox after the run (printed at the end).</summary>
     public bool KeepFiles { get; private set; }
 
@@ -75,7 +80,7 @@ internal sealed class LoadTestOptions
         dotnet run -c Release --project tools/Alerts.LoadTest -- [options]
 
         By default it builds the local runner in Release, starts its own Azurite on free ports and its own runner
-        (temporary mailbox and data folder), runs every scenario, prints the figures, and stops both.
+        (a fresh mailbox and data folder, see --work-dir), runs every scenario, prints the figures, and stops both.
 
         Scenarios (--scenarios, comma-separated; default all):
           baseline   Azurite's raw rate, same client and entity shape (a log row + a content key row per change,
@@ -107,7 +112,12 @@ internal sealed class LoadTestOptions
           --max-total-seconds S  stop everything after this long (default 1800)
           --progress-seconds S   progress line interval (default 2)
           --markdown FILE        also write the result tables as Markdown
-          --keep                 keep the runner's log and mailbox (temporary folder) after the run
+          --work-dir DIR         where the run's folder goes (mailbox, runner log, Azurite's data); default /dev/shm
+                                 where it is a memory file system, else the temporary folder. On disk, the runner's
+                                 speed depends on the file system: ext4 without a journal checks every inode deleted in
+                                 the last minutes before it reuses one, so a run right after another run's clean-up
+                                 can spend a third of the runner's CPU creating email files (README, Performance)
+          --keep                 keep the runner's log and mailbox (the run's folder) after the run
           --no-build             do not build the local runner first (use the existing Release build)
           --trace-storage        count the runner's storage requests per scenario by kind (turns on the Azure SDK's
                                  request log in the runner, which slows it: for finding where requests go, not for speed)
@@ -229,6 +239,9 @@ internal sealed class LoadTestOptions
                     break;
                 case "--markdown":
                     options.MarkdownPath = Path.GetFullPath(Value());
+                    break;
+                case "--work-dir":
+                    options.WorkParent = Path.GetFullPath(Value());
                     break;
                 case "--keep":
                     options.KeepFiles = true;
