@@ -41,7 +41,7 @@ public sealed partial class QueueBackpressure(
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _lock = new();
-    private Task<Reading>? _reading;
+    private Task? _reading;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
     private Reading _last = Reading.Nothing;
     private bool _unreadable;
@@ -56,27 +56,51 @@ public sealed partial class QueueBackpressure(
     /// </summary>
     public async Task<TimeSpan> WaitAsync(CancellationToken cancellationToken)
     {
+        var admission = await AdmitAsync(0, cancellationToken);
+        return admission.Held;
+    }
+
+    /// <summary>
+    /// Waits as <see cref="WaitAsync"/> does, then lets a post of <paramref name="changes"/> changes through and counts them
+    /// at once as the alerts they are expected to make (<see cref="Admission.Storing"/>, lowered with
+    /// <see cref="ChangesBeingStored.Expect"/> once it is known how many are followed). The check and the count are one
+    /// step: two posts arriving together do not both pass on one reading, each seeing the other's alerts as not there yet.
+    /// </summary>
+    public async Task<Admission> AdmitAsync(int changes, CancellationToken cancellationToken)
+    {
         var settings = options.Value;
         if (settings.MaxHoldSeconds <= 0 || (settings.MaxQueueWaitSeconds <= 0 && settings.MaxAlertsWaiting <= 0))
         {
-            return TimeSpan.Zero;
+            return new Admission(TimeSpan.Zero, Storing(changes));
         }
 
         var start = time.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(settings.MaxHoldSeconds);
         for (var held = false; ; held = true)
         {
-            var backlog = await BacklogAsync(deadline, cancellationToken);
+            var read = await ReadingAsync(deadline, cancellationToken);
             var now = time.GetUtcNow();
-            if (!IsBehind(backlog, settings))
+            DeliveryBacklog backlog;
+            bool behind;
+            lock (_lock)
             {
-                EndHolding(backlog);
-                return held ? now - start : TimeSpan.Zero;
+                // A reading the caller could not wait for lets it through, as one that found nothing waiting.
+                backlog = read ? Live(now) : DeliveryBacklog.None;
+                behind = IsBehind(backlog, settings);
+                if (!behind || now >= deadline)
+                {
+                    Interlocked.Add(ref _storing, Math.Max(changes, 0));
+                }
             }
 
-            if (now >= deadline)
+            if (!behind || now >= deadline)
             {
-                return now - start;
+                if (!behind)
+                {
+                    EndHolding(backlog);
+                }
+
+                return new Admission(held || behind ? now - start : TimeSpan.Zero, changes > 0 ? new ChangesBeingStored(this, changes) : ChangesBeingStored.None);
             }
 
             StartHolding(backlog, settings);
@@ -85,12 +109,22 @@ public sealed partial class QueueBackpressure(
         }
     }
 
+    /// <summary>What <see cref="AdmitAsync"/> gives a post: how long it was held, and its changes counted as being stored.</summary>
+    public sealed record Admission(TimeSpan Held, ChangesBeingStored Storing);
+
     /// <summary>
     /// The alert work not yet done: how long the oldest of it has waited (a queued message, a change in the background
     /// fan-out, or a message being handled; zero when none waits, or when the queue cannot tell and nothing waits in this
     /// process), and about how many alerts wait as this process counts them.
     /// </summary>
-    public async Task<DeliveryBacklog> BacklogAsync(CancellationToken cancellationToken) => await BacklogAsync(DateTimeOffset.MaxValue, cancellationToken);
+    public async Task<DeliveryBacklog> BacklogAsync(CancellationToken cancellationToken)
+    {
+        var read = await ReadingAsync(DateTimeOffset.MaxValue, cancellationToken);
+        lock (_lock)
+        {
+            return read ? Live(time.GetUtcNow()) : DeliveryBacklog.None;
+        }
+    }
 
     /// <summary>
     /// Notes <paramref name="changes"/> changes of a post let through, on followed tickers, as being stored: their alerts
@@ -112,7 +146,7 @@ public sealed partial class QueueBackpressure(
     /// <summary>The changes of a post between its hold and its fan-out (<see cref="Storing"/>).</summary>
     public sealed class ChangesBeingStored : IDisposable
     {
-        internal static readonly ChangesBeingStored None = new(null, 0);
+        public static readonly ChangesBeingStored None = new(null, 0);
 
         private readonly QueueBackpressure? _owner;
         private int _left;
@@ -121,6 +155,9 @@ public sealed partial class QueueBackpressure(
 
         /// <summary><paramref name="changes"/> of them were handed to the background fan-out, which counts them from now on.</summary>
         public void HandedOff(int changes) => Release(Math.Min(changes, Volatile.Read(ref _left)));
+
+        /// <summary>Only <paramref name="changes"/> of them will make alerts (the others are not followed, or too old): the rest no longer count.</summary>
+        public void Expect(int changes) => Release(Volatile.Read(ref _left) - Math.Max(changes, 0));
 
         public void Dispose() => Release(Volatile.Read(ref _left));
 
@@ -140,15 +177,18 @@ public sealed partial class QueueBackpressure(
         (settings.MaxQueueWaitSeconds > 0 && backlog.Behind > TimeSpan.FromSeconds(settings.MaxQueueWaitSeconds))
         || (settings.MaxAlertsWaiting > 0 && backlog.Alerts > settings.MaxAlertsWaiting);
 
-    private async Task<DeliveryBacklog> BacklogAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure a reading of the queue no older than <see cref="ReadInterval"/> is there, starting one (shared by every
+    /// caller) when not. False when the caller's hold was up before the reading came back.
+    /// </summary>
+    private async Task<bool> ReadingAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        Task<Reading> reading;
+        Task reading;
         lock (_lock)
         {
-            var now = time.GetUtcNow();
-            if (now - _readAt < ReadInterval)
+            if (time.GetUtcNow() - _readAt < ReadInterval)
             {
-                return _last.At(now);
+                return true;
             }
 
             reading = _reading ??= ReadAsync();
@@ -159,35 +199,30 @@ public sealed partial class QueueBackpressure(
         wait = wait > ReadTimeout ? ReadTimeout : wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         try
         {
-            return (await reading.WaitAsync(wait, time, cancellationToken)).At(time.GetUtcNow());
+            await reading.WaitAsync(wait, time, cancellationToken);
+            return true;
         }
         catch (TimeoutException)
         {
-            // The caller's hold is up before the reading came back: let it through.
-            return DeliveryBacklog.None;
+            return false;
         }
     }
 
-    /// <summary>One reading shared by every caller; it never completes synchronously, so it is stored before it clears itself.</summary>
-    private async Task<Reading> ReadAsync()
+    /// <summary>One reading of the queue shared by every caller; it never completes synchronously, so it is stored before it clears itself.</summary>
+    private async Task ReadAsync()
     {
         await Task.Yield();
         var startedAt = time.GetUtcNow();
-        DateTimeOffset? since = null;
-        var alerts = 0L;
-        var readable = true;
+        Reading reading;
         try
         {
             using var timeout = new CancellationTokenSource(ReadTimeout, time);
             var oldest = await queue.PeekOldestWaitingAsync(timeout.Token);
-            since = oldest?.Since;
-
-            // What this process queued from the oldest waiting message on still waits; what it queued before, was taken.
-            alerts = stillQueued.Count(oldest is { } head ? head.FirstMatchedAt ?? head.Since : null, startedAt);
+            reading = new Reading(oldest?.Since, oldest is { } head ? head.FirstMatchedAt ?? head.Since : null, startedAt, Readable: true);
         }
         catch (Exception ex)
         {
-            readable = false;
+            reading = new Reading(null, null, startedAt, Readable: false);
             lock (_lock)
             {
                 if (!_unreadable)
@@ -197,8 +232,26 @@ public sealed partial class QueueBackpressure(
             }
         }
 
-        // Changes handed to the background fan-out wait before their alerts reach the queue, and the alerts of messages
-        // being handled wait for the rest of their batch, unseen by a peek: those waits count too.
+        lock (_lock)
+        {
+            _unreadable = !reading.Readable;
+            _last = reading;
+            _readAt = time.GetUtcNow();
+            _reading = null;
+            AlertsTelemetry.AlertsWaiting.Record(Live(_readAt).Alerts);
+        }
+    }
+
+    /// <summary>
+    /// The backlog now, from the last reading of the queue and this process's own counts as they are now (under the lock):
+    /// what this process queued from the oldest waiting message on still waits, what it queued before was taken; the
+    /// alerts of messages being handled, of changes handed to the background fan-out (whose wait a peek does not see
+    /// either) and those the changes being stored will make.
+    /// </summary>
+    private DeliveryBacklog Live(DateTimeOffset now)
+    {
+        var reading = _last;
+        var since = reading.QueueOldestSince;
         foreach (var waitingSince in new[] { fanOut.OldestWaitingSince(), inFlight.OldestQueuedAt() })
         {
             if (waitingSince is { } at && (since is null || at < since))
@@ -207,26 +260,18 @@ public sealed partial class QueueBackpressure(
             }
         }
 
-        var storing = dispatcher.ExpectedAlerts(Interlocked.Read(ref _storing));
-        var reading = new Reading(since, alerts + inFlight.Alerts() + fanOut.WaitingAlerts() + storing);
-        AlertsTelemetry.AlertsWaiting.Record(reading.Alerts);
-        lock (_lock)
-        {
-            _unreadable = !readable;
-            _last = reading;
-            _readAt = time.GetUtcNow();
-            _reading = null;
-        }
-
-        return reading;
+        var queued = reading.Readable ? stillQueued.Count(reading.HeadMatchedAt, reading.StartedAt) : 0;
+        var alerts = queued + inFlight.Alerts() + fanOut.WaitingAlerts() + dispatcher.ExpectedAlerts(Interlocked.Read(ref _storing));
+        return new DeliveryBacklog(Age(since, now), alerts);
     }
 
-    /// <summary>What one reading found: since when the oldest work has waited, and how many alerts wait.</summary>
-    private sealed record Reading(DateTimeOffset? OldestWaitingSince, long Alerts)
+    /// <summary>
+    /// What one reading of the queue found: since when its oldest waiting message has waited, when that message's alerts
+    /// were first matched (null: nothing waited), and when the reading began.
+    /// </summary>
+    private sealed record Reading(DateTimeOffset? QueueOldestSince, DateTimeOffset? HeadMatchedAt, DateTimeOffset StartedAt, bool Readable)
     {
-        public static readonly Reading Nothing = new(null, 0);
-
-        public DeliveryBacklog At(DateTimeOffset now) => new(Age(OldestWaitingSince, now), Alerts);
+        public static readonly Reading Nothing = new(null, null, DateTimeOffset.MinValue, Readable: false);
     }
 
     private static TimeSpan Age(DateTimeOffset? since, DateTimeOffset now) =>

@@ -35,10 +35,9 @@ public sealed partial class RatingIngestService(
     {
         ArgumentNullException.ThrowIfNull(submissions);
         using var activity = AlertsTelemetry.StartIngest(origin, submissions.Count, dryRun);
-        if (!dryRun)
-        {
-            AlertsTelemetry.Held(activity, origin, await backpressure.WaitAsync(cancellationToken));
-        }
+        // Counted as being stored from the moment it is let through (as the alerts they are expected to make), so that the
+        // posts behind it see them; lowered below to the changes that will make alerts.
+        using var storing = dryRun ? QueueBackpressure.ChangesBeingStored.None : await AdmitAsync(submissions.Count, activity, origin, cancellationToken);
 
         var receivedAt = time.GetUtcNow();
         var changes = submissions.Select(s => normalizer.Normalize(s, receivedAt)).ToList();
@@ -67,7 +66,7 @@ public sealed partial class RatingIngestService(
 
         var freshChanges = fresh.Select(i => changes[i]).ToList();
         var initial = dryRun ? null : await InitialStatesAsync(freshChanges, receivedAt, cancellationToken);
-        using var storing = backpressure.Storing(initial?.Values.Count(state => state == DispatchState.Pending) ?? 0);
+        storing.Expect(initial?.Values.Count(state => state == DispatchState.Pending) ?? 0);
         IReadOnlyList<StoreResult> stored;
         using (AlertsTelemetry.StartStore(freshChanges.Count))
         {
@@ -131,6 +130,13 @@ public sealed partial class RatingIngestService(
         var duplicates = items.Count(item => item.Duplicate);
         AlertsTelemetry.Ingested(activity, origin, changes.Count - duplicates, duplicates, dryRun);
         return new IngestResult(changes.Count - duplicates, duplicates, items, matched) { FanningOut = handedOff };
+    }
+
+    private async Task<QueueBackpressure.ChangesBeingStored> AdmitAsync(int changes, System.Diagnostics.Activity? activity, string origin, CancellationToken cancellationToken)
+    {
+        var admission = await backpressure.AdmitAsync(changes, cancellationToken);
+        AlertsTelemetry.Held(activity, origin, admission.Held);
+        return admission.Storing;
     }
 
     /// <summary>

@@ -345,12 +345,12 @@ public sealed class QueueBackpressureTests
         Assert.InRange(held, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) + Step);
     }
 
-    [Fact]
-    public async Task WaitAsync_ChangesOfAPostBeingStored_CountAsTheAlertsTheyWillMake_UntilHandedOff()
+    /// <summary>
+    /// One change on CIFR fanned out to its 2 followers, so the dispatcher expects 2 alerts per change; its alerts were
+    /// taken (the queue reads as empty from now on).
+    /// </summary>
+    private async Task TwoAlertsPerChangeAsync()
     {
-        // One change on CIFR fanned out to 2 followers: 2 alerts per change. A post of 60 followed changes is being stored
-        // (about 120 alerts to come, over the limit of 100): the next post waits until it hands them off, and the fan-out
-        // then counts them instead (none waits there: nothing runs it, so they are not taken).
         for (var i = 0; i < 2; i++)
         {
             _index.Add("CIFR", new Subscriber($"cifr-{i}", $"cifr{i}@example.com", SubscriberRules.Any));
@@ -358,9 +358,16 @@ public sealed class QueueBackpressureTests
 
         await _dispatcher.DispatchAsync([new PendingDispatch(TestChanges.CifrUpgrade())], CancellationToken.None);
         Assert.Equal(2.0, _dispatcher.AlertsPerChange);
-
-        // Its 2 alerts were taken (the queue reads as empty from now on).
         _time.Advance(Step);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ChangesOfAPostBeingStored_CountAsTheAlertsTheyWillMake_UntilHandedOff()
+    {
+        // One change on CIFR fanned out to 2 followers: 2 alerts per change. A post of 60 followed changes is being stored
+        // (about 120 alerts to come, over the limit of 100): the next post waits until it hands them off, and the fan-out
+        // then counts them instead (none waits there: nothing runs it, so they are not taken).
+        await TwoAlertsPerChangeAsync();
         var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
         var storing = backpressure.Storing(60);
         Assert.Equal(120, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
@@ -378,6 +385,65 @@ public sealed class QueueBackpressureTests
         storing.Dispose();
         _time.Advance(QueueBackpressure.ReadInterval);
         Assert.Equal(0, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_TwoPostsTogether_TheSecondSeesTheFirstsAlerts_AndWaitsUntilTheyAreHandedOff()
+    {
+        // 2 alerts per followed change; a limit of 100 alerts. Two posts of 60 changes arrive within one reading of the
+        // queue: the first is let through and counts as 120 alerts at once, so the second waits (on that same reading it
+        // would have seen nothing waiting) until the first hands its changes off and they are taken.
+        await TwoAlertsPerChangeAsync();
+        var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
+
+        var first = await backpressure.AdmitAsync(60, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.Zero, first.Held);
+        Assert.Equal(120, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+
+        var handedOffAt = _time.GetUtcNow().AddSeconds(1);
+        var second = backpressure.AdmitAsync(60, CancellationToken.None);
+        var held = await RunClockUntilAsync(second.ContinueWith(t => t.Result.Held, TaskScheduler.Default), atEachStep: () =>
+        {
+            if (_time.GetUtcNow() >= handedOffAt)
+            {
+                first.Storing.Dispose();
+            }
+        });
+
+        Assert.InRange(held, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + QueueBackpressure.ReadInterval + Step + Step);
+        Assert.Equal(120, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+        (await second).Storing.Dispose();
+        Assert.Equal(0, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ChangesFoundNotFollowed_StopCounting()
+    {
+        await TwoAlertsPerChangeAsync();
+        var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
+
+        var admission = await backpressure.AdmitAsync(60, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        admission.Storing.Expect(10);
+        Assert.Equal(20, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+
+        // A post admitted now fits under the limit again, at once.
+        var next = await backpressure.AdmitAsync(30, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.Zero, next.Held);
+        Assert.Equal(80, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+        next.Storing.Dispose();
+        admission.Storing.Dispose();
+        Assert.Equal(0, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_HoldTurnedOff_StillCountsThePost()
+    {
+        await TwoAlertsPerChangeAsync();
+        var backpressure = Backpressure(maxQueueWaitSeconds: 0, maxAlertsWaiting: 0);
+
+        var admission = await backpressure.AdmitAsync(5, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.Zero, admission.Held);
+        Assert.Equal(10, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
     }
 
     [Fact]
