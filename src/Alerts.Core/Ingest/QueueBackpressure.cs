@@ -16,8 +16,9 @@ namespace Alerts.Core.Ingest;
 /// in this process's <see cref="BackgroundFanOut"/>, or a message its dispatcher is still handling,
 /// <see cref="AlertsInFlight"/>) has waited longer than <see cref="IngestOptions.MaxQueueWaitSeconds"/>, or when more
 /// alerts than <see cref="IngestOptions.MaxAlertsWaiting"/> wait (<see cref="AlertsStillQueued"/>, the dispatcher's
-/// unsent ones, and those the changes being stored (<see cref="Storing"/>) or waiting for the fan-out will make): the age
-/// alone lets a flood in before anything is old.
+/// unsent ones, and those the changes being stored (<see cref="AdmitAsync"/>, <see cref="Storing"/>) or waiting for the
+/// fan-out will make): the age alone lets a flood in before anything is old. A post is counted in the same step that lets
+/// it through, so that posts arriving together see each other.
 /// </summary>
 /// <remarks>
 /// One reading of the queue (<see cref="IAlertQueue.PeekOldestWaitingAsync"/>, a peek) serves every post for
