@@ -9,7 +9,7 @@ namespace Alerts.Core.Context;
 /// <see cref="StreetContextCalculator.Window"/> up to the change, at most <see cref="MaxRows"/> rows), then the pure
 /// <see cref="StreetContextCalculator"/>. The dispatcher handles the many messages of one change together, so contexts
 /// are kept by change id in a small bounded cache for <see cref="KeepFor"/>, and concurrent asks for one change share
-/// one read; a ticker's rows, once read, also serve its other changes whose window they cover for
+/// one read; a ticker's rows, once read (or while being read), also serve its other changes whose window they cover, for
 /// <see cref="TickerRowsKeepFor"/>. A digest asks once per ticker, with the ticker's newest change.
 /// </summary>
 /// <remarks>
@@ -35,6 +35,7 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
     public static readonly TimeSpan TickerRowsKeepFor = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, TickerRows> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TickerRead> _reading = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Lock _lock = new();
@@ -97,22 +98,61 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
 
     private async Task<StreetContext> ReadAsync(RatingChange change)
     {
+        // The ticker's history read a moment ago (or being read now) covers this change's window: no second query for a
+        // busy ticker, whose changes arrive together.
         var from = change.PublishedAt - StreetContextCalculator.Window;
-        if (RecentRows(change) is { } recent)
-        {
-            // The ticker's history read a moment ago covers this change's window: no second query for a busy ticker.
-            var window = recent.Rows.Where(r => r.PublishedAt >= from && r.PublishedAt <= change.PublishedAt).ToList();
-            return StreetContextCalculator.Calculate(change, window, truncated: recent.Truncated);
-        }
+        var rows = RecentRows(change) ?? await TickerRowsAsync(change, from);
+        var window = rows.Rows.Where(r => r.PublishedAt >= from && r.PublishedAt <= change.PublishedAt).ToList();
+        return StreetContextCalculator.Calculate(change, window, truncated: rows.Truncated);
+    }
 
-        // Read up to now (not only up to the change), so that the ticker's next changes are covered too.
-        var now = time.GetUtcNow();
-        var until = change.PublishedAt > now ? change.PublishedAt : now;
-        var history = await store.GetWindowAsync(change.Ticker, from, until, MaxRows, CancellationToken.None);
-        var truncated = history.Count >= MaxRows;
+    /// <summary>
+    /// The ticker's rows from <paramref name="from"/> on: the read under way for the ticker when its window starts no
+    /// later (one read for the changes of a ticker that arrive together), else a read of its own.
+    /// </summary>
+    private async Task<TickerRows> TickerRowsAsync(RatingChange change, DateTimeOffset from)
+    {
+        Task<TickerRows> read;
         lock (_lock)
         {
-            _recent[change.Ticker] = new TickerRows(history, from, until, truncated, now + TickerRowsKeepFor);
+            if (_reading.TryGetValue(change.Ticker, out var underWay) && underWay.From <= from)
+            {
+                read = underWay.Rows;
+            }
+            else
+            {
+                // Read up to now (not only up to the change), so that the ticker's next changes are covered too.
+                var now = time.GetUtcNow();
+                read = ReadTickerAsync(change.Ticker, from, change.PublishedAt > now ? change.PublishedAt : now);
+                _reading[change.Ticker] = new TickerRead(read, from);
+            }
+        }
+
+        try
+        {
+            return await read;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (_reading.TryGetValue(change.Ticker, out var underWay) && underWay.Rows == read)
+                {
+                    _reading.Remove(change.Ticker);
+                }
+            }
+        }
+    }
+
+    private async Task<TickerRows> ReadTickerAsync(string ticker, DateTimeOffset from, DateTimeOffset until)
+    {
+        await Task.Yield();
+        var readAt = time.GetUtcNow();
+        var history = await store.GetWindowAsync(ticker, from, until, MaxRows, CancellationToken.None);
+        var rows = new TickerRows(history, from, until, Truncated: history.Count >= MaxRows, readAt + TickerRowsKeepFor);
+        lock (_lock)
+        {
+            _recent[ticker] = rows;
             if (_recent.Count > CacheSize)
             {
                 foreach (var stale in _recent.Where(r => r.Value.Expires <= time.GetUtcNow()).Select(r => r.Key).ToList())
@@ -122,7 +162,7 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
             }
         }
 
-        return StreetContextCalculator.Calculate(change, history.Where(r => r.PublishedAt <= change.PublishedAt).ToList(), truncated);
+        return rows;
     }
 
     /// <summary>
@@ -143,6 +183,8 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
     }
 
     private sealed record Entry(Lazy<Task<StreetContext>> Context, DateTimeOffset Expires);
+
+    private sealed record TickerRead(Task<TickerRows> Rows, DateTimeOffset From);
 
     private sealed record TickerRows(IReadOnlyList<RatingChange> Rows, DateTimeOffset From, DateTimeOffset Until, bool Truncated, DateTimeOffset Expires);
 

@@ -95,6 +95,51 @@ public class StreetContextReaderTests
     }
 
     [Fact]
+    public async Task GetAsync_ChangesOfATickerArrivingWhileItsHistoryIsRead_WaitForThatRead()
+    {
+        // Five changes of one ticker asked for together (a batch of messages), the history read slow: one read serves
+        // them all, each in its own window.
+        var reader = Reader();
+        _store.Add(Earlier("UBS", 3, "a"));
+        var gate = new TaskCompletionSource();
+        _store.Gate = gate;
+        var changes = Enumerable.Range(0, 5)
+            .Select(i => TestChanges.CifrUpgrade() with { Id = $"c{i}", PublishedAt = _time.GetUtcNow().AddSeconds(-5 + i) })
+            .ToList();
+        foreach (var change in changes)
+        {
+            _store.Add(change);
+        }
+
+        var asked = changes.Select(change => reader.GetAsync(change, CancellationToken.None)).ToList();
+        gate.SetResult();
+        var contexts = await Task.WhenAll(asked).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, _store.WindowReads);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            Assert.Contains(contexts[i]!.Recent, r => r.Id == "a");
+            Assert.DoesNotContain(contexts[i]!.Recent, r => r.Id == $"c{i + 1}"); // published after it: not its context
+        }
+    }
+
+    [Fact]
+    public async Task GetAsync_AnOlderChangeWhileANewerOnesHistoryIsRead_ReadsItsOwnWindow()
+    {
+        var reader = Reader();
+        _store.Add(Earlier("Citi", 95, "old"));
+        var gate = new TaskCompletionSource();
+        _store.Gate = gate;
+        var newer = reader.GetAsync(TestChanges.CifrUpgrade() with { Id = "newer" }, CancellationToken.None);
+        var older = reader.GetAsync(TestChanges.CifrUpgrade() with { Id = "older", PublishedAt = TestChanges.Now.AddDays(-10) }, CancellationToken.None);
+        gate.SetResult();
+
+        Assert.DoesNotContain((await newer.WaitAsync(TimeSpan.FromSeconds(30)))!.Recent, r => r.Id == "old");
+        Assert.Contains((await older.WaitAsync(TimeSpan.FromSeconds(30)))!.Recent, r => r.Id == "old");
+        Assert.Equal(2, _store.WindowReads);
+    }
+
+    [Fact]
     public async Task GetAsync_ALiveStreamOfChanges_ReadsItsTickersHistoryOncePerKeepTime()
     {
         var reader = Reader();
