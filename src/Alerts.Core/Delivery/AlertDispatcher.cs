@@ -214,7 +214,9 @@ public sealed partial class AlertDispatcher(
                     claimable[i].AlreadySent();
                     break;
                 default:
-                    claimable[i].Failed(EmailSendResult.Transient("Another dispatcher is sending this alert."));
+                    // Tried again once that claim could have expired (a dispatcher that crashed holding it), not on the
+                    // short backoff: the message is not to be dead-lettered while the claim still stands.
+                    claimable[i].Failed(EmailSendResult.Transient("Another dispatcher is sending this alert.", ClaimRetryDelay));
                     break;
             }
         }
@@ -562,6 +564,12 @@ public sealed partial class AlertDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Alerts} left, but recording it failed ({Reason}); retrying")]
     private partial void LogRecordRetry(string alerts, string reason);
+
+    /// <summary>
+    /// How long a message waits when one of its alerts is claimed by another dispatcher: the claim's timeout, after which a
+    /// claim left by a crash is taken over (one that was sent is then found sent).
+    /// </summary>
+    private TimeSpan ClaimRetryDelay => TimeSpan.FromSeconds(options.Value.ClaimTimeoutSeconds);
 
     /// <summary>Exponential backoff: 2 s, 4 s, 8 s, ... at most 5 minutes.</summary>
     public static TimeSpan Backoff(int deliveryCount) =>

@@ -49,7 +49,7 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
     public async Task<SendClaim> TryClaimAsync(string alertId, string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        return await ClaimOneAsync(new SentAlert(alertId, subscriptionId, Redelivered: true), now, cancellationToken);
+        return await ClaimOneAsync(new SentAlert(alertId, subscriptionId, Redelivered: true), now, NewClaimToken(), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SendClaim>> TryClaimAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
@@ -57,6 +57,7 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         ArgumentNullException.ThrowIfNull(alerts);
         await storage.EnsureCreatedAsync(cancellationToken);
         var claims = new SendClaim[alerts.Count];
+        var token = NewClaimToken();
         await Parallel.ForEachAsync(
             InTransactions(alerts.Select((alert, index) => (alert, index)), a => a.alert.AlertId),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
@@ -67,12 +68,13 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
                 {
                     try
                     {
-                        await Table.SubmitTransactionAsync(chunk.Select(a => new TableTransactionAction(TableTransactionActionType.Add, Claim(a.alert, now))), ct);
+                        await Table.SubmitTransactionAsync(chunk.Select(a => new TableTransactionAction(TableTransactionActionType.Add, Claim(a.alert, now, token))), ct);
                         claimed = true;
                     }
                     catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
                     {
-                        // One of them was claimed before (a redelivery): each is looked at on its own below.
+                        // One of them was claimed before (a redelivery), or the transaction was written by a try whose
+                        // answer was lost and the client's retry met its rows: each is looked at on its own below.
                     }
                 }
 
@@ -80,7 +82,7 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
                 {
                     claims[index] = claimed && !alert.Redelivered ? SendClaim.Claimed
                         : claimed ? await HonourEarlierRowAsync(alert, now, ct)
-                        : await ClaimOneAsync(alert, now, ct);
+                        : await ClaimOneAsync(alert, now, token, ct);
                 }
             });
 
@@ -137,11 +139,18 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         .SelectMany(partition => partition.Chunk(RowsPerTransaction))
         .ToList();
 
-    private static TableEntity Claim(SentAlert alert, DateTimeOffset now) => new(PartitionOf(alert.AlertId), alert.AlertId)
+    /// <summary>
+    /// Marks the claims of one call, so that a claim this call wrote itself is told from another dispatcher's: a write whose
+    /// answer was lost (a timeout) and that the client tried again finds its own row there.
+    /// </summary>
+    private static string NewClaimToken() => Guid.NewGuid().ToString("N");
+
+    private static TableEntity Claim(SentAlert alert, DateTimeOffset now, string token) => new(PartitionOf(alert.AlertId), alert.AlertId)
     {
         ["State"] = Sending,
         ["SubscriptionId"] = alert.SubscriptionId,
         ["ClaimedAt"] = now,
+        ["ClaimToken"] = token,
     };
 
     private static TableEntity Final(string alertId, string subscriptionId, string state, DateTimeOffset at, string? reason) => new(PartitionOf(alertId), alertId)
@@ -152,10 +161,13 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         ["Reason"] = reason,
     };
 
-    /// <summary>Claims one alert: insert, else look at the row found (done, in flight, or a stale claim to take over).</summary>
-    private async Task<SendClaim> ClaimOneAsync(SentAlert alert, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims one alert: insert, else look at the row found (done, in flight, this call's own claim, or a stale claim to
+    /// take over).
+    /// </summary>
+    private async Task<SendClaim> ClaimOneAsync(SentAlert alert, DateTimeOffset now, string token, CancellationToken cancellationToken)
     {
-        var claim = Claim(alert, now);
+        var claim = Claim(alert, now, token);
         try
         {
             await Table.AddEntityAsync(claim, cancellationToken);
@@ -173,6 +185,13 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         }
 
         var row = existing.Value!;
+        if (row.GetString("State") == Sending && row.GetString("ClaimToken") == token)
+        {
+            // Written by this call: a try whose answer was lost, then tried again (by the client, or as one row after the
+            // transaction met it).
+            return alert.Redelivered ? await HonourEarlierRowAsync(alert, now, cancellationToken) : SendClaim.Claimed;
+        }
+
         var found = StateOf(row, now);
         if (found != SendClaim.Claimed)
         {

@@ -62,6 +62,22 @@ public class AlertDispatcherTests
     }
 
     [Fact]
+    public async Task HandleAsync_AlertClaimedByAnotherDispatcher_RetriesOnceTheClaimCouldHaveExpired_NotOnTheShortBackoff()
+    {
+        // Another dispatcher (or one that crashed) holds a claim on one of the alerts: the message comes back after the
+        // claim's timeout, so that it is not dead-lettered (5 attempts on the short backoff take 30 s) while the claim
+        // still stands; the other recipient is sent now.
+        _sentLog.Claims[Recipient(0).AlertId] = _time.GetUtcNow();
+
+        var summary = await Dispatcher().HandleAsync(Message(), CancellationToken.None);
+
+        Assert.Equal(1, summary.Retried);
+        Assert.Equal(["user1@example.com"], _sender.Sent.Select(m => m.To));
+        var (_, delay) = Assert.Single(_queue.Retried);
+        Assert.Equal(TimeSpan.FromSeconds(new DeliveryOptions().ClaimTimeoutSeconds), delay);
+    }
+
+    [Fact]
     public async Task HandleAsync_MessageCarryingTwoChanges_SendsEachChangeItsOwnRequestAndCompletesTheMessageOnce()
     {
         var summary = await Dispatcher().HandleAsync(TwoChanges(), CancellationToken.None);

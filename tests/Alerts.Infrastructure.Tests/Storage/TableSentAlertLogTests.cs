@@ -29,6 +29,56 @@ public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
         Assert.Equal("Sending", (await RowAsync(alertId)).GetString("State"));
     }
 
+    [Theory]
+    [InlineData(1)] // one alert: a single insert
+    [InlineData(5)] // five in one partition: one transaction, then each on its own
+    public async Task TryClaimAsync_AnswerLostAndTriedAgain_FindsItsOwnClaims_AndClaimsThem(int alerts)
+    {
+        // Every first try of a write reaches Azurite and is written, but its answer is lost: the client tries again and
+        // meets the rows it wrote. Those are this call's own claims, not another dispatcher's.
+        var losing = new LoseFirstAnswers();
+        var options = new TableClientOptions();
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.AddPolicy(losing, Azure.Core.HttpPipelinePosition.PerRetry);
+        var log = new TableSentAlertLog(
+            new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString, options), queues: null),
+            Microsoft.Extensions.Options.Options.Create(new DeliveryOptions()));
+        var ids = Enumerable.Range(0, 400).Select(_ => NewAlertId())
+            .GroupBy(TableSentAlertLog.PartitionOf).First(partition => partition.Count() >= alerts).Take(alerts).ToList();
+        await log.TryClaimAsync(NewAlertId(), "sub-0", TestData.Now, CancellationToken.None); // the table exists: only claims lose answers
+        losing.Armed = true;
+
+        var claims = await log.TryClaimAsync(ids.Select(id => new SentAlert(id, "sub-1")).ToList(), TestData.Now, CancellationToken.None);
+
+        Assert.True(losing.Lost > 0);
+        Assert.All(claims, claim => Assert.Equal(SendClaim.Claimed, claim));
+        Assert.Equal(SendClaim.Busy, await _log.TryClaimAsync(ids[0], "sub-2", TestData.Now.AddSeconds(5), CancellationToken.None));
+    }
+
+    /// <summary>Once armed, lets each request's first try reach the service and then loses its answer (an I/O error).</summary>
+    private sealed class LoseFirstAnswers : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Azure.Core.HttpMessage, bool> _tried = new();
+        private int _lost;
+
+        public bool Armed { get; set; }
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The tables client is used asynchronously here.");
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (Armed && message.Request.Method != Azure.Core.RequestMethod.Get && _tried.TryAdd(message, true))
+            {
+                Interlocked.Increment(ref _lost);
+                throw new IOException("The answer was lost on its way back.");
+            }
+        }
+    }
+
     [Fact]
     public async Task TryClaimAsync_AfterMarkSent_IsAlreadySent()
     {
