@@ -116,6 +116,9 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Azurite's --location folder (inside a fresh temp folder that is deleted on dispose).</summary>
     public string DataDirectory { get; }
 
+    /// <summary>Whether Azurite keeps its data in memory only (<c>--inMemoryPersistence</c>), not in <see cref="DataDirectory"/>.</summary>
+    public bool InMemoryPersistence { get; private init; }
+
     /// <summary>True while the Azurite process is running (between start and <see cref="StopAsync"/>/dispose).</summary>
     public bool IsRunning => _process is { HasExited: false };
 
@@ -132,10 +135,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// (including Azurite's output) if the ports do not accept connections within 60 s.
     /// </summary>
     public static Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default) =>
-        StartAsync(Path.GetTempPath(), cancellationToken);
+        StartAsync(Path.GetTempPath(), inMemoryPersistence: false, cancellationToken);
 
-    /// <summary>As <see cref="StartAsync(CancellationToken)"/>, with the data folder under <paramref name="parentDirectory"/>.</summary>
-    public static async Task<AzuriteServer> StartAsync(string parentDirectory, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// As <see cref="StartAsync(CancellationToken)"/>, with the data folder under <paramref name="parentDirectory"/>; with
+    /// <paramref name="inMemoryPersistence"/>, Azurite keeps its data in memory only (<c>--inMemoryPersistence</c>: no
+    /// periodic save of its tables, and nothing survives <see cref="StopAsync"/>).
+    /// </summary>
+    public static async Task<AzuriteServer> StartAsync(string parentDirectory, bool inMemoryPersistence = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(parentDirectory);
         var repoRoot = Testing.RepoRoot.Path;
@@ -149,7 +156,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             var ports = FreePorts.Get(3);
             var root = Path.Combine(tempParent, Guid.NewGuid().ToString("N"));
-            var server = new AzuriteServer(root, ports[0], ports[1], ports[2]);
+            var server = new AzuriteServer(root, ports[0], ports[1], ports[2]) { InMemoryPersistence = inMemoryPersistence };
             try
             {
                 Directory.CreateDirectory(server.DataDirectory);
@@ -254,12 +261,14 @@ public sealed class AzuriteServer : IAsyncDisposable
             WorkingDirectory = repoRoot,
         };
         startInfo.Environment["ALERTS_TESTING_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] persistence = InMemoryPersistence ? ["--inMemoryPersistence"] : ["--location", DataDirectory];
         foreach (var argument in new[]
                  {
                      "--require", _watchdogPath,
                      AzuriteScriptPath(repoRoot),
                      "--silent",
-                     "--location", DataDirectory,
+                 }.Concat(persistence).Concat(
+                 [
                      "--blobHost", "127.0.0.1",
                      "--queueHost", "127.0.0.1",
                      "--tableHost", "127.0.0.1",
@@ -269,7 +278,7 @@ public sealed class AzuriteServer : IAsyncDisposable
                      "--skipApiVersionCheck",
                      "--disableProductStyleUrl",
                      "--disableTelemetry",
-                 })
+                 ]))
         {
             startInfo.ArgumentList.Add(argument);
         }

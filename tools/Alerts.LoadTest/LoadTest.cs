@@ -71,7 +71,7 @@ internal sealed class LoadTest(LoadTestOptions options)
                 else
                 {
                     Say("Starting Azurite on free ports ...");
-                    azurite = await AzuriteServer.StartAsync(workParent, cancellationToken);
+                    azurite = await AzuriteServer.StartAsync(workParent, options.AzuriteInMemory, cancellationToken);
                     _storage = azurite.ConnectionString;
                 }
 
@@ -536,7 +536,8 @@ internal sealed class LoadTest(LoadTestOptions options)
         md.AppendLine($"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {memory:0.0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Azurite {_azuriteVersion}; " +
                       $"the tool, the runner (Release) and Azurite share these cores.");
         md.AppendLine($"Setup: {options.Subscriptions} confirmed subscriptions on {options.Tickers} tickers ({_followersPerTicker} per ticker, so each change is {_followersPerTicker} alert emails); alerts on the Storage queue; emails as .eml files " +
-                      $"on {_mailboxFileSystem}{(options.Url is null ? " (the run's folder, with Azurite's data; see --work-dir)" : string.Empty)}.");
+                      $"on {_mailboxFileSystem}{(options.Url is null ? " (the run's folder; see --work-dir)" : string.Empty)}; " +
+                      (options.Url is not null || options.Storage is not null ? "Azurite not ours." : options.AzuriteInMemory ? "Azurite in memory only (--azurite-in-memory)." : "Azurite saving its data in the run's folder, as the local runner's does."));
         md.AppendLine();
 
         var baseline = BaselineMeans();

@@ -71,6 +71,9 @@ internal sealed class LoadTestOptions
     /// </summary>
     public string? WorkParent { get; private set; }
 
+    /// <summary>Start our Azurite with <c>--inMemoryPersistence</c> (no periodic save of its tables).</summary>
+    public bool AzuriteInMemory { get; private set; }
+
     /// <summary>Keep the runner's log and the mailbox after the run (printed at the end).</summary>
     public bool KeepFiles { get; private set; }
 
@@ -117,6 +120,9 @@ internal sealed class LoadTestOptions
                                  speed depends on the file system: ext4 without a journal checks every inode deleted in
                                  the last minutes before it reuses one, so a run right after another run's clean-up
                                  can spend a third of the runner's CPU creating email files (README, Performance)
+          --azurite-in-memory    start our Azurite with --inMemoryPersistence: it then never saves its tables (by
+                                 default it saves all of them to its folder every few seconds, as the local runner's
+                                 Azurite does, which costs more as the run's data grows); the baseline runs on it too
           --keep                 keep the runner's log and mailbox (the run's folder) after the run
           --no-build             do not build the local runner first (use the existing Release build)
           --trace-storage        count the runner's storage requests per scenario by kind (turns on the Azure SDK's
@@ -242,6 +248,9 @@ internal sealed class LoadTestOptions
                     break;
                 case "--work-dir":
                     options.WorkParent = Path.GetFullPath(Value());
+                    break;
+                case "--azurite-in-memory":
+                    options.AzuriteInMemory = true;
                     break;
                 case "--keep":
                     options.KeepFiles = true;
