@@ -81,13 +81,15 @@ internal sealed class LoadTest(LoadTestOptions options)
                 baseUrl = _runner.BaseUrl;
                 mailboxDirectory = _runner.Mailbox;
                 runnerPid = _runner.ProcessId;
-                Say($"Runner pid {_runner.ProcessId} on {baseUrl}, Azurite pid {azurite?.ProcessId.ToString() ?? "(existing)"}, mailbox {mailboxDirectory} ({WorkFolder.FileSystemOf(mailboxDirectory) ?? "?"})");
+                _mailboxFileSystem = WorkFolder.FileSystemOf(mailboxDirectory) ?? "?";
+                Say($"Runner pid {_runner.ProcessId} on {baseUrl}, Azurite pid {azurite?.ProcessId.ToString() ?? "(existing)"}, mailbox {mailboxDirectory} ({_mailboxFileSystem})");
             }
             else
             {
                 baseUrl = options.Url;
                 secret = options.Secret;
                 mailboxDirectory = options.Mailbox;
+                _mailboxFileSystem = mailboxDirectory is null ? "?" : WorkFolder.FileSystemOf(mailboxDirectory) ?? "?";
                 runnerPid = options.RunnerPid;
                 _storage = CheckLoopbackStorage(options.Storage ?? "UseDevelopmentStorage=true");
                 Say($"Using the runner on {baseUrl}{(mailboxDirectory is null ? " (no --mailbox: no subscriptions, no end-to-end latency)" : $", mailbox {mailboxDirectory}")}");
@@ -106,7 +108,6 @@ internal sealed class LoadTest(LoadTestOptions options)
 
             if (mailboxDirectory is not null)
             {
-                _mailboxFileSystem = WorkFolder.FileSystemOf(mailboxDirectory) ?? "?";
                 mailbox = new Mailbox(mailboxDirectory);
                 mailbox.FileArrived += (name, path, at) =>
                 {

@@ -34,8 +34,8 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
     /// </summary>
     public static readonly TimeSpan TickerRowsKeepFor = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<string, TickerRows> _recent = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TickerRead> _reading = new(StringComparer.Ordinal);
+    /// <summary>The last read of each ticker's history: under way, done, or failed (then removed by its first reader).</summary>
+    private readonly Dictionary<string, TickerRead> _tickers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Lock _lock = new();
@@ -98,95 +98,83 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
 
     private async Task<StreetContext> ReadAsync(RatingChange change)
     {
-        // The ticker's history read a moment ago (or being read now) covers this change's window: no second query for a
+        // The ticker's history read a moment ago, or being read now, covers this change's window: no second query for a
         // busy ticker, whose changes arrive together.
         var from = change.PublishedAt - StreetContextCalculator.Window;
-        var rows = RecentRows(change) ?? await TickerRowsAsync(change, from);
+        Task<TickerRows> read;
+        lock (_lock)
+        {
+            read = CoveringRead(change.Ticker, from) ?? StartRead(change, from);
+        }
+
+        TickerRows rows;
+        try
+        {
+            rows = await read;
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                // A failed read serves nobody: the next change of the ticker reads again.
+                if (_tickers.TryGetValue(change.Ticker, out var failed) && failed.Rows == read)
+                {
+                    _tickers.Remove(change.Ticker);
+                }
+            }
+
+            throw;
+        }
+
         var window = rows.Rows.Where(r => r.PublishedAt >= from && r.PublishedAt <= change.PublishedAt).ToList();
         return StreetContextCalculator.Calculate(change, window, truncated: rows.Truncated);
     }
 
     /// <summary>
-    /// The ticker's rows from <paramref name="from"/> on: the read under way for the ticker when its window starts no
-    /// later (one read for the changes of a ticker that arrive together), else a read of its own.
+    /// The ticker's read, under way or done less than <see cref="TickerRowsKeepFor"/> ago, when its window starts no later
+    /// than <paramref name="from"/> (under the lock). A change published after that read (the next change of a live
+    /// stream) is served too: what was stored since, at most <see cref="TickerRowsKeepFor"/> of it, is missing from its
+    /// context, as documented.
     /// </summary>
-    private async Task<TickerRows> TickerRowsAsync(RatingChange change, DateTimeOffset from)
+    private Task<TickerRows>? CoveringRead(string ticker, DateTimeOffset from) =>
+        _tickers.TryGetValue(ticker, out var read)
+        && read.From <= from
+        && (!read.Rows.IsCompleted || (read.Rows.IsCompletedSuccessfully && read.Rows.Result.Expires > time.GetUtcNow()))
+            ? read.Rows
+            : null;
+
+    /// <summary>Starts reading the ticker's history from <paramref name="from"/> and notes the read for the ticker (under the lock).</summary>
+    private Task<TickerRows> StartRead(RatingChange change, DateTimeOffset from)
     {
-        Task<TickerRows> read;
-        lock (_lock)
+        // Read up to now (not only up to the change), so that the ticker's next changes are covered too.
+        var now = time.GetUtcNow();
+        var read = ReadTickerAsync(change.Ticker, from, change.PublishedAt > now ? change.PublishedAt : now);
+        _tickers[change.Ticker] = new TickerRead(read, from);
+        if (_tickers.Count > CacheSize)
         {
-            if (_reading.TryGetValue(change.Ticker, out var underWay) && underWay.From <= from)
+            foreach (var stale in _tickers.Where(t => t.Value.Rows.IsCompleted && CoveringRead(t.Key, t.Value.From) is null).Select(t => t.Key).ToList())
             {
-                read = underWay.Rows;
-            }
-            else
-            {
-                // Read up to now (not only up to the change), so that the ticker's next changes are covered too.
-                var now = time.GetUtcNow();
-                read = ReadTickerAsync(change.Ticker, from, change.PublishedAt > now ? change.PublishedAt : now);
-                _reading[change.Ticker] = new TickerRead(read, from);
+                _tickers.Remove(stale);
             }
         }
 
-        try
-        {
-            return await read;
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                if (_reading.TryGetValue(change.Ticker, out var underWay) && underWay.Rows == read)
-                {
-                    _reading.Remove(change.Ticker);
-                }
-            }
-        }
+        return read;
     }
 
     private async Task<TickerRows> ReadTickerAsync(string ticker, DateTimeOffset from, DateTimeOffset until)
     {
+        // Never completes within StartRead, so the read is noted before anyone can find it done.
         await Task.Yield();
         var readAt = time.GetUtcNow();
         var history = await store.GetWindowAsync(ticker, from, until, MaxRows, CancellationToken.None);
-        var rows = new TickerRows(history, from, until, Truncated: history.Count >= MaxRows, readAt + TickerRowsKeepFor);
-        lock (_lock)
-        {
-            _recent[ticker] = rows;
-            if (_recent.Count > CacheSize)
-            {
-                foreach (var stale in _recent.Where(r => r.Value.Expires <= time.GetUtcNow()).Select(r => r.Key).ToList())
-                {
-                    _recent.Remove(stale);
-                }
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>
-    /// The rows last read for the change's ticker, when still fresh and their window starts no later than 90 days before
-    /// the change. A change published after that read (the next change of a live stream) is served too: what was stored
-    /// since, at most <see cref="TickerRowsKeepFor"/> of it, is missing from its context, as documented.
-    /// </summary>
-    private TickerRows? RecentRows(RatingChange change)
-    {
-        lock (_lock)
-        {
-            return _recent.TryGetValue(change.Ticker, out var rows)
-                && rows.Expires > time.GetUtcNow()
-                && rows.From <= change.PublishedAt - StreetContextCalculator.Window
-                    ? rows
-                    : null;
-        }
+        return new TickerRows(history, Truncated: history.Count >= MaxRows, readAt + TickerRowsKeepFor);
     }
 
     private sealed record Entry(Lazy<Task<StreetContext>> Context, DateTimeOffset Expires);
 
     private sealed record TickerRead(Task<TickerRows> Rows, DateTimeOffset From);
 
-    private sealed record TickerRows(IReadOnlyList<RatingChange> Rows, DateTimeOffset From, DateTimeOffset Until, bool Truncated, DateTimeOffset Expires);
+    private sealed record TickerRows(IReadOnlyList<RatingChange> Rows, bool Truncated, DateTimeOffset Expires);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "History of {Ticker} unreadable for change {ChangeId} ({Reason}); its alerts go out without the street's context")]
     private partial void LogUnavailable(string ticker, string changeId, string reason);

@@ -83,6 +83,7 @@ public sealed partial class QueueBackpressure(
             var now = time.GetUtcNow();
             DeliveryBacklog backlog;
             bool behind;
+            ChangesBeingStored? storing = null;
             lock (_lock)
             {
                 // A reading the caller could not wait for lets it through, as one that found nothing waiting.
@@ -90,18 +91,18 @@ public sealed partial class QueueBackpressure(
                 behind = IsBehind(backlog, settings);
                 if (!behind || now >= deadline)
                 {
-                    Interlocked.Add(ref _storing, Math.Max(changes, 0));
+                    storing = Storing(changes);
                 }
             }
 
-            if (!behind || now >= deadline)
+            if (storing is not null)
             {
                 if (!behind)
                 {
                     EndHolding(backlog);
                 }
 
-                return new Admission(held || behind ? now - start : TimeSpan.Zero, changes > 0 ? new ChangesBeingStored(this, changes) : ChangesBeingStored.None);
+                return new Admission(held || behind ? now - start : TimeSpan.Zero, storing);
             }
 
             StartHolding(backlog, settings);

@@ -361,6 +361,10 @@ public sealed class QueueBackpressureTests
         _time.Advance(Step);
     }
 
+    /// <summary>A post of <paramref name="changes"/> changes let through, with the fake clock standing still.</summary>
+    private static Task<QueueBackpressure.Admission> AdmitNowAsync(QueueBackpressure backpressure, int changes) =>
+        backpressure.AdmitAsync(changes, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
     [Fact]
     public async Task WaitAsync_ChangesOfAPostBeingStored_CountAsTheAlertsTheyWillMake_UntilHandedOff()
     {
@@ -396,7 +400,7 @@ public sealed class QueueBackpressureTests
         await TwoAlertsPerChangeAsync();
         var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
 
-        var first = await backpressure.AdmitAsync(60, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var first = await AdmitNowAsync(backpressure, 60);
         Assert.Equal(TimeSpan.Zero, first.Held);
         Assert.Equal(120, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
 
@@ -422,12 +426,12 @@ public sealed class QueueBackpressureTests
         await TwoAlertsPerChangeAsync();
         var backpressure = Backpressure(maxQueueWaitSeconds: 60, maxAlertsWaiting: 100);
 
-        var admission = await backpressure.AdmitAsync(60, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var admission = await AdmitNowAsync(backpressure, 60);
         admission.Storing.Expect(10);
         Assert.Equal(20, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
 
         // A post admitted now fits under the limit again, at once.
-        var next = await backpressure.AdmitAsync(30, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var next = await AdmitNowAsync(backpressure, 30);
         Assert.Equal(TimeSpan.Zero, next.Held);
         Assert.Equal(80, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
         next.Storing.Dispose();
@@ -441,7 +445,7 @@ public sealed class QueueBackpressureTests
         await TwoAlertsPerChangeAsync();
         var backpressure = Backpressure(maxQueueWaitSeconds: 0, maxAlertsWaiting: 0);
 
-        var admission = await backpressure.AdmitAsync(5, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var admission = await AdmitNowAsync(backpressure, 5);
         Assert.Equal(TimeSpan.Zero, admission.Held);
         Assert.Equal(10, (await backpressure.BacklogAsync(CancellationToken.None)).Alerts);
     }
