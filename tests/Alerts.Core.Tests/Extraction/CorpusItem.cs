@@ -16,9 +16,13 @@ public sealed record CorpusItem(
     [property: JsonPropertyName("expect")] IReadOnlyList<ExpectedChange> Expect,
     [property: JsonPropertyName("negative")] string? Negative)
 {
-    /// <summary>The file the item was read from (set by the loader).</summary>
+    /// <summary>Where the item was read from, as "file:line" (set by the loader).</summary>
     [JsonIgnore]
     public string File { get; init; } = "";
+
+    /// <summary>The name of the file the item was read from ("corpus-a.jsonl").</summary>
+    [JsonIgnore]
+    public string FileName => File.Split(':')[0];
 
     /// <summary>The item as a fixture case: every expected change, resolved or not.</summary>
     public ExtractionCase ToCase() => new(Id, Text, Expect);

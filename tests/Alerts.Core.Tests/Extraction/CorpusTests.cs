@@ -11,10 +11,16 @@ namespace Alerts.Core.Tests.Extraction;
 /// </summary>
 public class CorpusTests(ITestOutputHelper output)
 {
-    // Measured on the corpus as committed (docs/corpus.md), less a margin of about one point.
-    private const double MinPrecision = 0.0;
-    private const double MinRecall = 0.0;
-    private const double MaxNegativesReadShare = 1.0;
+    /// <summary>
+    /// Per corpus file: today's measured field precision and recall less a margin of about two points, and the share of
+    /// look-alikes read as a change plus a margin. A file without an entry is scored and printed but not guarded: add its
+    /// floor when it is merged (docs/corpus.md).
+    /// </summary>
+    private static readonly Dictionary<string, (double Precision, double Recall, double NegativesRead)> Floors = new()
+    {
+        // Measured 2026-12-08: precision 92.8 %, recall 68.2 %, 1 of 99 look-alikes read.
+        ["corpus-a.jsonl"] = (0.91, 0.66, 0.03),
+    };
 
     private static readonly HashSet<string> Kinds = ["headline", "article"];
 
@@ -54,10 +60,35 @@ public class CorpusTests(ITestOutputHelper output)
             output.WriteLine(miss);
         }
 
-        Assert.True(overall.Precision >= MinPrecision, $"precision {overall.Precision:P1} < {MinPrecision:P1}");
-        Assert.True(overall.Recall >= MinRecall, $"recall {overall.Recall:P1} < {MinRecall:P1}");
-        var negativesRead = overall.NegativeCases == 0 ? 0 : (double)overall.NegativesRead / overall.NegativeCases;
-        Assert.True(negativesRead <= MaxNegativesReadShare, $"{overall.NegativesRead} of {overall.NegativeCases} negatives read as a change");
+        var failures = new List<string>();
+        foreach (var file in items.GroupBy(i => i.FileName, StringComparer.Ordinal))
+        {
+            var score = DevelopmentCorpus.Evaluate(NewsTextExtractor.Default, file).Overall;
+            output.WriteLine(score.Summary(file.Key));
+            if (!Floors.TryGetValue(file.Key, out var floor))
+            {
+                output.WriteLine($"{file.Key}: no floor yet (add one to {nameof(CorpusTests)}.{nameof(Floors)})");
+                continue;
+            }
+
+            var negativesRead = score.NegativeCases == 0 ? 0 : (double)score.NegativesRead / score.NegativeCases;
+            if (score.Precision < floor.Precision)
+            {
+                failures.Add($"{file.Key}: field precision {score.Precision:P1} < {floor.Precision:P1}");
+            }
+
+            if (score.Recall < floor.Recall)
+            {
+                failures.Add($"{file.Key}: field recall {score.Recall:P1} < {floor.Recall:P1}");
+            }
+
+            if (negativesRead > floor.NegativesRead)
+            {
+                failures.Add($"{file.Key}: {score.NegativesRead} of {score.NegativeCases} look-alikes read as a change (> {floor.NegativesRead:P1})");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     private static IEnumerable<string> Problems(CorpusItem item)
