@@ -12,9 +12,12 @@ public sealed record ExtractionCase(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("expect")] IReadOnlyList<ExpectedChange> Expect);
 
-/// <summary>An expected change, field by field; an absent field is expected absent.</summary>
+/// <summary>
+/// An expected change, field by field; an absent field is expected absent. A null ticker (only in the development corpus)
+/// marks a change whose company has no US listing: it is expected under "unresolved", not among the changes.
+/// </summary>
 public sealed record ExpectedChange(
-    [property: JsonPropertyName("ticker")] string Ticker,
+    [property: JsonPropertyName("ticker")] string? Ticker,
     [property: JsonPropertyName("firm")] string Firm,
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("company")] string? Company = null,
@@ -50,9 +53,10 @@ internal static class ExtractionFixtures
 
     public static IEnumerable<object[]> CaseIds(string file) => Load(file).Select(c => new object[] { file, c.Id });
 
-    private static string FixtureDirectory([CallerFilePath] string thisFile = "")
+    /// <summary>A folder beside this file (Fixtures, Corpus), found from the source tree or from the test assembly.</summary>
+    internal static string FixtureDirectory(string folder = "Fixtures", [CallerFilePath] string thisFile = "")
     {
-        var besideSource = Path.Combine(Path.GetDirectoryName(thisFile) ?? ".", "Fixtures");
+        var besideSource = Path.Combine(Path.GetDirectoryName(thisFile) ?? ".", folder);
         if (Directory.Exists(besideSource))
         {
             return besideSource;
@@ -61,31 +65,35 @@ internal static class ExtractionFixtures
         // Built elsewhere: walk up from the test assembly to the repository.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "tests", "Alerts.Core.Tests", "Extraction", "Fixtures");
+            var candidate = Path.Combine(dir.FullName, "tests", "Alerts.Core.Tests", "Extraction", folder);
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException("Extraction fixtures not found.");
+        throw new DirectoryNotFoundException($"Extraction {folder} not found.");
     }
 
     /// <summary>Field-level precision and recall of <paramref name="extractor"/> over <paramref name="cases"/>.</summary>
     public static Score Evaluate(NewsTextExtractor extractor, IEnumerable<ExtractionCase> cases)
     {
-        var normalizer = new RatingChangeNormalizer(FirmDirectory.Default);
         var score = new Score();
         foreach (var fixture in cases)
         {
-            var predicted = extractor.Extract(fixture.Text)
-                .Select(s => Fields.Of(normalizer.Normalize(s, Received), s))
-                .ToList();
-            var expected = fixture.Expect.Select(Fields.Of).ToList();
-            score.Add(fixture, expected, predicted);
+            score.Add(fixture, fixture.Expect.Select(Fields.Of).ToList(), Predict(extractor, fixture.Text));
         }
 
         return score;
+    }
+
+    /// <summary>The changes <paramref name="extractor"/> reads from <paramref name="text"/>, normalized and canonicalized for scoring.</summary>
+    public static List<Fields> Predict(NewsTextExtractor extractor, string text)
+    {
+        var normalizer = new RatingChangeNormalizer(FirmDirectory.Default);
+        return extractor.Extract(text)
+            .Select(s => Fields.Of(normalizer.Normalize(s, Received), s))
+            .ToList();
     }
 
     /// <summary>The scored fields of one change, canonicalized for comparison.</summary>
@@ -96,6 +104,7 @@ internal static class ExtractionFixtures
         public static Fields Of(ExpectedChange e)
         {
             var hasTarget = e.FromTarget is not null || e.ToTarget is not null;
+            ArgumentNullException.ThrowIfNull(e.Ticker);
             return new Fields(
                 e.Ticker.ToUpperInvariant(),
                 FirmDirectory.Default.Canonicalize(e.Firm),
@@ -154,6 +163,14 @@ internal static class ExtractionFixtures
 
         public int PredictedChanges { get; private set; }
 
+        /// <summary>Expected changes matched by an extracted one (same ticker, or same firm on a ticker not expected).</summary>
+        public int FoundChanges { get; private set; }
+
+        /// <summary>Cases expecting no change (look-alikes) from which a change was read.</summary>
+        public int NegativeCases { get; private set; }
+
+        public int NegativesRead { get; private set; }
+
         public int AnalystsExpected { get; private set; }
 
         public int AnalystsCorrect { get; private set; }
@@ -169,6 +186,12 @@ internal static class ExtractionFixtures
             Cases++;
             ExpectedChanges += expected.Count;
             PredictedChanges += predicted.Count;
+            if (fixture.Expect.Count == 0)
+            {
+                NegativeCases++;
+                NegativesRead += predicted.Count > 0 ? 1 : 0;
+            }
+
             var unmatched = new List<Fields>(predicted);
             var pairs = new List<(Fields E, Fields? P)>();
             foreach (var e in expected)
@@ -179,6 +202,7 @@ internal static class ExtractionFixtures
                 if (p is not null)
                 {
                     unmatched.Remove(p);
+                    FoundChanges++;
                 }
 
                 pairs.Add((e, p));
