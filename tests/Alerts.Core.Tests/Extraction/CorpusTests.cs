@@ -18,8 +18,13 @@ public class CorpusTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, (double Precision, double Recall, double NegativesRead)> Floors = new()
     {
-        // Measured 2026-12-08: precision 92.9 %, recall 68.1 %, 1 of 99 look-alikes read.
-        ["corpus-a.jsonl"] = (0.91, 0.66, 0.03),
+        // Measured 2026-12-08 (after OTC-only foreign listings were labelled unresolved): precision 92.6 %, recall 70.0 %,
+        // 1 of 99 look-alikes read.
+        ["corpus-a.jsonl"] = (0.91, 0.68, 0.03),
+
+        // Measured 2026-12-08: precision 34.7 %, recall 30.4 %, 0 of 42 look-alikes read (most of its changes are on
+        // companies with no US listing, expected unresolved, and not scored until the extractor reports them).
+        ["corpus-b.jsonl"] = (0.33, 0.29, 0.03),
     };
 
     private static readonly HashSet<string> Kinds = ["headline", "article"];
