@@ -75,14 +75,20 @@ internal sealed class FmpPriceTargetsFeedSource(
             target = FeedJson.Decimal(item, "adjPriceTarget") ?? target;
         }
 
+        var symbol = FeedJson.String(item, "symbol") ?? string.Empty;
+        var firm = FeedJson.String(item, "analystCompany") ?? string.Empty;
+        var url = FeedJson.String(item, "newsURL");
         return FeedDates.IsoOrDate(published, "publishedDate").On(new RatingChangeSubmission
         {
-            Ticker = FeedJson.String(item, "symbol") ?? string.Empty,
-            Firm = FeedJson.String(item, "analystCompany") ?? string.Empty,
+            // FMP gives no record id. One made of what identifies the record keeps it one record when its prior target is
+            // found only later (history stored after it was first read): that later reading is stored as its correction.
+            SenderId = "fmp-pt-" + Alerts.Core.Ids.Digest(string.Join('|', symbol, firm, published, url), 20),
+            Ticker = symbol,
+            Firm = firm,
             Analyst = FeedJson.String(item, "analystName"),
             Action = VendorActions.FromHeadline(FeedJson.String(item, "newsTitle")),
             ToTarget = target,
-            Url = FeedJson.String(item, "newsURL"),
+            Url = url,
             Source = Name,
         });
     }
