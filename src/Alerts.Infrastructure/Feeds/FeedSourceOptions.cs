@@ -9,7 +9,7 @@ public sealed class FeedSourceOptions
     /// </summary>
     public string? Name { get; set; }
 
-    /// <summary>Required: <c>Finnhub</c>, <c>FmpGrades</c>, <c>FmpPriceTargets</c>, <c>Benzinga</c> or <c>Rss</c> (see <see cref="FeedKind"/>).</summary>
+    /// <summary>Required: <c>Finnhub</c>, <c>FmpGrades</c>, <c>FmpGradesNews</c>, <c>FmpPriceTargets</c>, <c>Benzinga</c> or <c>Rss</c> (see <see cref="FeedKind"/>).</summary>
     public string? Kind { get; set; }
 
     /// <summary>
@@ -22,8 +22,7 @@ public sealed class FeedSourceOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// Comma-separated tickers to poll, one request each (e.g. <c>AAPL,MSFT,CIFR</c>). Required for <c>FmpGrades</c> and
-    /// <c>FmpPriceTargets</c>; optional for <c>Finnhub</c> (none: Finnhub's latest changes across all tickers).
+    /// Comma-separated tickers to poll, one request each (e.g. <c>AAPL,MSFT,CIFR</c>). Required for the <c>Fmp*</c> kinds; optional for <c>Finnhub</c> (none: Finnhub's latest changes across all tickers).
     /// </summary>
     public string? Symbols { get; set; }
 
