@@ -30,11 +30,12 @@ internal sealed record RatingChangeView(
     string? SenderId,
     string? CorrectionOf,
     string? Sentence,
-    bool? Duplicate)
+    bool? Duplicate,
+    DateOnly? PublishedDate = null)
 {
     public static RatingChangeView From(RatingChange c, bool? duplicate = null) => new(
         c.Id, c.Ticker, c.Company, c.Firm, c.Analyst, c.Action, c.FromRating, c.ToRating, c.FromLevel, c.ToLevel,
-        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, c.CorrectionOf, c.Sentence, duplicate);
+        c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, c.CorrectionOf, c.Sentence, duplicate, c.PublishedDate);
 }
 
 /// <summary>The 202 answer of <c>POST /api/ratings</c>.</summary>
@@ -108,8 +109,11 @@ internal sealed record HealthReport(
     DateTimeOffset CheckedAt,
     int? OverdueDigests = null);
 
-/// <summary>A polled feed in the health report: when it last polled successfully (null: not yet).</summary>
-internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, double? LastPollAgeSeconds);
+/// <summary>
+/// A polled feed in the health report: when it last polled successfully (null: not yet), and why it is not being read when
+/// its provider refused its key ("this endpoint needs a paid plan").
+/// </summary>
+internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, double? LastPollAgeSeconds, string? Problem = null);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IngestResponse))]

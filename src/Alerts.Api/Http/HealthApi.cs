@@ -97,7 +97,13 @@ public sealed partial class HealthApi(
                 problems.Add($"feed {source} last polled successfully {age:0} s ago");
             }
 
-            feedReports.Add(new FeedHealth(source, lastPoll, age));
+            var problem = feeds.ProblemOf(source);
+            if (problem is not null)
+            {
+                problems.Add($"feed {source}: {problem}");
+            }
+
+            feedReports.Add(new FeedHealth(source, lastPoll, age, problem));
         }
 
         var report = new HealthReport(

@@ -63,7 +63,7 @@ public static class ChangeDescription
             facts.Add(("Price target", targets));
         }
 
-        facts.Add(("Published", change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)));
+        facts.Add(("Published", Published(change)));
         if (change.Source is not null)
         {
             facts.Add(("Source", change.Source));
@@ -71,6 +71,14 @@ public static class ChangeDescription
 
         return facts;
     }
+
+    /// <summary>
+    /// "2019-08-20" when the source gave a date only (no time of day is made up), else "2025-12-02 13:30 UTC".
+    /// </summary>
+    public static string Published(RatingChange change) =>
+        change.PublishedDate is { } date
+            ? MarketDates.Format(date)
+            : change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>"$12 -> $18 (+50%)", "$18", or null when no target was given.</summary>
     public static string? Targets(RatingChange change) => (change.FromTarget, change.ToTarget) switch

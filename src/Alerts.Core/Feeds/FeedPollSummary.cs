@@ -12,7 +12,7 @@ namespace Alerts.Core.Feeds;
 /// <param name="Skipped">Records left out: malformed, or outside the contract's limits (bad ticker, non-positive target...).</param>
 /// <param name="AlertsMatched">Subscribers the new changes matched.</param>
 /// <param name="Cursor">The cursor the next poll starts from.</param>
-/// <param name="Error">Why the poll failed, when it did.</param>
+/// <param name="Error">Why the poll failed, when it did; for a poll that succeeded, the parts skipped with their cursor kept (see <see cref="FeedPoll.Problems"/>).</param>
 public sealed record FeedPollSummary(
     string Source,
     bool Succeeded,

@@ -21,6 +21,7 @@ public sealed partial class FeedPoller
     private readonly TimeProvider _time;
     private readonly ILogger<FeedPoller> _logger;
     private readonly SemaphoreSlim _running = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
 
     public FeedPoller(
         IEnumerable<IFeedSource> sources,
@@ -39,6 +40,12 @@ public sealed partial class FeedPoller
 
     /// <summary>The names of the configured sources; empty when no feed is configured.</summary>
     public IReadOnlyList<string> SourceNames => _sources.Select(s => s.Name).ToList();
+
+    /// <summary>
+    /// Why a source is not being read, for <c>/api/health</c>: a provider that refused its key (401/402/403, e.g. "this
+    /// endpoint needs a paid plan") and when it is tried again. Null while the source is read normally.
+    /// </summary>
+    public string? ProblemOf(string source) => _problems.TryGetValue(source, out var problem) ? problem : null;
 
     /// <summary>
     /// Polls every source (concurrently: a slow or rate-limited source does not hold up the others) and returns what
@@ -107,7 +114,25 @@ public sealed partial class FeedPoller
             }
 
             LogPolled(source.Name, accepted, corrections, duplicates, skipped, matched);
-            return new FeedPollSummary(source.Name, true, accepted, corrections, duplicates, skipped, matched, next, null);
+            _problems.TryRemove(source.Name, out _);
+            var partial = poll.Problems.Count == 0 ? null : string.Join("; ", poll.Problems);
+            return new FeedPollSummary(source.Name, true, accepted, corrections, duplicates, skipped, matched, next, partial);
+        }
+        catch (FeedAccessDeniedException ex)
+        {
+            // Reported once; until RetryAt the source is not called (its HTTP client answers for it).
+            var problem = $"{ex.Message}; not called again before {ex.RetryAt:yyyy-MM-dd HH:mm} UTC (or a restart)";
+            _problems[source.Name] = problem;
+            if (ex.Repeated)
+            {
+                LogStillDenied(source.Name, ex.RetryAt);
+            }
+            else
+            {
+                LogDenied(source.Name, problem);
+            }
+
+            return new FeedPollSummary(source.Name, false, 0, 0, 0, 0, 0, cursor, problem);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -127,6 +152,12 @@ public sealed partial class FeedPoller
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Source} failed and was skipped; its cursor is kept and it is polled again next time: {Reason}")]
     private partial void LogFailed(Exception exception, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Source} is refused by its provider and is not polled for now: {Problem}")]
+    private partial void LogDenied(string source, string problem);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source} waits until {RetryAt} after its provider refused its key")]
+    private partial void LogStillDenied(string source, DateTimeOffset retryAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The previous feed poll is still running; this one is skipped")]
     private partial void LogStillRunning();

@@ -21,7 +21,7 @@ internal static class SubmissionRules
         if (result.IsValid && result.Value is [var valid])
         {
             problem = null;
-            return valid with { Sentence = submission.Sentence };
+            return valid with { Sentence = submission.Sentence, PublishedDate = submission.PublishedDate };
         }
 
         problem = string.Join("; ", result.Errors.Select(e => $"{e.Field} {e.Message}"));
@@ -46,7 +46,8 @@ internal static class SubmissionRules
             Write(json, "fromTarget", s.FromTarget);
             Write(json, "toTarget", s.ToTarget);
             Write(json, "currency", s.Currency);
-            Write(json, "publishedAt", s.PublishedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            var publishedAt = s.PublishedDate is { } date ? MarketDates.SortInstant(date) : s.PublishedAt;
+            Write(json, "publishedAt", publishedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             Write(json, "source", s.Source);
             Write(json, "url", s.Url);
             json.WriteEndObject();

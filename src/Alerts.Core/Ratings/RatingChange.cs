@@ -39,7 +39,14 @@ public sealed record RatingChange
     /// <summary>(to - from) / from in percent, rounded to two places, when both targets are known.</summary>
     public decimal? TargetChangePct { get; init; }
 
+    /// <summary>
+    /// When it was published. For a date-only change (<see cref="PublishedDate"/> set) this is an ordering key only (that
+    /// day's New York market close, see <see cref="MarketDates"/>), never shown as a time.
+    /// </summary>
     public required DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>The date the source gave when it gave no time of day (a New York market date); null when it gave a time.</summary>
+    public DateOnly? PublishedDate { get; init; }
 
     public required DateTimeOffset ReceivedAt { get; init; }
 

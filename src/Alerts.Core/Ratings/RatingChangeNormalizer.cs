@@ -21,7 +21,9 @@ public sealed class RatingChangeNormalizer(FirmDirectory firms)
         var action = ActionInference.Infer(
             submission.Action, fromRating, fromLevel, toRating, toLevel, submission.FromTarget, submission.ToTarget);
         var currency = string.IsNullOrWhiteSpace(submission.Currency) ? DefaultCurrency : submission.Currency.Trim().ToUpperInvariant();
-        var publishedAt = (submission.PublishedAt ?? receivedAt).ToUniversalTime();
+        var publishedAt = submission.PublishedDate is { } date
+            ? MarketDates.SortInstant(date)
+            : (submission.PublishedAt ?? receivedAt).ToUniversalTime();
 
         return new RatingChange
         {
@@ -40,6 +42,7 @@ public sealed class RatingChangeNormalizer(FirmDirectory firms)
             Currency = currency,
             TargetChangePct = TargetChangePct(submission.FromTarget, submission.ToTarget),
             PublishedAt = publishedAt,
+            PublishedDate = submission.PublishedDate,
             ReceivedAt = receivedAt.ToUniversalTime(),
             Source = Tidy(submission.Source),
             Url = Tidy(submission.Url),

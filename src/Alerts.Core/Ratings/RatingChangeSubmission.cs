@@ -27,6 +27,12 @@ public sealed record RatingChangeSubmission
 
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>
+    /// Set when the sender gave a date without a time of day (a vendor's "2019-08-20"): the change is kept as that date in
+    /// New York, and <see cref="PublishedAt"/> is replaced by its sort instant (<see cref="MarketDates.SortInstant"/>).
+    /// </summary>
+    public DateOnly? PublishedDate { get; init; }
+
     public string? Source { get; init; }
 
     public string? Url { get; init; }

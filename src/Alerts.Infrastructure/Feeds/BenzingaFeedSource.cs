@@ -10,11 +10,13 @@ namespace Alerts.Infrastructure.Feeds;
 /// Benzinga <c>GET {base}/api/v2.1/calendar/ratings?token=&amp;parameters[updated]=&lt;unix s&gt;&amp;pagesize=&amp;page=</c>:
 /// <c>{"ratings": [{id, date, time (New York), ticker, name, currency, action_company, action_pt, rating_current,
 /// rating_prior, pt_current, pt_prior (strings holding numbers, may be ""), analyst (the firm), analyst_name, importance,
-/// updated (unix s), url}]}</c>, every record updated at or after the given time. The cursor is the newest
-/// <c>updated</c> seen. A record Benzinga updates later comes again with the same <c>id</c>, which is its sender id: it is
-/// stored and alerted once.
+/// updated (unix s), url}]}</c>, every record updated at or after the given time. <c>date</c> and <c>time</c> are New York
+/// wall-clock time (converted with that day's EST or EDT offset); a record without a time is kept as its date. The cursor is
+/// the newest <c>updated</c> seen; each poll asks from <see cref="UpdatedRewind"/> before it, as Benzinga advises for
+/// records whose <c>updated</c> lands while a poll runs. A record Benzinga updates later comes again with the same
+/// <c>id</c>, which is its sender id: it is stored and alerted once. Each page is one request of the source's budget.
 /// </summary>
-internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp http, TimeProvider time, ILogger<BenzingaFeedSource> logger) : IFeedSource
+internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp http, RequestBudget budget, TimeProvider time, ILogger<BenzingaFeedSource> logger) : IFeedSource
 {
     public const string DefaultBaseUrl = "https://api.benzinga.com";
 
@@ -23,6 +25,9 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
 
     /// <summary>Pages read in one poll at most; the rest comes on the next poll, from the cursor reached.</summary>
     public const int MaxPages = 20;
+
+    /// <summary>How far before the newest <c>updated</c> seen the next poll asks from.</summary>
+    public static readonly TimeSpan UpdatedRewind = TimeSpan.FromSeconds(5);
 
     public string Name { get; } = options.Name!;
 
@@ -33,13 +38,24 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
         {
             FeedLog.UnreadableCursor(logger, Name, cursor);
         }
-        var from = since ?? time.GetUtcNow().AddDays(-options.LookbackDays).ToUnixTimeSeconds();
+        var from = since is { } at
+            ? at - (long)UpdatedRewind.TotalSeconds
+            : time.GetUtcNow().AddDays(-options.LookbackDays).ToUnixTimeSeconds();
         var newest = since;
 
         var changes = new List<RatingChangeSubmission>();
         var skipped = 0;
         for (var page = 0; page < MaxPages; page++)
         {
+            if (!budget.TryTake())
+            {
+                // Pages are not in order of update: the cursor stays until every page is read (what was read now is
+                // recognised as already stored next time).
+                FeedLog.BudgetSpent(logger, Name, 1, budget.PerMinute, budget.PerDay);
+                newest = since;
+                break;
+            }
+
             var uri = FeedUrls.Build(
                 options.BaseUrl ?? DefaultBaseUrl,
                 "/api/v2.1/calendar/ratings",
@@ -109,7 +125,8 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
 
         var id = FeedJson.String(item, "id");
         var date = FeedJson.String(item, "date") ?? throw new MalformedRecordException($"record {id}: 'date' is missing");
-        var change = new RatingChangeSubmission
+        var published = FeedDates.Eastern(date, FeedJson.String(item, "time"));
+        var change = published.On(new RatingChangeSubmission
         {
             SenderId = id,
             Ticker = FeedJson.String(item, "ticker") ?? string.Empty,
@@ -122,10 +139,9 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
             FromTarget = FeedJson.Decimal(item, "pt_prior"),
             ToTarget = FeedJson.Decimal(item, "pt_current"),
             Currency = FeedJson.String(item, "currency"),
-            PublishedAt = FeedDates.Eastern(date, FeedJson.String(item, "time")),
             Url = FeedJson.String(item, "url"),
             Source = Name,
-        };
+        });
         return (change, FeedJson.Int64(item, "updated"));
     }
 }

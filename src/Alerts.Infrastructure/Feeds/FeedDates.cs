@@ -1,29 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
 
 namespace Alerts.Infrastructure.Feeds;
 
 /// <summary>The date forms the feeds use: unix seconds, ISO 8601, RFC 822 (RSS), and US Eastern wall-clock time (Benzinga).</summary>
 internal static partial class FeedDates
 {
-    private static readonly Lazy<TimeZoneInfo?> EasternZone = new(() =>
-    {
-        foreach (var id in new[] { "America/New_York", "Eastern Standard Time" })
-        {
-            try
-            {
-                return TimeZoneInfo.FindSystemTimeZoneById(id);
-            }
-            catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-            {
-                // try the next name
-            }
-        }
-
-        return null;
-    });
-
     private static readonly Dictionary<string, int> ZoneHours = new(StringComparer.OrdinalIgnoreCase)
     {
         ["GMT"] = 0, ["UT"] = 0, ["UTC"] = 0, ["Z"] = 0,
@@ -50,25 +34,49 @@ internal static partial class FeedDates
             ? value
             : throw new MalformedRecordException($"'{name}' \"{FeedJson.Shorten(text)}\" is not an ISO 8601 date");
 
-    /// <summary>A date ("2025-12-02") and an optional time ("07:31:22") on New York's clock, as Benzinga gives them.</summary>
-    public static DateTimeOffset Eastern(string date, string? time)
+    /// <summary>
+    /// A date ("2025-12-02") and an optional time ("07:31:22") on New York's clock, as Benzinga gives them: the instant (with
+    /// that day's EST or EDT offset), or, without a time, the date itself (<see cref="VendorDate.PublishedDate"/>).
+    /// </summary>
+    public static VendorDate Eastern(string date, string? time)
     {
-        if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        var day = Date(date, "date");
+        if (string.IsNullOrWhiteSpace(time))
         {
-            throw new MalformedRecordException($"'date' \"{FeedJson.Shorten(date)}\" is not a yyyy-MM-dd date");
+            return VendorDate.Day(day);
         }
 
-        var clock = TimeOnly.MinValue;
-        if (!string.IsNullOrWhiteSpace(time)
-            && !TimeOnly.TryParseExact(time.Trim(), ["HH:mm:ss", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out clock))
+        if (!TimeOnly.TryParseExact(time.Trim(), ["HH:mm:ss", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
         {
             throw new MalformedRecordException($"'time' \"{FeedJson.Shorten(time)}\" is not an HH:mm:ss time");
         }
 
-        var local = day.ToDateTime(clock, DateTimeKind.Unspecified);
-        var offset = EasternZone.Value is { } zone ? zone.GetUtcOffset(local) : TimeSpan.FromHours(-5);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
+        return VendorDate.At(MarketDates.FromNewYork(day, clock));
     }
+
+    /// <summary>
+    /// An ISO 8601 field that may be a date only ("2025-01-31": kept as that date) or a date and time
+    /// ("2025-01-21T01:24:32.000Z", "2025-01-21 01:24:32": an instant; no offset means UTC).
+    /// </summary>
+    public static VendorDate IsoOrDate(string text, string name) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? VendorDate.Day(day)
+            : VendorDate.At(Iso(text, name));
+
+    /// <summary>
+    /// Unix seconds that stand for a date when they fall on 00:00 UTC exactly (Finnhub's <c>gradeTime</c>: every real value
+    /// is a day at midnight UTC, the vendor's date), else an instant.
+    /// </summary>
+    public static VendorDate UnixSecondsOrDate(long seconds, string name)
+    {
+        var at = FromUnixSeconds(seconds, name);
+        return at.UtcDateTime.TimeOfDay == TimeSpan.Zero ? VendorDate.Day(DateOnly.FromDateTime(at.UtcDateTime)) : VendorDate.At(at);
+    }
+
+    private static DateOnly Date(string text, string name) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new MalformedRecordException($"'{name}' \"{FeedJson.Shorten(text)}\" is not a yyyy-MM-dd date");
 
     /// <summary>RSS dates (RFC 822, "Tue, 02 Dec 2025 13:30:00 GMT" or "-0500"), and ISO 8601 (Atom, dc:date).</summary>
     public static bool TryParseFeedDate(string? text, out DateTimeOffset value)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Alerts.Core.Feeds;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -28,7 +29,9 @@ internal sealed partial class FeedHttp
     private readonly TimeSpan _maxRetryAfter;
     private readonly int _maxRetries;
     private readonly ResiliencePipeline<FeedResponse> _pipeline;
+    private readonly TimeSpan _accessDeniedRetry;
     private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
+    private FeedAccessDeniedException? _denied;
 
     public FeedHttp(HttpClient client, string source, FeedsOptions options, TimeProvider time, ILogger<FeedHttp> logger)
     {
@@ -39,6 +42,7 @@ internal sealed partial class FeedHttp
         _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
         _maxRetryAfter = TimeSpan.FromSeconds(options.MaxRetryAfterSeconds);
         _maxRetries = options.MaxRetries;
+        _accessDeniedRetry = TimeSpan.FromHours(options.AccessDeniedRetryHours);
 
         var builder = new ResiliencePipelineBuilder<FeedResponse> { TimeProvider = time };
         if (options.MaxRetries > 0)
@@ -69,6 +73,11 @@ internal sealed partial class FeedHttp
     {
         var endpoint = uri.GetLeftPart(UriPartial.Path);
         var now = _time.GetUtcNow();
+        if (_denied is { } denied && now < denied.RetryAt)
+        {
+            throw new FeedAccessDeniedException(denied.Message, denied.Status, denied.RetryAt, repeated: true);
+        }
+
         if (now < _notBefore)
         {
             throw new FeedUnavailableException($"{endpoint} asked not to be called before {_notBefore:O} (Retry-After); not called");
@@ -93,9 +102,19 @@ internal sealed partial class FeedHttp
 
         if (response.Body is { } body)
         {
+            _denied = null;
             return body;
         }
 
+        if ((int)response.Status is 401 or 402 or 403)
+        {
+            var retryAt = _time.GetUtcNow() + _accessDeniedRetry;
+            var repeated = _denied is not null;
+            _denied = new FeedAccessDeniedException(AccessDeniedReason(endpoint, response), (int)response.Status, retryAt, repeated);
+            throw _denied;
+        }
+
+        _denied = null;
         if (response.RetryAfter is { } retryAfter && retryAfter > _maxRetryAfter)
         {
             _notBefore = _time.GetUtcNow() + retryAfter;
@@ -104,6 +123,19 @@ internal sealed partial class FeedHttp
         }
 
         throw new FeedUnavailableException($"{endpoint} answered {(int)response.Status} {response.Status}{(response.ErrorSnippet is { Length: > 0 } s ? ": " + s : string.Empty)}");
+    }
+
+    /// <summary>What a 401, 402 or 403 means for the user, with the provider's own words (never the key).</summary>
+    private static string AccessDeniedReason(string endpoint, FeedResponse response)
+    {
+        var meaning = (int)response.Status switch
+        {
+            401 => "the API key was refused (missing, wrong or revoked)",
+            402 => "this endpoint needs a paid plan",
+            _ => "this endpoint needs a paid plan, or the key is not entitled to it",
+        };
+        var said = response.ErrorSnippet is { Length: > 0 } snippet ? $" (the provider said: {snippet})" : string.Empty;
+        return $"{endpoint} answered {(int)response.Status}: {meaning}{said}";
     }
 
     private async ValueTask<FeedResponse> SendOnceAsync(Uri uri, string accept, CancellationToken cancellationToken)

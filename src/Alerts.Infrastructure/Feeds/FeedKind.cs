@@ -6,8 +6,11 @@ public enum FeedKind
     /// <summary>Finnhub <c>/stock/upgrade-downgrade</c>: ratings, no targets.</summary>
     Finnhub,
 
-    /// <summary>Financial Modeling Prep <c>/stable/grades</c>: ratings, no targets.</summary>
+    /// <summary>Financial Modeling Prep <c>/stable/grades</c>: ratings, no targets, a date without a time (the free plan has it).</summary>
     FmpGrades,
+
+    /// <summary>Financial Modeling Prep <c>/stable/grades-news</c>: ratings with a time and a link to the story.</summary>
+    FmpGradesNews,
 
     /// <summary>Financial Modeling Prep <c>/stable/price-target-news</c>: new price targets (no prior target).</summary>
     FmpPriceTargets,

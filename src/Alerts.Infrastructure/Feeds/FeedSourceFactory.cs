@@ -1,4 +1,6 @@
 using Alerts.Core.Feeds;
+using Alerts.Core.Ingest;
+using Alerts.Core.Ratings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,15 +22,24 @@ internal static class FeedSourceFactory
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName(source.Name, index));
         var http = new FeedHttp(client, source.Name!, options, time, loggers.CreateLogger<FeedHttp>());
+        var budget = new RequestBudget(FeedBudgets.PerMinute(source), FeedBudgets.PerDay(source), time);
         return source.GetKind() switch
         {
-            FeedKind.Finnhub => new FinnhubFeedSource(source, http, time, loggers.CreateLogger<FinnhubFeedSource>()),
-            FeedKind.FmpGrades => new FmpGradesFeedSource(source, http, time, loggers.CreateLogger<FmpGradesFeedSource>()),
-            FeedKind.FmpPriceTargets => new FmpPriceTargetsFeedSource(source, http, time, loggers.CreateLogger<FmpPriceTargetsFeedSource>()),
-            FeedKind.Benzinga => new BenzingaFeedSource(source, http, time, loggers.CreateLogger<BenzingaFeedSource>()),
+            FeedKind.Finnhub => new FinnhubFeedSource(source, http, budget, time, loggers.CreateLogger<FinnhubFeedSource>()),
+            FeedKind.FmpGrades or FeedKind.FmpGradesNews => new FmpGradesFeedSource(source, http, budget, time, loggers.CreateLogger<FmpGradesFeedSource>()),
+            FeedKind.FmpPriceTargets => new FmpPriceTargetsFeedSource(
+                source,
+                http,
+                budget,
+                new PriorTargetRule(services.GetService<FirmDirectory>() ?? FirmDirectory.Default),
+                services.GetService<IRatingChangeStore>(),
+                time,
+                loggers.CreateLogger<FmpPriceTargetsFeedSource>()),
+            FeedKind.Benzinga => new BenzingaFeedSource(source, http, budget, time, loggers.CreateLogger<BenzingaFeedSource>()),
             FeedKind.Rss => new RssFeedSource(
                 source,
                 http,
+                budget,
                 services.GetService<INewsTextReader>()
                     ?? throw new InvalidOperationException(
                         $"Feed '{source.Name}' is an Rss source, which needs the news text extractor: register an {nameof(INewsTextReader)}."),

@@ -9,7 +9,7 @@ public sealed class FeedSourceOptions
     /// </summary>
     public string? Name { get; set; }
 
-    /// <summary>Required: <c>Finnhub</c>, <c>FmpGrades</c>, <c>FmpPriceTargets</c>, <c>Benzinga</c> or <c>Rss</c> (see <see cref="FeedKind"/>).</summary>
+    /// <summary>Required: <c>Finnhub</c>, <c>FmpGrades</c>, <c>FmpGradesNews</c>, <c>FmpPriceTargets</c>, <c>Benzinga</c> or <c>Rss</c> (see <see cref="FeedKind"/>).</summary>
     public string? Kind { get; set; }
 
     /// <summary>
@@ -22,8 +22,7 @@ public sealed class FeedSourceOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// Comma-separated tickers to poll, one request each (e.g. <c>AAPL,MSFT,CIFR</c>). Required for <c>FmpGrades</c> and
-    /// <c>FmpPriceTargets</c>; optional for <c>Finnhub</c> (none: Finnhub's latest changes across all tickers).
+    /// Comma-separated tickers to poll, one request each (e.g. <c>AAPL,MSFT,CIFR</c>). Required for the <c>Fmp*</c> kinds; optional for <c>Finnhub</c> (none: Finnhub's latest changes across all tickers).
     /// </summary>
     public string? Symbols { get; set; }
 
@@ -35,6 +34,26 @@ public sealed class FeedSourceOptions
     /// <c>Alerts__MaxAlertAgeHours</c> are stored for history but alert nobody.
     /// </summary>
     public int LookbackDays { get; set; } = 3;
+
+    /// <summary>
+    /// How far before a symbol's newest record seen each poll reads again (Finnhub, FMP), so that a record the vendor writes
+    /// late, dated back, is still read; what is read twice is recognised and stored once. The default is 7 days (more than
+    /// <c>Alerts__MaxAlertAgeHours</c>' 72 hours, beyond which a record alerts nobody anyway).
+    /// </summary>
+    public int OverlapDays { get; set; } = 7;
+
+    /// <summary>
+    /// Requests this source may make in any minute. The default depends on the kind (see <see cref="FeedBudgets"/>):
+    /// Finnhub 60 (its free plan's limit), FMP 10, Benzinga 60, Rss 10.
+    /// </summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>
+    /// Requests this source may make in a day, spread evenly over it. The default depends on the kind (see
+    /// <see cref="FeedBudgets"/>): FMP 250 (its free plan's daily limit; sources sharing one key should split it),
+    /// Finnhub 86,400, Benzinga 20,000, Rss 2,000.
+    /// </summary>
+    public int? RequestsPerDay { get; set; }
 
     /// <summary>The tickers of <see cref="Symbols"/>, trimmed and in upper case.</summary>
     public IReadOnlyList<string> GetSymbols() =>

@@ -32,4 +32,12 @@ public sealed class FeedsOptions
     /// </summary>
     [Range(0, 3_600)]
     public double MaxRetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long a source whose provider refused its key (401, 402, 403: no access, or the endpoint needs a paid plan) waits
+    /// before it is tried again. It is reported once (log and <c>/api/health</c>) and not called meanwhile; a restart (as
+    /// after changing its settings) tries it at once. The default is 6 hours.
+    /// </summary>
+    [Range(0.01, 720)]
+    public double AccessDeniedRetryHours { get; set; } = 6;
 }

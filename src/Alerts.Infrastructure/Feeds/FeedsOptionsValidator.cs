@@ -40,6 +40,21 @@ internal sealed partial class FeedsOptionsValidator : IValidateOptions<FeedsOpti
                 failures.Add($"{at}:LookbackDays must be from 1 to 365.");
             }
 
+            if (source.OverlapDays is < 1 or > 365)
+            {
+                failures.Add($"{at}:OverlapDays must be from 1 to 365.");
+            }
+
+            if (source.RequestsPerMinute is < 1 or > 100_000)
+            {
+                failures.Add($"{at}:RequestsPerMinute must be from 1 to 100000.");
+            }
+
+            if (source.RequestsPerDay is < 1 or > 10_000_000)
+            {
+                failures.Add($"{at}:RequestsPerDay must be from 1 to 10000000.");
+            }
+
             if (kind == FeedKind.Rss)
             {
                 if (!IsHttpUrl(source.Url))
@@ -61,7 +76,7 @@ internal sealed partial class FeedsOptionsValidator : IValidateOptions<FeedsOpti
             }
 
             var symbols = source.GetSymbols();
-            if (symbols.Count == 0 && kind is FeedKind.FmpGrades or FeedKind.FmpPriceTargets)
+            if (symbols.Count == 0 && kind is FeedKind.FmpGrades or FeedKind.FmpGradesNews or FeedKind.FmpPriceTargets)
             {
                 failures.Add($"{at}:Symbols is required for a {kind} source: comma-separated tickers such as AAPL,MSFT.");
             }

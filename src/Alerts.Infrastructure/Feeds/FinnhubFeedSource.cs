@@ -6,50 +6,48 @@ using Microsoft.Extensions.Logging;
 namespace Alerts.Infrastructure.Feeds;
 
 /// <summary>
-/// Finnhub <c>GET {base}/stock/upgrade-downgrade?symbol=&amp;from=&amp;to=&amp;token=</c>: an array of
-/// <c>{symbol, company (the firm), fromGrade, toGrade, action (up/down/main/init/reit), gradeTime (unix s)}</c>, no targets
-/// and no record id. One request per configured symbol (none: Finnhub's latest across all tickers).
+/// Finnhub <c>GET {base}/stock/upgrade-downgrade?symbol=&amp;from=&amp;to=&amp;token=</c> (a premium endpoint: a free key
+/// gets 403): an array of <c>{symbol, company (the firm), fromGrade, toGrade, action (up/down/main/init/reit), gradeTime
+/// (unix s)}</c>, no targets and no record id. <c>gradeTime</c> is a date (00:00 UTC), kept as that date. One request per
+/// configured symbol, within the source's budget (none configured: Finnhub's latest across all tickers).
 /// </summary>
-internal sealed class FinnhubFeedSource(FeedSourceOptions options, FeedHttp http, TimeProvider time, ILogger<FinnhubFeedSource> logger) : IFeedSource
+internal sealed class FinnhubFeedSource(FeedSourceOptions options, FeedHttp http, RequestBudget budget, TimeProvider time, ILogger<FinnhubFeedSource> logger) : IFeedSource
 {
     public const string DefaultBaseUrl = "https://finnhub.io/api/v1";
 
+    private readonly SymbolPoll _poll = new(options.Name!, options, http, budget, time, logger);
+
     public string Name { get; } = options.Name!;
 
-    public async Task<FeedPoll> PollAsync(string? cursor, CancellationToken cancellationToken)
+    public Task<FeedPoll> PollAsync(string? cursor, CancellationToken cancellationToken)
     {
-        var (records, since, windowStart, now) = WindowedRecords.Open(Name, cursor, options.LookbackDays, time, logger);
-        var symbols = options.GetSymbols() is { Count: > 0 } configured ? configured.Cast<string?>().ToList() : [null];
-
-        foreach (var symbol in symbols)
-        {
-            var uri = FeedUrls.Build(
+        var symbols = options.GetSymbols() is { Count: > 0 } configured ? configured : [SymbolCursors.AllSymbols];
+        return _poll.RunAsync(
+            cursor,
+            symbols,
+            (symbol, windowStart, now) => FeedUrls.Build(
                 options.BaseUrl ?? DefaultBaseUrl,
                 "/stock/upgrade-downgrade",
-                ("symbol", symbol),
+                ("symbol", symbol == SymbolCursors.AllSymbols ? null : symbol),
                 ("from", NewestSeenCursor.Day(windowStart)),
                 ("to", NewestSeenCursor.Day(now.AddDays(1))),
-                ("token", options.ApiKey));
-            var body = await http.GetAsync(uri, "application/json", cancellationToken);
-            using var document = FeedJson.Parse(body, Name);
-            records.AddAll(FeedJson.Array(document.RootElement, Name), Read);
-        }
-
-        return records.ToPoll(cursor, since, now);
+                ("token", options.ApiKey)),
+            Read,
+            complete: null,
+            cancellationToken);
     }
 
     private RatingChangeSubmission Read(JsonElement item)
     {
         var gradeTime = FeedJson.Int64(item, "gradeTime") ?? throw new MalformedRecordException("'gradeTime' is missing");
-        return new RatingChangeSubmission
+        return FeedDates.UnixSecondsOrDate(gradeTime, "gradeTime").On(new RatingChangeSubmission
         {
             Ticker = FeedJson.String(item, "symbol") ?? string.Empty,
             Firm = FeedJson.String(item, "company") ?? string.Empty,
             FromRating = FeedJson.String(item, "fromGrade"),
             ToRating = FeedJson.String(item, "toGrade"),
             Action = VendorActions.RatingWord(FeedJson.String(item, "action")),
-            PublishedAt = FeedDates.FromUnixSeconds(gradeTime, "gradeTime"),
             Source = Name,
-        };
+        });
     }
 }

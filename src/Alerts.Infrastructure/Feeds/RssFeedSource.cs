@@ -15,7 +15,7 @@ namespace Alerts.Infrastructure.Feeds;
 /// (Atom: id), so an item read again (edited, re-dated) is stored and alerted once. XML is read with DTDs prohibited and
 /// no external resolution.
 /// </summary>
-internal sealed partial class RssFeedSource(FeedSourceOptions options, FeedHttp http, INewsTextReader reader, ILogger<RssFeedSource> logger) : IFeedSource
+internal sealed partial class RssFeedSource(FeedSourceOptions options, FeedHttp http, RequestBudget budget, INewsTextReader reader, ILogger<RssFeedSource> logger) : IFeedSource
 {
     /// <summary>Characters of one item's text given to the reader at most.</summary>
     public const int MaxItemTextLength = 20_000;
@@ -31,6 +31,12 @@ internal sealed partial class RssFeedSource(FeedSourceOptions options, FeedHttp 
 
     public async Task<FeedPoll> PollAsync(string? cursor, CancellationToken cancellationToken)
     {
+        if (!budget.TryTake())
+        {
+            FeedLog.BudgetSpent(logger, Name, 1, budget.PerMinute, budget.PerDay);
+            return new FeedPoll([], cursor, 0);
+        }
+
         var uri = new Uri(options.Url!, UriKind.Absolute);
         var body = await http.GetAsync(uri, Accept, cancellationToken);
         var items = ReadItems(Load(body, uri));

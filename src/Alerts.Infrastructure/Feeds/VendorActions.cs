@@ -99,24 +99,47 @@ internal static partial class VendorActions
     }
 
     /// <summary>
-    /// What a price-target headline says it did ("Morgan Stanley raises Apple price target to $273"), for a record that
-    /// gives only the new target; null when the headline does not plainly say (nothing is guessed).
+    /// What a price-target record's headline states was done, for a record that gives only the new target: an upgrade or
+    /// a downgrade where it says so ("Apple Gets Rare Downgrade From Jefferies"), a target raise or cut where it names the
+    /// target and one direction ("Morgan Stanley raises Apple price target to $273"), an initiation where it says coverage
+    /// starts; null when it states none ("Apple Analyst Says iPhone 15 Pro ... Preorders Strong"): nothing is guessed.
     /// </summary>
-    public static RatingAction? FromTargetHeadline(string? title)
+    public static RatingAction? FromHeadline(string? title)
     {
-        if (string.IsNullOrWhiteSpace(title) || !TargetMention().IsMatch(title))
+        if (string.IsNullOrWhiteSpace(title))
         {
             return null;
         }
 
-        var raise = RaiseWord().IsMatch(title);
-        var cut = CutWord().IsMatch(title);
-        if (raise != cut)
+        var upgrade = UpgradeWord().IsMatch(title);
+        var downgrade = DowngradeWord().IsMatch(title);
+        if (upgrade != downgrade)
         {
-            return raise ? RatingAction.TargetRaise : RatingAction.TargetCut;
+            return upgrade ? RatingAction.Upgrade : RatingAction.Downgrade;
         }
 
-        return !raise && InitiateWord().IsMatch(title) ? RatingAction.Initiate : null;
+        if (upgrade)
+        {
+            // Both words ("upgrades X, downgrades Y"): not one action.
+            return null;
+        }
+
+        if (TargetMention().IsMatch(title))
+        {
+            var raise = RaiseWord().IsMatch(title);
+            var cut = CutWord().IsMatch(title);
+            if (raise != cut)
+            {
+                return raise ? RatingAction.TargetRaise : RatingAction.TargetCut;
+            }
+
+            if (raise)
+            {
+                return null;
+            }
+        }
+
+        return InitiateWord().IsMatch(title) ? RatingAction.Initiate : null;
     }
 
     private static string? Key(string? word) =>
@@ -132,6 +155,12 @@ internal static partial class VendorActions
 
     [GeneratedRegex(@"\b(lower(s|ed)?|lowering|cut(s)?|reduce[sd]?|trim(s|med)?|slash(es|ed)?|decrease[sd]?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CutWord();
+
+    [GeneratedRegex(@"\bupgrad(e|es|ed|ing)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UpgradeWord();
+
+    [GeneratedRegex(@"\bdowngrad(e|es|ed|ing)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DowngradeWord();
 
     [GeneratedRegex(@"\b(initiat(es|ed|ing)|starts?\s+coverage)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InitiateWord();

@@ -6,26 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Alerts.Infrastructure.Feeds;
 
 /// <summary>
-/// What the dated JSON sources (Finnhub, FMP) collect in one poll: the records of a window starting at
+/// What the dated JSON sources (Finnhub, FMP) collect from one answer: the records of a window starting at
 /// <c>windowStart</c>, the newest record time seen (their cursor), and the records skipped as malformed.
 /// </summary>
 internal sealed class WindowedRecords(string source, DateTimeOffset windowStart, ILogger logger)
 {
-    /// <summary>Opens a poll: reads the cursor (logging one that cannot be read) and works out the window it starts from.</summary>
-    public static (WindowedRecords Records, DateTimeOffset? Since, DateTimeOffset WindowStart, DateTimeOffset Now) Open(
-        string source, string? cursor, int lookbackDays, TimeProvider time, ILogger logger)
-    {
-        var now = time.GetUtcNow();
-        var since = NewestSeenCursor.Parse(cursor);
-        if (since is null && cursor is not null)
-        {
-            FeedLog.UnreadableCursor(logger, source, cursor);
-        }
-
-        var windowStart = NewestSeenCursor.WindowStart(since, now, lookbackDays);
-        return (new WindowedRecords(source, windowStart, logger), since, windowStart, now);
-    }
-
     private readonly List<RatingChangeSubmission> _changes = [];
     private DateTimeOffset? _newest;
     private int _skipped;
@@ -56,6 +41,12 @@ internal sealed class WindowedRecords(string source, DateTimeOffset windowStart,
         }
     }
 
-    public FeedPoll ToPoll(string? cursor, DateTimeOffset? since, DateTimeOffset now) =>
-        new(_changes, NewestSeenCursor.Next(cursor, since, _newest, now), _skipped);
+    /// <summary>The records read in the window.</summary>
+    public IReadOnlyList<RatingChangeSubmission> Changes => _changes;
+
+    /// <summary>The newest record time read in the window; null when none.</summary>
+    public DateTimeOffset? Newest => _newest;
+
+    /// <summary>Records skipped as malformed.</summary>
+    public int Skipped => _skipped;
 }

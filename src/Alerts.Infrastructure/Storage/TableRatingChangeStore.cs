@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Alerts.Core;
 using Alerts.Core.Ingest;
@@ -360,6 +361,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         ["Currency"] = change.Currency,
         ["TargetChangePct"] = Tables.FromDecimal(change.TargetChangePct),
         ["PublishedAt"] = change.PublishedAt,
+        ["PublishedDate"] = change.PublishedDate is { } date ? MarketDates.Format(date) : null,
         ["ReceivedAt"] = change.ReceivedAt,
         ["Source"] = change.Source,
         ["Url"] = change.Url,
@@ -389,6 +391,9 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
             Currency = row.GetString("Currency") ?? RatingChangeNormalizer.DefaultCurrency,
             TargetChangePct = Tables.ToDecimal(row.GetString("TargetChangePct")),
             PublishedAt = row.GetDateTimeOffset("PublishedAt") ?? default,
+
+            // Absent on rows written before dates were kept as dates: those are read as instants, as written.
+            PublishedDate = DateOnly.TryParseExact(row.GetString("PublishedDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
             ReceivedAt = row.GetDateTimeOffset("ReceivedAt") ?? default,
             Source = row.GetString("Source"),
             Url = row.GetString("Url"),

@@ -107,6 +107,26 @@ public class AlertEmailComposerTests
     }
 
     [Fact]
+    public void Compose_DateOnlyChange_ShowsTheVendorsDateAndNoTimeOfDay()
+    {
+        // Finnhub's JPMorgan upgrade of BYND: the vendor gave 2019-08-20 and no time; it sorts at 16:00 New York (20:00 UTC).
+        var change = TestChanges.CifrUpgrade() with
+        {
+            PublishedAt = MarketDates.SortInstant(new DateOnly(2019, 8, 20)),
+            PublishedDate = new DateOnly(2019, 8, 20),
+        };
+
+        var email = Compose(change);
+
+        foreach (var body in new[] { email.TextBody, email.HtmlBody })
+        {
+            Assert.Contains("2019-08-20", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("20:00", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("2019-08-19", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Compose_ScriptInFirmAndCompany_IsEscapedInHtml()
     {
         var change = TestChanges.CifrUpgrade() with

@@ -117,4 +117,15 @@ public class ChangeDescriptionTests
     [Fact]
     public void Targets_None_IsNull() =>
         Assert.Null(ChangeDescription.Targets(Change(RatingAction.Upgrade, "Hold", "Buy")));
+
+    [Fact]
+    public void Published_DateOnly_IsTheDateAndATimedChangeItsUtcTime()
+    {
+        var timed = TestChanges.CifrUpgrade();
+        var dated = timed with { PublishedAt = MarketDates.SortInstant(new DateOnly(2019, 8, 20)), PublishedDate = new DateOnly(2019, 8, 20) };
+
+        Assert.Equal("2025-12-02 13:30 UTC", ChangeDescription.Published(timed));
+        Assert.Equal("2019-08-20", ChangeDescription.Published(dated));
+        Assert.Contains(("Published", "2019-08-20"), ChangeDescription.Facts(dated));
+    }
 }

@@ -252,4 +252,13 @@ public class RatingChangeNormalizerTests
 
         Assert.NotEqual(baseline.Id, other.Id);
     }
+
+    [Fact]
+    public void Normalize_DateOnly_KeepsTheDateAndSortsAtTheNewYorkClose()
+    {
+        var change = _normalizer.Normalize(Submission(RatingAction.Upgrade) with { PublishedDate = new DateOnly(2019, 8, 20), PublishedAt = null }, Received);
+
+        Assert.Equal(new DateOnly(2019, 8, 20), change.PublishedDate);
+        Assert.Equal(new DateTimeOffset(2019, 8, 20, 20, 0, 0, TimeSpan.Zero), change.PublishedAt); // 16:00 EDT
+    }
 }

@@ -11,6 +11,10 @@ namespace Alerts.Feeds.Tests.Http;
 /// </summary>
 public sealed class FeedHttpResilienceTests : IAsyncLifetime
 {
+    /// <summary>Finnhub's documented sample, moved so that its newest record is the day before the test clock's.</summary>
+    private static readonly string Sample = VendorSample.Rewrite(
+        VendorSample.FinnhubBynd, VendorSample.DaysBetween(new DateOnly(2019, 9, 6), DateOnly.FromDateTime(TestClock.FixtureNow.UtcDateTime).AddDays(-1)));
+
     private CaptureServer _server = null!;
     private readonly ManualResetEventSlim _released = new();
     private int _calls;
@@ -26,7 +30,7 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
 
     private FeedTestHost Host(Action<FeedSettings>? tune = null)
     {
-        var settings = new FeedSettings().Source("finnhub-main", "Finnhub", baseUrl: _server.BaseUrl, symbols: "AAPL");
+        var settings = new FeedSettings().Source("finnhub-main", "Finnhub", baseUrl: _server.BaseUrl, symbols: "BYND", lookbackDays: 60);
         tune?.Invoke(settings);
         return FeedTestHost.Create(settings);
     }
@@ -35,7 +39,7 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
     private void FailFirst(int failures, Func<(int Status, string? Body, IDictionary<string, string>? Headers)> failure) =>
         _server.SetResponder(_ => Interlocked.Increment(ref _calls) <= failures
             ? failure()
-            : Responses.Json(Fixture.Text("finnhub-upgrade-downgrade-aapl.json")));
+            : Responses.Json(Sample));
 
     [Fact]
     public async Task PollAsync_TooManyRequestsWithRetryAfter_WaitsAsAskedThenSucceeds()
@@ -45,7 +49,7 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
 
         var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
 
-        Assert.Equal(5, poll.Changes.Count);
+        Assert.Equal(3, poll.Changes.Count);
         var requests = _server.Requests;
         Assert.Equal(2, requests.Count);
         Assert.True(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(900), "Retry-After: 1 was not honoured");
@@ -60,7 +64,7 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
 
         var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
 
-        Assert.Equal(5, poll.Changes.Count);
+        Assert.Equal(3, poll.Changes.Count);
         Assert.Equal(3, _server.Requests.Count);
         Assert.Equal(2, host.Logged(LogLevel.Warning, "answered 500").Count);
     }
@@ -92,13 +96,13 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
                 _released.Wait(TimeSpan.FromSeconds(30));
             }
 
-            return Responses.Json(Fixture.Text("finnhub-upgrade-downgrade-aapl.json"));
+            return Responses.Json(Sample);
         });
         await using var host = Host(s => s.Set("Feeds:RequestTimeoutSeconds", 2));
 
         var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
 
-        Assert.Equal(5, poll.Changes.Count);
+        Assert.Equal(3, poll.Changes.Count);
         Assert.Equal(2, _server.Requests.Count);
         Assert.False(_released.IsSet);
         Assert.Single(host.Logged(LogLevel.Warning, "the request timed out; retry 1 of 3"));
@@ -138,8 +142,6 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
 
     [Theory]
     [InlineData(400)]
-    [InlineData(401)]
-    [InlineData(403)]
     [InlineData(404)]
     public async Task PollAsync_ClientError_IsNotRetried(int status)
     {
@@ -152,15 +154,34 @@ public sealed class FeedHttpResilienceTests : IAsyncLifetime
         Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
     }
 
-    [Fact]
-    public async Task PollAsync_InvalidJsonWithOk_IsAFormatErrorAndNotRetried()
+    [Theory]
+    [InlineData(401, "the API key was refused")]
+    [InlineData(402, "this endpoint needs a paid plan")]
+    [InlineData(403, "this endpoint needs a paid plan")]
+    public async Task PollAsync_KeyRefused_IsNotRetriedAndSaysWhy(int status, string meaning)
     {
-        _server.SetResponder(_ => Responses.Json("[{\"symbol\":\"AAPL\",\"company\":"));
+        _server.SetResponder(_ => Responses.Status(status, """{"error":"Invalid API key"}"""));
         await using var host = Host();
 
-        await Assert.ThrowsAsync<FeedFormatException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<Core.Feeds.FeedAccessDeniedException>(() => host.Source("finnhub-main").PollAsync(null, CancellationToken.None));
 
         Assert.Single(_server.Requests);
+        Assert.Equal(status, error.Status);
+        Assert.Contains(meaning, error.Message);
+        Assert.Contains("Invalid API key", error.Message);
+    }
+
+    [Fact]
+    public async Task PollAsync_InvalidJsonWithOk_IsSkippedAsAFormatErrorAndNotRetried()
+    {
+        _server.SetResponder(_ => Responses.Json("[{\"symbol\":\"BYND\",\"company\":"));
+        await using var host = Host();
+
+        var poll = await host.Source("finnhub-main").PollAsync(null, CancellationToken.None);
+
+        Assert.Single(_server.Requests);
+        Assert.Empty(poll.Changes);
+        Assert.Contains("invalid JSON", Assert.Single(poll.Problems));
     }
 
     [Fact]

@@ -53,14 +53,15 @@ public sealed class VendorActionsTests
         Assert.Equal(expected, VendorActions.Combine(rating, target));
 
     [Theory]
-    [InlineData("Morgan Stanley raises Apple price target to $273 from $253", RatingAction.TargetRaise)]
-    [InlineData("Biogen stock price target raised to $392 from $320 at Instinet", RatingAction.TargetRaise)]
-    [InlineData("HSBC lowers Nvidia PT to $290", RatingAction.TargetCut)]
-    [InlineData("Susquehanna cuts Twitter price objective to $35", RatingAction.TargetCut)]
-    [InlineData("Loop Capital initiates Nvidia at Buy with $250 price target", RatingAction.Initiate)]
-    [InlineData("Nvidia price target set at $240 by Citigroup", null)]
-    [InlineData("Fed cuts rates; Apple rises", null)] // no target mentioned: nothing read from it
+    // The headlines of FMP's recorded price-target news (VendorSamples/fmp-price-target-news-AAPL.json).
+    [InlineData("Apple Gets Rare Downgrade From Jefferies, Analyst Warns On Slowing Revenue Growth, Missed Forecasts, And Falling iPhone Demand", RatingAction.Downgrade)]
+    [InlineData("Apple Analyst Says iPhone 15 Pro, Pro Max Preorders Strong Out Of The Gates, Increasing Confidence In Estimates For Holiday Quarter", null)]
+    [InlineData("Apple's Vision Pro Price Tag, Release Date Find Little Love On The Street: Why One Analyst Says Disney Acquisition More Likely After WWDC", null)]
+    // FMP's v4 sample (VendorSamples/fmp-v4-upgrades-downgrades-docs.json).
+    [InlineData("Barclays Maintains Equal-Weight on Altice USA, Lowers Price Target to $17", RatingAction.TargetCut)]
+    [InlineData("Delta Air Lines 3Q23 Earnings In Focus: BofA Securities Expects No Surprises And Highlights Cost Pressure", null)]
+    [InlineData("Goldman upgrades X, downgrades Y", null)] // two actions: not one
     [InlineData("", null)]
-    public void FromTargetHeadline_SaysWhatItPlainlySays(string title, RatingAction? expected) =>
-        Assert.Equal(expected, VendorActions.FromTargetHeadline(title));
+    public void FromHeadline_StatesTheActionOnlyWhereTheHeadlineDoes(string title, RatingAction? expected) =>
+        Assert.Equal(expected, VendorActions.FromHeadline(title));
 }

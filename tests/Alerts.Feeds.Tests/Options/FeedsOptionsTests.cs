@@ -34,6 +34,10 @@ public sealed class FeedsOptionsTests
             ["Feeds__Sources__2__BaseUrl"] = "https://api.example.com",
             ["Feeds__Sources__2__ApiKey"] = "k2",
             ["Feeds__Sources__2__LookbackDays"] = "7",
+            ["Feeds__Sources__2__OverlapDays"] = "14",
+            ["Feeds__Sources__2__RequestsPerMinute"] = "5",
+            ["Feeds__Sources__2__RequestsPerDay"] = "100",
+            ["Feeds__AccessDeniedRetryHours"] = "2",
         };
         foreach (var (name, value) in variables)
         {
@@ -54,6 +58,8 @@ public sealed class FeedsOptionsTests
             Assert.Equal(FeedKind.Rss, options.Sources[1].GetKind());
             Assert.Equal(7, options.Sources[2].LookbackDays);
             Assert.Equal(3, options.Sources[0].LookbackDays);
+            Assert.Equal((14, 5, 100), (options.Sources[2].OverlapDays, options.Sources[2].RequestsPerMinute, options.Sources[2].RequestsPerDay));
+            Assert.Equal(2, options.AccessDeniedRetryHours);
             Assert.Equal(["finnhub-main", "wire", "bz"], provider.GetServices<Alerts.Core.Feeds.IFeedSource>().Select(s => s.Name));
         }
         finally
@@ -77,6 +83,23 @@ public sealed class FeedsOptionsTests
         Assert.Equal(1, options.RetryDelaySeconds);
         Assert.Equal(30, options.MaxRetryAfterSeconds);
         Assert.Equal(3, new FeedSourceOptions().LookbackDays);
+        Assert.Equal(7, new FeedSourceOptions().OverlapDays);
+        Assert.Equal(6, options.AccessDeniedRetryHours);
+    }
+
+    [Theory]
+    [InlineData("Finnhub", 60, 86_400)]
+    [InlineData("FmpGrades", 10, 250)]
+    [InlineData("FmpGradesNews", 10, 250)]
+    [InlineData("FmpPriceTargets", 10, 250)]
+    [InlineData("Benzinga", 60, 20_000)]
+    [InlineData("Rss", 10, 2_000)]
+    public void FeedBudgets_Defaults_PerKindAreTheDocumentedOnes(string kind, int perMinute, int perDay)
+    {
+        var source = new FeedSourceOptions { Kind = kind };
+
+        Assert.Equal((perMinute, perDay), (FeedBudgets.PerMinute(source), FeedBudgets.PerDay(source)));
+        Assert.Equal((3, 7), (FeedBudgets.PerMinute(new FeedSourceOptions { Kind = kind, RequestsPerMinute = 3 }), FeedBudgets.PerDay(new FeedSourceOptions { Kind = kind, RequestsPerDay = 7 })));
     }
 
     [Fact]
@@ -93,7 +116,7 @@ public sealed class FeedsOptionsTests
     {
         var error = StartFails(new FeedSettings().Source("finnhub-main", "Finhub"));
 
-        Assert.Contains("Feeds:Sources:0:Kind 'Finhub' is not one of: Finnhub, FmpGrades, FmpPriceTargets, Benzinga, Rss.", error.Message);
+        Assert.Contains("Feeds:Sources:0:Kind 'Finhub' is not one of: Finnhub, FmpGrades, FmpGradesNews, FmpPriceTargets, Benzinga, Rss.", error.Message);
     }
 
     [Fact]
@@ -171,5 +194,15 @@ public sealed class FeedsOptionsTests
 
         Assert.Contains("PollIntervalSeconds", error.Message);
         Assert.Contains("MaxRetries", error.Message);
+    }
+
+    [Fact]
+    public void Start_OutOfRangeSourceBudgetOrOverlap_Fails()
+    {
+        var error = StartFails(new FeedSettings().Source("fmp", "FmpGrades", symbols: "AAPL").With("RequestsPerMinute", 0).With("RequestsPerDay", -1).With("OverlapDays", 0));
+
+        Assert.Contains("Feeds:Sources:0:RequestsPerMinute must be from 1", error.Message);
+        Assert.Contains("Feeds:Sources:0:RequestsPerDay must be from 1", error.Message);
+        Assert.Contains("Feeds:Sources:0:OverlapDays must be from 1", error.Message);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Alerts.Core;
 using Alerts.Core.Feeds;
 using Alerts.Core.Ratings;
@@ -15,14 +16,20 @@ using Microsoft.Extensions.Logging;
 namespace Alerts.Feeds.Tests.Polling;
 
 /// <summary>
-/// The poller end to end: fixtures served over HTTP, the real ingest (normalizer, Table Storage change log, subscriber
-/// index, Storage queue) and the Table Storage cursor store, all against Azurite. Each test uses its own source names and
-/// tickers, so they share one Azurite.
+/// The poller end to end: the vendors' recorded answers served over HTTP (tickers renamed apart, moved in time where a test
+/// needs them recent), the real ingest (normalizer, Table Storage change log, subscriber index, Storage queue) and the
+/// Table Storage cursor store, all against Azurite. Each test uses its own source names and tickers, so they share one
+/// Azurite.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private static readonly string[] BenzingaTickers = ["CIFR", "LULU", "TSLA", "THS", "MARA", "CVS", "AAPL", "WBA", "SHOP", "BRK.B"];
+    /// <summary>The day after the newest record of Finnhub's sample (2019-09-06).</summary>
+    private static readonly DateTimeOffset FinnhubNow = new(2019, 9, 7, 15, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Days that move Benzinga's recording (newest record 2024-01-10) to the test clock's day (2025-12-02).</summary>
+    private static readonly int BenzingaDays = VendorSample.DaysBetween(new DateOnly(2024, 1, 10), DateOnly.FromDateTime(TestClock.FixtureNow.UtcDateTime));
+
     private static readonly string[] RssTickers = ["CIFR", "COIN", "CBT", "TSLA", "SNOW", "HOOD"];
 
     private readonly TickersApart _tickers = new();
@@ -35,17 +42,28 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private string Name(string prefix) => $"{prefix}-{_run}";
 
-    private FeedTestHost Host(FeedSettings settings, Action<IServiceCollection>? configure = null) =>
-        FeedTestHost.Create(settings, storageConnectionString: azurite.ConnectionString, configure: configure);
+    private FeedTestHost Host(FeedSettings settings, TimeProvider? time = null, Action<IServiceCollection>? configure = null) =>
+        FeedTestHost.Create(settings, time, storageConnectionString: azurite.ConnectionString, configure: configure);
 
     private FeedSettings Finnhub(FeedSettings? settings = null) =>
-        (settings ?? new FeedSettings()).Source(Name("finnhub"), "Finnhub", baseUrl: _server.BaseUrl, symbols: "AAPL");
+        (settings ?? new FeedSettings()).Source(Name("finnhub"), "Finnhub", baseUrl: _server.BaseUrl, symbols: _tickers["BYND"], lookbackDays: 60);
 
-    private FeedSettings Benzinga(FeedSettings? settings = null) =>
-        (settings ?? new FeedSettings()).Source(Name("benzinga"), "Benzinga", baseUrl: _server.BaseUrl);
+    private FeedSettings Benzinga(FeedSettings? settings = null, int lookbackDays = 3) =>
+        (settings ?? new FeedSettings()).Source(Name("benzinga"), "Benzinga", baseUrl: _server.BaseUrl, lookbackDays: lookbackDays);
+
+    private FeedSettings FmpTargets(FeedSettings? settings = null) =>
+        (settings ?? new FeedSettings()).Source(Name("fmp-targets"), "FmpPriceTargets", baseUrl: _server.BaseUrl, symbols: _tickers["AAPL"], lookbackDays: 365);
 
     private FeedSettings Rss(FeedSettings? settings = null) =>
         (settings ?? new FeedSettings()).Source(Name("wire"), "Rss", url: _server.BaseUrl + "/rss", apiKey: null);
+
+    private string Apart(string ticker) => _tickers[ticker];
+
+    private void ServeFinnhub(Func<JsonObject, bool>? keep = null)
+    {
+        var body = VendorSample.Rewrite(VendorSample.FinnhubBynd, ticker: Apart, keep: keep);
+        _server.SetResponder(_ => Responses.Json(body));
+    }
 
     private void Serve(string fixture, params string[] tickers)
     {
@@ -61,170 +79,262 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PollAllAsync_Finnhub_StoresTheChangesThenTheCursorInTableStorage()
+    public async Task PollAllAsync_FinnhubSample_StoresEachDateOnlyRecordOnItsVendorDate()
     {
-        Serve("finnhub-upgrade-downgrade-aapl.json", "AAPL");
-        await using var host = Host(Finnhub());
+        ServeFinnhub();
+        await using var host = Host(Finnhub(), new TestClock(FinnhubNow));
 
         var summary = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
         Assert.True(summary.Succeeded, summary.Error);
-        Assert.Equal((5, 0, 0), (summary.Accepted, summary.Duplicates, summary.Skipped));
-        Assert.Equal("2025-12-02T13:05:00Z", summary.Cursor);
+        Assert.Equal((3, 0, 0), (summary.Accepted, summary.Duplicates, summary.Skipped));
 
-        var history = await host.HistoryAsync(_tickers["AAPL"]);
-        Assert.Equal(5, history.Count);
-        var upgrade = history[0]; // newest first
-        Assert.Equal("Morgan Stanley", upgrade.Firm);
-        Assert.Equal(RatingAction.Upgrade, upgrade.Action);
-        Assert.Equal(Name("finnhub"), upgrade.Source);
-        Assert.Equal(new DateTimeOffset(2025, 12, 2, 13, 5, 0, TimeSpan.Zero), upgrade.PublishedAt);
-        Assert.Equal(TestClock.FixtureNow, upgrade.ReceivedAt);
-        Assert.Equal(RatingAction.Downgrade, history.Single(c => c.Firm == "Barclays").Action);
+        // Read back from Table Storage: the dates are the vendor's, in order, newest first.
+        var history = await host.HistoryAsync(Apart("BYND"));
+        Assert.Equal(["DA Davidson", "JPMorgan", "BofA Securities"], history.Select(c => c.Firm));
+        Assert.Equal([new DateOnly(2019, 9, 6), new DateOnly(2019, 8, 20), new DateOnly(2019, 8, 2)], history.Select(c => c.PublishedDate!.Value));
+        var jpm = history[1];
+        Assert.Equal(RatingAction.Upgrade, jpm.Action);
+        Assert.Equal(new DateTimeOffset(2019, 8, 20, 20, 0, 0, TimeSpan.Zero), jpm.PublishedAt);
+        Assert.Equal("2019-08-20", Core.Delivery.ChangeDescription.Published(jpm));
+        Assert.Equal(Name("finnhub"), jpm.Source);
 
         var row = await CursorRowAsync(Name("finnhub"));
         Assert.NotNull(row);
-        Assert.Equal("2025-12-02T13:05:00Z", row.GetString("Cursor"));
-        Assert.Equal(TestClock.FixtureNow, row.GetDateTimeOffset("PolledAt"));
+        Assert.Contains($"\"{Apart("BYND")}\":{{\"cursor\":\"2019-09-06T20:00:00Z\"", row.GetString("Cursor"), StringComparison.Ordinal);
+        Assert.Equal(FinnhubNow, row.GetDateTimeOffset("PolledAt"));
     }
 
     [Fact]
     public async Task PollAllAsync_AfterARestart_NeitherMissesNorRepeats()
     {
-        Serve("finnhub-upgrade-downgrade-aapl.json", "AAPL");
-        await using (var before = Host(Finnhub()))
+        // Before the restart Finnhub has published the two older records; afterwards the third as well.
+        ServeFinnhub(keep: r => (string)r["company"]! != "DA Davidson");
+        await using (var before = Host(Finnhub(), new TestClock(FinnhubNow.AddDays(-10))))
         {
-            Assert.Equal(5, Assert.Single(await before.Poller.PollAllAsync(CancellationToken.None)).Accepted);
+            Assert.Equal(2, Assert.Single(await before.Poller.PollAllAsync(CancellationToken.None)).Accepted);
         }
 
-        // The process stops; meanwhile Finnhub publishes one more. A new process over the same storage polls.
-        Serve("finnhub-upgrade-downgrade-aapl-later.json", "AAPL");
+        ServeFinnhub();
         _server.Clear();
-        await using var after = Host(Finnhub());
+        await using var after = Host(Finnhub(), new TestClock(FinnhubNow));
 
         var summary = Assert.Single(await after.Poller.PollAllAsync(CancellationToken.None));
 
-        Assert.Equal("2025-12-01", Assert.Single(_server.Requests).Query["from"]); // from the saved cursor, a day back
-        Assert.Equal(1, summary.Accepted);
-        Assert.True(summary.Duplicates > 0);
-        Assert.Equal("2025-12-02T15:40:00Z", summary.Cursor);
-        var history = await after.HistoryAsync(_tickers["AAPL"]);
-        Assert.Equal(6, history.Count);
-        Assert.Equal("Goldman Sachs", history[0].Firm);
-        Assert.Equal(history.Count, history.Select(c => c.Id).Distinct().Count());
+        Assert.Equal("2019-08-13", Assert.Single(_server.Requests).Query["from"]); // the saved cursor (2019-08-20) less 7 days
+        Assert.Equal((1, 1), (summary.Accepted, summary.Duplicates)); // BofA's 2019-08-02 is before the window
+        var history = await after.HistoryAsync(Apart("BYND"));
+        Assert.Equal(["DA Davidson", "JPMorgan", "BofA Securities"], history.Select(c => c.Firm));
 
         var again = Assert.Single(await after.Poller.PollAllAsync(CancellationToken.None));
         Assert.Equal(0, again.Accepted);
-        Assert.Equal(6, (await after.HistoryAsync(_tickers["AAPL"])).Count);
+        Assert.Equal(3, (await after.HistoryAsync(Apart("BYND"))).Count);
+    }
+
+    [Fact]
+    public async Task PollAllAsync_RecordWrittenLateBackDated_IsStillRead()
+    {
+        // A first poll sees JPMorgan's record only; later Finnhub adds BofA's, dated 18 days before it... within the
+        // overlap only if the overlap covers it: with OverlapDays=30 it is read.
+        ServeFinnhub(keep: r => (string)r["company"]! == "JP Morgan");
+        await using var host = Host(Finnhub().With("OverlapDays", 30), new TestClock(FinnhubNow));
+        Assert.Equal(1, Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None)).Accepted);
+
+        ServeFinnhub(keep: r => (string)r["company"]! != "DA Davidson");
+        var later = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
+
+        Assert.Equal((1, 1), (later.Accepted, later.Duplicates));
+        Assert.Equal(["JPMorgan", "BofA Securities"], (await host.HistoryAsync(Apart("BYND"))).Select(c => c.Firm));
     }
 
     [Fact]
     public async Task PollAllAsync_CrashAfterIngestBeforeTheCursorWasSaved_RepollRepeatsNothing()
     {
-        Serve("finnhub-upgrade-downgrade-aapl.json", "AAPL");
+        ServeFinnhub();
         var failSave = new FailingCursorSaves(times: 1);
-        await using var host = Host(Finnhub(), services => services.AddSingleton<IFeedCursorStore>(sp =>
+        await using var host = Host(Finnhub(), new TestClock(FinnhubNow), services => services.AddSingleton<IFeedCursorStore>(sp =>
             failSave.Over(ActivatorUtilities.CreateInstance<TableFeedCursorStore>(sp))));
 
         var crashed = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
         Assert.False(crashed.Succeeded);
-        Assert.Equal(5, (await host.HistoryAsync(_tickers["AAPL"])).Count);
+        Assert.Equal(3, (await host.HistoryAsync(Apart("BYND"))).Count);
         Assert.Null(await CursorRowAsync(Name("finnhub")));
 
         var repoll = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
         Assert.True(repoll.Succeeded, repoll.Error);
-        Assert.Equal((0, 5), (repoll.Accepted, repoll.Duplicates));
-        Assert.Equal(5, (await host.HistoryAsync(_tickers["AAPL"])).Count);
-        Assert.Equal("2025-12-02T13:05:00Z", (await CursorRowAsync(Name("finnhub")))!.GetString("Cursor"));
+        Assert.Equal((0, 3), (repoll.Accepted, repoll.Duplicates));
+        Assert.Equal(3, (await host.HistoryAsync(Apart("BYND"))).Count);
+        Assert.NotNull(await CursorRowAsync(Name("finnhub")));
+    }
+
+    [Fact]
+    public async Task PollAllAsync_BenzingaRecording_EveryRecordStoredOnceWithBenzingasActionAndNewYorkTime()
+    {
+        var aapl = Apart("AAPL");
+        await using var host = Host(Benzinga(lookbackDays: 365));
+        await SubscribeAsync(host, aapl);
+        var body = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, ticker: Apart);
+        _server.SetResponder(_ => Responses.Json(body));
+
+        var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
+
+        // Moved to the test's day, only Redburn's of "today" is recent enough to alert (72 hours); all are history.
+        Assert.Equal((100, 0, 1), (first.Accepted, first.Skipped, first.AlertsMatched));
+        var history = await host.HistoryAsync(aapl);
+        Assert.Equal(100, history.Count);
+        Assert.Equal(100, history.Select(c => c.SenderId).Distinct().Count());
+        var redburn = history[0];
+        Assert.Equal(("659e84b3b02d4100013258aa", "Redburn Atlantic", RatingAction.Downgrade), (redburn.SenderId, redburn.Firm, redburn.Action));
+        Assert.Equal(new DateTimeOffset(2025, 12, 2, 11, 51, 15, TimeSpan.Zero), redburn.PublishedAt); // 06:51:15 EST
+        Assert.Null(redburn.PublishedDate);
+        var wedbush = history.Single(c => c.SenderId == "64de138d704f3b0001d0b61f");
+        Assert.Equal(RatingAction.Reiterate, wedbush.Action);
+        Assert.Equal(8, wedbush.PublishedAt.AddDays(-BenzingaDays).Month); // a summer record, moved with its time of day kept
+
+        // The same answer again: stored and alerted once.
+        var again = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
+        Assert.Equal((0, 100, 0), (again.Accepted, again.Duplicates, again.AlertsMatched));
+        Assert.Equal(100, (await host.HistoryAsync(aapl)).Count);
     }
 
     [Fact]
     public async Task PollAllAsync_BenzingaRecordUpdatedLater_IsAlertedOnceAndItsCorrectionKeptInHistory()
     {
-        var cifr = _tickers["CIFR"];
+        var aapl = Apart("AAPL");
         await using var host = Host(Benzinga());
-        await host.Services.GetRequiredService<TableSubscriptionStore>().ActivateAsync(
-            new Subscription
-            {
-                Id = Ids.NewRandom(),
-                Email = $"feeds-{_run}@example.com",
-                Tickers = [cifr],
-                Rules = SubscriberRules.Any,
-                Status = SubscriptionStatus.Pending,
-                CreatedAt = TestClock.FixtureNow,
-            },
-            TestClock.FixtureNow,
-            CancellationToken.None);
-        Serve("benzinga-ratings.json", BenzingaTickers);
+        await SubscribeAsync(host, aapl);
+        _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
+            VendorSample.BenzingaAapl, BenzingaDays, ticker: Apart, keep: r => (string)r["date"]! == "2024-01-10")));
 
         var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
+        Assert.Equal((1, 1), (first.Accepted, first.AlertsMatched));
 
-        Assert.Equal((10, 1), (first.Accepted, first.AlertsMatched));
-
-        // Benzinga corrects the CIFR record: same id, newer "updated", another target.
-        Serve("benzinga-ratings-updated.json", BenzingaTickers);
+        // Benzinga corrects Redburn's record an hour later: same id, newer "updated", another target.
+        _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
+            VendorSample.BenzingaAapl,
+            BenzingaDays,
+            ticker: Apart,
+            keep: r => (string)r["date"]! == "2024-01-10",
+            edit: r =>
+            {
+                r["pt_current"] = "180.0000";
+                r["updated"] = (long)r["updated"]! + 3600;
+            })));
         _server.Clear();
         var second = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
-        Assert.Equal(first.Cursor, Assert.Single(_server.Requests).Query["parameters[updated]"]);
+        var moved = 1704887528L + (BenzingaDays * 86_400L);
+        Assert.Equal((moved - 5).ToString(CultureInfo.InvariantCulture), Assert.Single(_server.Requests).Query["parameters[updated]"]);
         Assert.Equal((0, 1, 0, 0), (second.Accepted, second.Corrections, second.Duplicates, second.AlertsMatched));
-        Assert.Equal(
-            DateTimeOffset.Parse("2025-12-02T14:30:00Z", CultureInfo.InvariantCulture).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            second.Cursor);
+        Assert.Equal((moved + 3600).ToString(CultureInfo.InvariantCulture), second.Cursor);
 
-        // History shows the first version and its correction; only the first alerted anyone.
-        var history = await host.HistoryAsync(cifr);
+        var history = await host.HistoryAsync(aapl);
         Assert.Equal(2, history.Count);
         var original = history.Single(c => c.CorrectionOf is null);
         var correction = history.Single(c => c.CorrectionOf is not null);
         Assert.Equal(original.Id, correction.CorrectionOf);
-        Assert.Equal((18.00m, 19.00m), (original.ToTarget, correction.ToTarget));
-        Assert.All(history, c => Assert.Equal(("692e1f0a8b7c4e0001a1c001", Name("benzinga")), (c.SenderId, c.Source)));
-        Assert.Equal(RatingAction.Upgrade, original.Action);
-        Assert.Equal("JPMorgan", original.Firm); // "JP Morgan", canonical
-        Assert.Equal(50m, original.TargetChangePct);
+        Assert.Equal((200m, 180m), (original.ToTarget, correction.ToTarget));
+    }
 
-        // The corrected record delivered once more: a plain repeat.
-        var third = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
-        Assert.Equal((0, 0, 1, 0), (third.Accepted, third.Corrections, third.Duplicates, third.AlertsMatched));
-        Assert.Equal(2, (await host.HistoryAsync(cifr)).Count);
+    [Fact]
+    public async Task PollAllAsync_FmpTargetAfterTheFirmsEarlierTargetInHistory_IsATargetRaiseFromIt()
+    {
+        var aapl = Apart("AAPL");
+
+        // History: Benzinga's recorded AAPL records up to 2023-09-12 (Wedbush's last target then: $230).
+        _server.SetResponder(request => Responses.Json(request.Path.StartsWith("/api/v2.1", StringComparison.Ordinal)
+            ? VendorSample.Rewrite(VendorSample.BenzingaAapl, ticker: Apart, keep: r => string.CompareOrdinal((string)r["date"]!, "2023-09-12") <= 0)
+            : VendorSample.Rewrite(VendorSample.FmpPriceTargetNewsAapl, ticker: Apart)));
+        await using var host = Host(Benzinga(lookbackDays: 365), new TestClock(new DateTimeOffset(2023, 9, 13, 0, 0, 0, TimeSpan.Zero)));
+        Assert.True(Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None)).Succeeded);
+
+        // Then FMP's price-target news (new targets only, no prior, no action), polled a week later...
+        await using (var then = Host(FmpTargets(), new TestClock(new DateTimeOffset(2023, 9, 19, 0, 0, 0, TimeSpan.Zero))))
+        {
+            var early = Assert.Single(await then.Poller.PollAllAsync(CancellationToken.None));
+            Assert.Equal((2, 1), (early.Accepted, early.Skipped)); // Jefferies' of 2025 is in this clock's future: refused
+        }
+
+        // ... and again once Jefferies' record is out.
+        await using var fmp = Host(FmpTargets(), new TestClock(new DateTimeOffset(2025, 1, 22, 0, 0, 0, TimeSpan.Zero)));
+        var summary = Assert.Single(await fmp.Poller.PollAllAsync(CancellationToken.None));
+        Assert.True(summary.Succeeded, summary.Error);
+        Assert.Equal(1, summary.Accepted);
+
+        var fromFmp = (await fmp.HistoryAsync(aapl)).Where(c => c.Source == Name("fmp-targets")).ToList();
+        var wedbush = fromFmp.Single(c => c.Firm == "Wedbush");
+        Assert.Equal((230m, 240m, RatingAction.TargetRaise), (wedbush.FromTarget, wedbush.ToTarget, wedbush.Action));
+        var needham = fromFmp.Single(c => c.Firm == "Needham");
+        Assert.Equal((195m, 195m, RatingAction.Reiterate), (needham.FromTarget, needham.ToTarget, needham.Action)); // the same target kept
+        var jefferies = fromFmp.Single(c => c.Firm == "Jefferies");
+        Assert.Equal((210m, 200.75m, RatingAction.Downgrade), (jefferies.FromTarget, jefferies.ToTarget, jefferies.Action)); // the headline says downgrade
+    }
+
+    [Fact]
+    public async Task PollAllAsync_FmpTargetWithNoEarlierTargetOfTheFirm_HasNoPriorTargetAndNoStatedAction()
+    {
+        _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
+            VendorSample.FmpPriceTargetNewsAapl, ticker: Apart, keep: r => (string)r["analystCompany"]! == "Wedbush")));
+        await using var host = Host(FmpTargets(), new TestClock(new DateTimeOffset(2023, 9, 19, 0, 0, 0, TimeSpan.Zero)));
+
+        var summary = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
+
+        Assert.Equal(1, summary.Accepted);
+        var wedbush = Assert.Single(await host.HistoryAsync(Apart("AAPL")));
+        Assert.Null(wedbush.FromTarget);
+        Assert.Equal(240m, wedbush.ToTarget);
     }
 
     [Fact]
     public async Task PollAllAsync_RecordsBreakingTheContract_AreSkippedAndCountedAndTheRestStored()
     {
-        var finnhubBody = _tickers.Fixture("finnhub-upgrade-downgrade-mixed.json", "NVDA");
-        var benzingaBody = _tickers.Fixture("benzinga-ratings-bad-records.json", "MSTR", "COIN", "HOOD", "PLTR");
-        _server.SetResponder(request => Responses.Json(request.Path.StartsWith("/stock", StringComparison.Ordinal) ? finnhubBody : benzingaBody));
-        await using var host = Host(Benzinga(Finnhub()));
+        // Benzinga's recording with, in the test, a negative target and an empty ticker; FMP's with a negative target.
+        var benzinga = VendorSample.Rewrite(VendorSample.BenzingaAapl, ticker: Apart, keep: r => (string)r["date"]! == "2024-01-10" || (string)r["date"]! == "2024-01-04" || (string)r["date"]! == "2024-01-03", edit: r =>
+        {
+            switch ((string)r["id"]!)
+            {
+                case "659e84b3b02d4100013258aa": r["pt_current"] = "-5.00"; break;
+                case "65968805b3d44200013a9196": r["ticker"] = ""; break;
+            }
+        });
+        var fmp = VendorSample.Rewrite(VendorSample.FmpPriceTargetNewsAapl, ticker: Apart, edit: r =>
+        {
+            if ((string)r["analystCompany"]! == "Needham")
+            {
+                r["priceTarget"] = -195;
+                r["adjPriceTarget"] = -195;
+            }
+        });
+        _server.SetResponder(request => Responses.Json(request.Path.StartsWith("/api/v2.1", StringComparison.Ordinal) ? benzinga : fmp));
+        await using var host = Host(FmpTargets(Benzinga(lookbackDays: 10)), new TestClock(new DateTimeOffset(2024, 1, 12, 0, 0, 0, TimeSpan.Zero)));
 
         var summaries = await host.Poller.PollAllAsync(CancellationToken.None);
 
-        // Finnhub: 3 unreadable + a bad ticker "NV DA!", an empty firm, a record saying nothing.
-        var finnhub = summaries.Single(s => s.Source == Name("finnhub"));
-        Assert.Equal((1, 6), (finnhub.Accepted, finnhub.Skipped));
-        Assert.Equal("Bernstein", Assert.Single(await host.HistoryAsync(_tickers["NVDA"])).Firm);
+        var history = await host.HistoryAsync(Apart("AAPL"));
+        var bz = summaries.Single(s => s.Source == Name("benzinga"));
+        Assert.True(bz.Succeeded, bz.Error);
+        Assert.Equal((1, 2), (bz.Accepted, bz.Skipped));
+        Assert.Equal("DA Davidson", Assert.Single(history, c => c.Source == Name("benzinga")).Firm);
+        Assert.Equal("1704887528", bz.Cursor); // the cursor moves past what was skipped: it would be refused again
 
-        // Benzinga: "N/A" target and "12/02/2025" unreadable + an empty ticker and a target of -5.00.
-        var benzinga = summaries.Single(s => s.Source == Name("benzinga"));
-        Assert.Equal((1, 4), (benzinga.Accepted, benzinga.Skipped));
-        Assert.Single(await host.HistoryAsync(_tickers["PLTR"]));
-        Assert.Empty(await host.HistoryAsync(_tickers["HOOD"]));
-
-        Assert.Single(host.Logged(LogLevel.Warning, $"Feed {Name("finnhub")}: 6 records skipped"));
-        Assert.Single(host.Logged(LogLevel.Debug, "ticker may hold only the letters A-Z"));
-        Assert.Single(host.Logged(LogLevel.Debug, "toTarget must be greater than 0"));
+        // FMP: Needham's negative target refused, Jefferies' of 2025 refused (in this clock's future), Wedbush's stored.
+        var targets = summaries.Single(s => s.Source == Name("fmp-targets"));
+        Assert.True(targets.Succeeded, targets.Error);
+        Assert.Equal((1, 2), (targets.Accepted, targets.Skipped));
+        Assert.Equal("Wedbush", Assert.Single(history, c => c.Source == Name("fmp-targets")).Firm);
+        Assert.Single(host.Logged(LogLevel.Debug, "ticker is required"));
+        Assert.NotEmpty(host.Logged(LogLevel.Debug, "toTarget must be greater than 0"));
     }
 
     [Fact]
     public async Task PollAllAsync_SourceFailingEveryTime_IsSkippedWithItsCursorKeptAndTheOthersPolled()
     {
-        var benzingaBody = _tickers.Fixture("benzinga-ratings.json", BenzingaTickers);
+        var benzinga = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, ticker: Apart);
         _server.SetResponder(request => request.Path.StartsWith("/stock", StringComparison.Ordinal)
             ? Responses.Status(500, "Internal Server Error")
-            : Responses.Json(benzingaBody));
-        await using var host = Host(Benzinga(Finnhub()));
+            : Responses.Json(benzinga));
+        await using var host = Host(Benzinga(Finnhub(), lookbackDays: 365));
         await host.Cursors.SaveAsync(Name("finnhub"), "2025-12-02T10:00:00Z", TestClock.FixtureNow.AddHours(-1), CancellationToken.None);
 
         var summaries = await host.Poller.PollAllAsync(CancellationToken.None);
@@ -236,10 +346,10 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("2025-12-02T10:00:00Z", await host.Cursors.GetAsync(Name("finnhub"), CancellationToken.None));
         Assert.Equal(4, _server.Requests.Count(r => r.Path.StartsWith("/stock", StringComparison.Ordinal))); // 1 + 3 retries
 
-        var benzinga = summaries.Single(s => s.Source == Name("benzinga"));
-        Assert.True(benzinga.Succeeded, benzinga.Error);
-        Assert.Equal(10, benzinga.Accepted);
-        Assert.Equal(benzinga.Cursor, await host.Cursors.GetAsync(Name("benzinga"), CancellationToken.None));
+        var bz = summaries.Single(s => s.Source == Name("benzinga"));
+        Assert.True(bz.Succeeded, bz.Error);
+        Assert.Equal(100, bz.Accepted);
+        Assert.Equal(bz.Cursor, await host.Cursors.GetAsync(Name("benzinga"), CancellationToken.None));
 
         var failure = Assert.Single(host.Logged(LogLevel.Error, $"Feed {Name("finnhub")} failed and was skipped"));
         Assert.IsType<FeedUnavailableException>(failure.Exception);
@@ -250,37 +360,68 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         _server.SetResponder(request => request.Path switch
         {
-            "/stock/upgrade-downgrade" => Responses.Json("[{\"symbol\": \"AAPL\", \"company\": "),
+            "/stock/upgrade-downgrade" => Responses.Json("[{\"symbol\": \"BYND\", \"company\": "),
             "/rss" => Responses.Xml("<rss version=\"2.0\"><channel><item><title>cut off"),
             _ => Responses.Json("""{"ratings": "temporarily unavailable"}"""),
         });
         await using var host = Host(Rss(Benzinga(Finnhub())));
-        foreach (var source in new[] { Name("finnhub"), Name("benzinga"), Name("wire") })
+        var finnhubCursor = "{\"symbols\":{\"" + Apart("BYND") + "\":{\"cursor\":\"2025-12-01T00:00:00Z\"}}}";
+        await host.Cursors.SaveAsync(Name("finnhub"), finnhubCursor, TestClock.FixtureNow.AddHours(-1), CancellationToken.None);
+        foreach (var source in new[] { Name("benzinga"), Name("wire") })
         {
             await host.Cursors.SaveAsync(source, "cursor-of-" + source, TestClock.FixtureNow.AddHours(-1), CancellationToken.None);
         }
 
         var summaries = await host.Poller.PollAllAsync(CancellationToken.None);
 
-        Assert.All(summaries, s => Assert.False(s.Succeeded));
-        Assert.Contains("invalid JSON", summaries.Single(s => s.Source == Name("finnhub")).Error);
-        Assert.Contains("not an array", summaries.Single(s => s.Source == Name("benzinga")).Error);
-        Assert.Contains("invalid XML", summaries.Single(s => s.Source == Name("wire")).Error);
-        foreach (var summary in summaries)
+        // Finnhub: its one symbol's answer is skipped with that symbol's cursor kept; the poll itself goes on.
+        var finnhub = summaries.Single(s => s.Source == Name("finnhub"));
+        Assert.Contains("invalid JSON", finnhub.Error);
+        Assert.Contains("\"cursor\":\"2025-12-01T00:00:00Z\"", await host.Cursors.GetAsync(Name("finnhub"), CancellationToken.None), StringComparison.Ordinal);
+        Assert.Single(host.Logged(LogLevel.Warning, $"Feed {Name("finnhub")}: the answer for {Apart("BYND")} was skipped"));
+
+        foreach (var summary in summaries.Where(s => s.Source != Name("finnhub")))
         {
+            Assert.False(summary.Succeeded);
             Assert.Equal("cursor-of-" + summary.Source, await host.Cursors.GetAsync(summary.Source, CancellationToken.None));
             Assert.IsType<FeedFormatException>(Assert.Single(host.Logged(LogLevel.Error, $"Feed {summary.Source} failed")).Exception);
         }
+
+        Assert.Contains("not an array", summaries.Single(s => s.Source == Name("benzinga")).Error);
+        Assert.Contains("invalid XML", summaries.Single(s => s.Source == Name("wire")).Error);
+    }
+
+    [Fact]
+    public async Task PollAllAsync_EndpointNeedingAPaidPlan_IsReportedOnceAndNotCalledEveryPoll()
+    {
+        _server.SetResponder(request => request.Path.StartsWith("/stable", StringComparison.Ordinal)
+            ? Responses.Status(402, """{"Error Message": "Premium Query Parameter: this value is not available under your current subscription"}""")
+            : Responses.Json(VendorSample.Rewrite(VendorSample.FinnhubBynd, ticker: Apart)));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FinnhubNow);
+        await using var host = Host(FmpTargets(Finnhub(new FeedSettings().Set("Feeds:MaxRetries", 0))), time);
+
+        var first = await host.Poller.PollAllAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var second = await host.Poller.PollAllAsync(CancellationToken.None);
+
+        var denied = first.Single(s => s.Source == Name("fmp-targets"));
+        Assert.False(denied.Succeeded);
+        Assert.Contains("this endpoint needs a paid plan", denied.Error);
+        Assert.Single(_server.Requests, r => r.Path.StartsWith("/stable", StringComparison.Ordinal)); // not asked again a minute later
+        Assert.Single(host.Logged(LogLevel.Error, $"Feed {Name("fmp-targets")} is refused by its provider")); // logged once
+        Assert.Contains("this endpoint needs a paid plan", host.Poller.ProblemOf(Name("fmp-targets")));
+        Assert.Null(host.Poller.ProblemOf(Name("finnhub")));
+        Assert.True(second.Single(s => s.Source == Name("finnhub")).Succeeded); // the other source polled all the same
     }
 
     [Fact]
     public async Task PollAllAsync_StorageDownDuringIngest_KeepsTheCursorAndCatchesUpWhenItIsBack()
     {
-        Serve("finnhub-upgrade-downgrade-aapl.json", "AAPL");
+        ServeFinnhub();
         var deadTables = new TableServiceClient(
             $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};TableEndpoint=http://127.0.0.1:{FreePorts.GetOne()}/{AzuriteServer.AccountName};",
             new TableClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } });
-        await using (var down = Host(Finnhub(), services => services.AddSingleton<Core.Ingest.IRatingChangeStore>(
+        await using (var down = Host(Finnhub(), time: new TestClock(FinnhubNow), configure: services => services.AddSingleton<Core.Ingest.IRatingChangeStore>(
             new TableRatingChangeStore(new StorageBootstrapper(deadTables, queues: null)))))
         {
             var failed = Assert.Single(await down.Poller.PollAllAsync(CancellationToken.None));
@@ -289,11 +430,11 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Null(await CursorRowAsync(Name("finnhub")));
         }
 
-        await using var back = Host(Finnhub());
+        await using var back = Host(Finnhub(), time: new TestClock(FinnhubNow));
         var caughtUp = Assert.Single(await back.Poller.PollAllAsync(CancellationToken.None));
 
-        Assert.Equal(5, caughtUp.Accepted);
-        Assert.Equal("2025-12-02T13:05:00Z", (await CursorRowAsync(Name("finnhub")))!.GetString("Cursor"));
+        Assert.Equal(3, caughtUp.Accepted);
+        Assert.Contains("2019-09-06T20:00:00Z", (await CursorRowAsync(Name("finnhub")))!.GetString("Cursor"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -321,13 +462,13 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task PollAllAsync_CalledWhileAPollIsRunning_ReturnsNothingInsteadOfPollingTwice()
     {
-        var body = _tickers.Fixture("finnhub-upgrade-downgrade-aapl.json", "AAPL");
+        var body = VendorSample.Rewrite(VendorSample.FinnhubBynd, ticker: Apart);
         _server.SetResponder(_ =>
         {
             Thread.Sleep(TimeSpan.FromSeconds(1));
             return Responses.Json(body);
         });
-        await using var host = Host(Finnhub());
+        await using var host = Host(Finnhub(), new TestClock(FinnhubNow));
 
         var running = host.Poller.PollAllAsync(CancellationToken.None);
         var overlapping = await host.Poller.PollAllAsync(CancellationToken.None);
@@ -345,6 +486,20 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(host.Poller.SourceNames);
         Assert.Empty(await host.Poller.PollAllAsync(CancellationToken.None));
     }
+
+    private async Task SubscribeAsync(FeedTestHost host, string ticker) =>
+        await host.Services.GetRequiredService<TableSubscriptionStore>().ActivateAsync(
+            new Subscription
+            {
+                Id = Ids.NewRandom(),
+                Email = $"feeds-{_run}@example.com",
+                Tickers = [ticker],
+                Rules = SubscriberRules.Any,
+                Status = SubscriptionStatus.Pending,
+                CreatedAt = TestClock.FixtureNow,
+            },
+            TestClock.FixtureNow,
+            CancellationToken.None);
 
     /// <summary>A cursor store whose first saves fail, as if the process died between the ingest and the save.</summary>
     private sealed class FailingCursorSaves(int times)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Alerts.Core.Ratings;
 using Alerts.Feeds.Tests.TestSupport;
 using Alerts.Infrastructure.Feeds;
@@ -7,90 +6,103 @@ using Alerts.Testing;
 
 namespace Alerts.Feeds.Tests.Sources;
 
+/// <summary>Benzinga's calendar/ratings, served from its recorded answer of 2024-01-12 (100 AAPL records, unmodified).</summary>
 public sealed class BenzingaFeedSourceTests : IAsyncLifetime
 {
+    /// <summary>The recorded answer's day (its HTTP Date header), after every record in it.</summary>
+    private static readonly DateTimeOffset RecordedAt = new(2024, 1, 12, 15, 0, 0, TimeSpan.Zero);
+
     private CaptureServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await CaptureServer.StartAsync(_ => Responses.Json(Fixture.Text("benzinga-ratings.json")));
+    public async Task InitializeAsync() => _server = await CaptureServer.StartAsync(_ => Responses.Json(VendorSample.Text(VendorSample.BenzingaAapl)));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private FeedTestHost Host() => FeedTestHost.Create(new FeedSettings().Source("benzinga", "Benzinga", baseUrl: _server.BaseUrl));
-
-    private static long Unix(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+    private FeedTestHost Host(int lookbackDays = 365) =>
+        FeedTestHost.Create(new FeedSettings().Source("benzinga", "Benzinga", baseUrl: _server.BaseUrl, lookbackDays: lookbackDays), new TestClock(RecordedAt));
 
     [Fact]
-    public async Task PollAsync_Fixture_MapsEveryField()
+    public async Task PollAsync_RecordedAnswer_ReadsEveryRecordWithNewYorkTimeAndBenzingasAction()
     {
         await using var host = Host();
 
         var poll = await host.Source("benzinga").PollAsync(null, CancellationToken.None);
 
-        Assert.Equal(10, poll.Changes.Count);
+        Assert.Equal(100, poll.Changes.Count);
         Assert.Equal(0, poll.Skipped);
-        var cifr = poll.Changes[0];
-        Assert.Equal("692e1f0a8b7c4e0001a1c001", cifr.SenderId);
-        Assert.Equal("CIFR", cifr.Ticker);
-        Assert.Equal("Cipher Mining", cifr.Company);
-        Assert.Equal("JP Morgan", cifr.Firm); // "analyst" is the firm
-        Assert.Equal("Reginald Smith", cifr.Analyst); // "analyst_name" is the person
-        Assert.Equal("Neutral", cifr.FromRating);
-        Assert.Equal("Overweight", cifr.ToRating);
-        Assert.Equal(12.00m, cifr.FromTarget); // "12.00"
-        Assert.Equal(18.00m, cifr.ToTarget); // "18.00"
-        Assert.Equal("USD", cifr.Currency);
-        Assert.Equal(RatingAction.Upgrade, cifr.Action);
-        Assert.Equal(new DateTimeOffset(2025, 12, 2, 12, 5, 12, TimeSpan.Zero), cifr.PublishedAt); // 07:05:12 in New York (EST)
-        Assert.Equal("https://www.benzinga.com/quote/CIFR/analyst-ratings", cifr.Url);
-        Assert.Equal("benzinga", cifr.Source);
+        Assert.Equal(100, poll.Changes.Select(c => c.SenderId).Distinct().Count());
+        Assert.All(poll.Changes, c => Assert.Null(c.PublishedDate)); // every record has a time
 
-        var tesla = poll.Changes[2];
-        Assert.Equal(450m, tesla.FromTarget); // "450", no decimals
-        Assert.Equal(500m, tesla.ToTarget);
+        var redburn = poll.Changes[0];
+        Assert.Equal("659e84b3b02d4100013258aa", redburn.SenderId);
+        Assert.Equal("AAPL", redburn.Ticker);
+        Assert.Equal("Apple", redburn.Company);
+        Assert.Equal("Redburn Atlantic", redburn.Firm); // "analyst" is the firm
+        Assert.Equal("James Cordwell", redburn.Analyst); // "analyst_name" is the person
+        Assert.Equal(("Buy", "Neutral"), (redburn.FromRating, redburn.ToRating));
+        Assert.Null(redburn.FromTarget); // ""
+        Assert.Equal(200m, redburn.ToTarget); // "200.0000"
+        Assert.Equal(RatingAction.Downgrade, redburn.Action); // Downgrades + Announces
+        Assert.Equal(new DateTimeOffset(2024, 1, 10, 11, 51, 15, TimeSpan.Zero), redburn.PublishedAt); // 06:51:15 EST
+        Assert.Equal("https://www.benzinga.com/quote/AAPL/analyst-ratings", redburn.Url);
 
-        var treehouse = poll.Changes[3];
-        Assert.Null(treehouse.FromRating); // ""
-        Assert.Null(treehouse.FromTarget); // ""
-        Assert.Equal(24.00m, treehouse.ToTarget);
+        var wedbush = poll.Changes.Single(c => c.SenderId == "64de138d704f3b0001d0b61f");
+        Assert.Equal(new DateTimeOffset(2023, 8, 17, 12, 33, 17, TimeSpan.Zero), wedbush.PublishedAt); // 08:33:17 EDT
+        Assert.Equal(RatingAction.Reiterate, wedbush.Action); // Reiterates + Maintains
 
-        var walgreens = poll.Changes[7];
-        Assert.Null(walgreens.ToRating);
-        Assert.Null(walgreens.ToTarget);
-        Assert.Equal(11.00m, walgreens.FromTarget);
-        Assert.Equal("BRK.B", poll.Changes[9].Ticker);
-        Assert.Equal("Keefe, Bruyette & Woods", poll.Changes[9].Firm);
+        var piper = poll.Changes.Single(c => c.SenderId == "65968805b3d44200013a9196");
+        Assert.Equal((220m, 205m), (piper.FromTarget, piper.ToTarget)); // "220.00", "205.0000"
+        Assert.Equal(RatingAction.Downgrade, piper.Action);
 
-        // The newest "updated" (one record carries it as a string): Tesla's, 2025-12-02 13:13:10 UTC.
-        Assert.Equal(Unix("2025-12-02T13:13:10Z").ToString(CultureInfo.InvariantCulture), poll.NextCursor);
+        // The newest "updated" of the answer.
+        Assert.Equal("1704887528", poll.NextCursor);
     }
 
     [Fact]
-    public async Task PollAsync_ActionWords_MapToOurActions()
+    public async Task PollAsync_RecordedActionWords_MapToOurActions()
     {
         await using var host = Host();
 
         var poll = await host.Source("benzinga").PollAsync(null, CancellationToken.None);
+        var records = VendorSample.Records(VendorSample.BenzingaAapl);
 
-        Assert.Equal(
-            [
-                RatingAction.Upgrade, // Upgrades + Raises
-                RatingAction.Downgrade, // Downgrades + Lowers
-                RatingAction.TargetRaise, // Maintains + Raises
-                RatingAction.Resume, // Reinstates
-                RatingAction.Initiate, // Initiates Coverage On
-                RatingAction.Resume, // Assumes
-                RatingAction.Reiterate, // Reiterates + Maintains
-                RatingAction.Suspend, // Terminates Coverage On
-                RatingAction.Suspend, // Suspends
-                RatingAction.TargetCut, // Maintains + Lowers
-            ],
-            poll.Changes.Select(c => c.Action!.Value));
+        foreach (var (record, change) in records.Zip(poll.Changes))
+        {
+            var expected = ((string)record["action_company"]!, (string)record["action_pt"]!) switch
+            {
+                ("Maintains" or "Reiterates", "Raises") => RatingAction.TargetRaise,
+                ("Maintains", "Lowers") => RatingAction.TargetCut,
+                ("Maintains" or "Reiterates", _) => RatingAction.Reiterate,
+                ("Downgrades", _) => RatingAction.Downgrade,
+                ("Initiates Coverage On", _) => RatingAction.Initiate,
+                ("Assumes", _) => RatingAction.Resume,
+                var other => throw new InvalidOperationException($"a word this test does not expect: {other}"),
+            };
+            Assert.Equal(expected, change.Action);
+        }
     }
 
     [Fact]
-    public async Task PollAsync_FirstPollThenCursor_AsksForRecordsUpdatedSinceThen()
+    public async Task PollAsync_ExtraRecordedRecords_ReinstatesIsAResumeAndAnOldRecordReads()
     {
-        await using var host = Host();
+        _server.SetResponder(_ => Responses.Json(VendorSample.Text(VendorSample.BenzingaExtra)));
+        await using var host = FeedTestHost.Create(new FeedSettings().Source("benzinga", "Benzinga", baseUrl: _server.BaseUrl), new TestClock(RecordedAt));
+
+        var poll = await host.Source("benzinga").PollAsync("1", CancellationToken.None);
+
+        Assert.Equal(2, poll.Changes.Count);
+        var avgo = poll.Changes[0];
+        Assert.Equal(("AVGO", "Citigroup", RatingAction.Resume, 1100m), (avgo.Ticker, avgo.Firm, avgo.Action, avgo.ToTarget));
+        Assert.Equal(new DateTimeOffset(2023, 12, 11, 13, 27, 45, TimeSpan.Zero), avgo.PublishedAt); // 08:27:45 EST
+        var aap = poll.Changes[1];
+        Assert.Equal((132m, 145m, RatingAction.TargetRaise), (aap.FromTarget, aap.ToTarget, aap.Action));
+        Assert.Equal(new DateTimeOffset(2014, 11, 7, 14, 0, 0, TimeSpan.Zero), aap.PublishedAt); // 09:00 EST
+    }
+
+    [Fact]
+    public async Task PollAsync_WithCursor_AsksFromAFewSecondsBeforeTheLastUpdated()
+    {
+        await using var host = Host(lookbackDays: 3);
         var source = host.Source("benzinga");
 
         var first = await source.PollAsync(null, CancellationToken.None);
@@ -99,10 +111,10 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
         var requests = _server.Requests;
         Assert.Equal("/api/v2.1/calendar/ratings", requests[0].Path);
         Assert.Equal(FeedSettings.ApiKey, requests[0].Query["token"]);
-        Assert.Equal(Unix("2025-11-29T16:00:00Z").ToString(CultureInfo.InvariantCulture), requests[0].Query["parameters[updated]"]);
+        Assert.Equal(RecordedAt.AddDays(-3).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), requests[0].Query["parameters[updated]"]);
         Assert.Equal("1000", requests[0].Query["pagesize"]);
         Assert.Equal("0", requests[0].Query["page"]);
-        Assert.Equal(first.NextCursor, requests[1].Query["parameters[updated]"]);
+        Assert.Equal((1704887528 - (long)BenzingaFeedSource.UpdatedRewind.TotalSeconds).ToString(CultureInfo.InvariantCulture), requests[1].Query["parameters[updated]"]);
     }
 
     [Theory]
@@ -114,10 +126,10 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
         _server.SetResponder(_ => Responses.Json(body));
         await using var host = Host();
 
-        var poll = await host.Source("benzinga").PollAsync("1764681190", CancellationToken.None);
+        var poll = await host.Source("benzinga").PollAsync("1704887528", CancellationToken.None);
 
         Assert.Empty(poll.Changes);
-        Assert.Equal("1764681190", poll.NextCursor);
+        Assert.Equal("1704887528", poll.NextCursor);
     }
 
     [Theory]
@@ -125,53 +137,91 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
     [InlineData("\"maintenance\"")]
     [InlineData("""{"ratings": [""")]
     [InlineData("<html><body>502 Bad Gateway</body></html>")]
-    public async Task PollAsync_WrongShapeOrInvalidJson_IsAFormatError(string body)
+    [InlineData("")]
+    [InlineData("""{"error": "Invalid or missing token"}""")]
+    public async Task PollAsync_GarbageHtmlEmptyOrErrorObject_IsAFormatError(string body)
     {
         _server.SetResponder(_ => Responses.Json(body));
         await using var host = Host();
 
-        await Assert.ThrowsAsync<FeedFormatException>(() => host.Source("benzinga").PollAsync("1764681190", CancellationToken.None));
+        await Assert.ThrowsAsync<FeedFormatException>(() => host.Source("benzinga").PollAsync("1704887528", CancellationToken.None));
     }
 
     [Fact]
-    public async Task PollAsync_UnreadableRecords_AreSkippedAndCounted()
+    public async Task PollAsync_UnreadableRecords_AreSkippedAndCountedTheRestRead()
     {
-        _server.SetResponder(_ => Responses.Json(Fixture.Text("benzinga-ratings-bad-records.json")));
+        // The recorded answer with two of its records spoiled in the test: a target that is not a number, a date that
+        // is not a date; and one with a negative target, which is read here and refused by the poller's contract check.
+        _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(VendorSample.BenzingaAapl, edit: record =>
+        {
+            switch ((string)record["id"]!)
+            {
+                case "659e84b3b02d4100013258aa": record["pt_current"] = "N/A"; break;
+                case "65968805b3d44200013a9196": record["date"] = "01/04/2024"; break;
+                case "6582f3363d5b9b0001c10b27": record["pt_current"] = "-5.00"; break;
+            }
+        })));
         await using var host = Host();
 
         var poll = await host.Source("benzinga").PollAsync(null, CancellationToken.None);
 
-        // "N/A" as a target and "12/02/2025" as a date cannot be read. The empty ticker and the negative target are read,
-        // and refused by the contract's checks in the poller (see FeedPollerTests).
         Assert.Equal(2, poll.Skipped);
-        Assert.Equal(["692e1f0a8b7c4e0001a1d003", "692e1f0a8b7c4e0001a1d004", "692e1f0a8b7c4e0001a1d005"], poll.Changes.Select(c => c.SenderId));
-        Assert.Equal(-5.00m, poll.Changes[1].ToTarget);
+        Assert.Equal(98, poll.Changes.Count);
+        Assert.Equal(-5m, poll.Changes.Single(c => c.SenderId == "6582f3363d5b9b0001c10b27").ToTarget);
+        Assert.Equal(2, host.Logged(Microsoft.Extensions.Logging.LogLevel.Warning, "a record was skipped").Count);
+    }
+
+    [Fact]
+    public async Task PollAsync_ShortPage_IsTheLast()
+    {
+        await using var host = Host();
+
+        var poll = await host.Source("benzinga").PollAsync("1704000000", CancellationToken.None);
+
+        Assert.Equal(["0"], _server.Requests.Select(r => r.Query["page"])); // 100 records < 1000 asked: no page 1
+        Assert.Equal(100, poll.Changes.Count);
     }
 
     [Fact]
     public async Task PollAsync_FullPage_ReadsTheNextPage()
     {
-        _server.SetResponder(request => Responses.Json(Page(request.Query["page"] == "0" ? BenzingaFeedSource.PageSize : 3)));
-        await using var host = Host();
-
-        var poll = await host.Source("benzinga").PollAsync("1764600000", CancellationToken.None);
-
-        Assert.Equal(["0", "1"], _server.Requests.Select(r => r.Query["page"]));
-        Assert.Equal(BenzingaFeedSource.PageSize + 3, poll.Changes.Count);
-    }
-
-    private static string Page(int count)
-    {
-        var json = new StringBuilder("""{"ratings":[""");
-        for (var i = 0; i < count; i++)
+        // Page 0: the recorded records ten times over (ids made apart), as many as the page size; page 1: the recording.
+        var records = VendorSample.Records(VendorSample.BenzingaAapl);
+        var full = new System.Text.Json.Nodes.JsonArray();
+        for (var copy = 0; copy < BenzingaFeedSource.PageSize / records.Count; copy++)
         {
-            json.Append(i == 0 ? string.Empty : ",").Append(CultureInfo.InvariantCulture, $$"""
-                {"id":"p{{Guid.NewGuid():N}}","date":"2025-12-02","time":"09:{{i % 60:00}}:00","ticker":"AAPL","name":"Apple","currency":"USD",
-                 "action_company":"Maintains","action_pt":"Raises","rating_current":"Buy","rating_prior":"Buy","pt_current":"{{300 + i}}.00",
-                 "pt_prior":"290.00","analyst":"Firm {{i}}","analyst_name":"","importance":1,"updated":{{1764684000 + i}},"url":""}
-                """);
+            foreach (var record in records)
+            {
+                var copied = record.DeepClone().AsObject();
+                copied["id"] = $"{record["id"]}-{copy}";
+                full.Add(copied);
+            }
         }
 
-        return json.Append("]}").ToString();
+        var pageZero = new System.Text.Json.Nodes.JsonObject { ["ratings"] = full }.ToJsonString();
+        _server.SetResponder(request => Responses.Json(request.Query["page"] == "0" ? pageZero : VendorSample.Text(VendorSample.BenzingaAapl)));
+        await using var host = Host();
+
+        var poll = await host.Source("benzinga").PollAsync("1704000000", CancellationToken.None);
+
+        Assert.Equal(["0", "1"], _server.Requests.Select(r => r.Query["page"]));
+        Assert.Equal(BenzingaFeedSource.PageSize + 100, poll.Changes.Count);
+    }
+
+    [Fact]
+    public async Task PollAsync_BudgetSpentBeforeThePages_AsksNothingAndKeepsTheCursor()
+    {
+        await using var host = FeedTestHost.Create(
+            new FeedSettings().Source("benzinga", "Benzinga", baseUrl: _server.BaseUrl).With("RequestsPerMinute", 1),
+            new TestClock(RecordedAt));
+        var source = host.Source("benzinga");
+
+        var first = await source.PollAsync("1704000000", CancellationToken.None);
+        var second = await source.PollAsync(first.NextCursor, CancellationToken.None);
+
+        Assert.Single(_server.Requests);
+        Assert.Equal("1704887528", first.NextCursor);
+        Assert.Empty(second.Changes);
+        Assert.Equal("1704887528", second.NextCursor);
     }
 }

@@ -20,9 +20,21 @@ internal sealed class FeedSettings
 
     public IReadOnlyDictionary<string, string?> Values => _values;
 
-    public FeedSettings Source(string name, string kind, string? baseUrl = null, string? symbols = null, string? url = null, string? apiKey = ApiKey)
+    /// <summary>The key prefix of the source added last ("Feeds:Sources:0:").</summary>
+    public string LastSource { get; private set; } = "Feeds:Sources:0:";
+
+    /// <summary>Sets a setting of the source added last (e.g. RequestsPerMinute).</summary>
+    public FeedSettings With(string setting, object? value) => Set(LastSource + setting, value);
+
+    public FeedSettings Source(string name, string kind, string? baseUrl = null, string? symbols = null, string? url = null, string? apiKey = ApiKey, int? lookbackDays = null)
     {
         var at = $"Feeds:Sources:{_sources++}:";
+        LastSource = at;
+        if (lookbackDays is { } days)
+        {
+            _values[at + "LookbackDays"] = days.ToString(CultureInfo.InvariantCulture);
+        }
+
         _values[at + "Name"] = name;
         _values[at + "Kind"] = kind;
         _values[at + "BaseUrl"] = baseUrl;

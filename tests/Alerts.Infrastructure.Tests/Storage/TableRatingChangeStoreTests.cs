@@ -374,6 +374,43 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task GetHistoryAsync_DateOnlyChange_RoundTripsItsDateAndSortsAtTheNewYorkClose()
+    {
+        var ticker = TestData.UniqueTicker();
+        var dated = TestData.Normalizer.Normalize(
+            new RatingChangeSubmission { Ticker = ticker, Firm = "JP Morgan", FromRating = "Neutral", ToRating = "Overweight", PublishedDate = new DateOnly(2019, 8, 20) },
+            TestData.Now);
+        var morning = TestData.Normalizer.Normalize(
+            new RatingChangeSubmission { Ticker = ticker, Firm = "Barclays", ToRating = "Buy", PublishedAt = new DateTimeOffset(2019, 8, 20, 13, 0, 0, TimeSpan.Zero) },
+            TestData.Now);
+        await _store.AddIdsAsync([morning, dated], CancellationToken.None);
+
+        var history = await HistoryAsync(ticker);
+
+        Assert.Equal([dated, morning], history); // the date sorts after the day's timed change
+        Assert.Equal(new DateOnly(2019, 8, 20), history[0].PublishedDate);
+        Assert.Equal("2019-08-20", (await RawTable().GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(dated))).Value.GetString("PublishedDate"));
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_RowWrittenBeforeDatesWereKept_ReadsAsAnInstant()
+    {
+        var ticker = TestData.UniqueTicker();
+        var change = TestData.Change(ticker, publishedAt: TestData.Now.AddHours(-1));
+        await _store.AddIdsAsync([change], CancellationToken.None);
+
+        // A row as written before this column existed.
+        var table = RawTable();
+        var row = (await table.GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(change))).Value;
+        row.Remove("PublishedDate");
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
+
+        var read = Assert.Single(await HistoryAsync(ticker));
+        Assert.Null(read.PublishedDate);
+        Assert.Equal(change, read);
+    }
+
+    [Fact]
     public async Task MarkAsync_DispatchedAndTooOld_SetsDispatchStateOnTheLogRow()
     {
         var ticker = TestData.UniqueTicker();

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alerts.Feeds.Tests.TestSupport;
+using Alerts.Testing;
+
+namespace Alerts.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 22's black-box check: the vendors' recorded answers served as their base URLs (moved in time in the test so that
+/// they are recent for the real clock), the local runner as a separate process with the four sources configured, and what
+/// it stored read back through <c>GET /api/ratings</c> and <c>GET /api/health</c>.
+/// </summary>
+public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
+{
+    private const string Secret = "feeds-e2e-secret";
+
+    /// <summary>The day every moved sample's newest record lands on: yesterday (UTC), in the past for any clock today.</summary>
+    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+
+    /// <summary>Moves Benzinga's recording (newest 2024-01-10) and FMP's price-target news with it, on one timeline.</summary>
+    private static readonly int BenzingaDays = VendorSample.DaysBetween(new DateOnly(2024, 1, 10), Yesterday);
+
+    private static readonly int FinnhubDays = VendorSample.DaysBetween(new DateOnly(2019, 9, 6), Yesterday);
+
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-feeds-e2e-" + Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new();
+    private AzuriteServer? _azurite;
+    private CaptureServer? _vendors;
+    private LocalRunnerProcess? _runner;
+
+    // What each vendor answers now; the test changes it as the vendors publish more.
+    private volatile string _benzinga = string.Empty;
+    private volatile string _fmpTargets = "[]";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_work);
+        _azurite = await AzuriteServer.StartAsync();
+        var finnhub = VendorSample.Rewrite(VendorSample.FinnhubBynd, FinnhubDays);
+        var gradesAapl = VendorSample.Rewrite(VendorSample.FmpGradesAapl, VendorSample.DaysBetween(new DateOnly(2025, 1, 31), Yesterday));
+        var gradesNvda = VendorSample.Rewrite(VendorSample.FmpGradesNvda, VendorSample.DaysBetween(new DateOnly(2026, 5, 18), Yesterday));
+        _vendors = await CaptureServer.StartAsync(request => (request.Path, request.Query.GetValueOrDefault("symbol")) switch
+        {
+            ("/finnhub/api/v1/stock/upgrade-downgrade", _) => Json(finnhub),
+            ("/fmp/stable/grades", "NVDA") => Json(gradesNvda),
+            ("/fmp/stable/grades", _) => Json(gradesAapl),
+            ("/fmp/stable/price-target-news", _) => Json(_fmpTargets),
+            ("/fmp/stable/grades-news", _) => (402, """{"Error Message": "Premium Query Parameter: this endpoint is not available under your current subscription"}""", null),
+            ("/benzinga/api/v2.1/calendar/ratings", _) => Json(_benzinga),
+            _ => (404, "not a vendor path", null),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_runner is not null)
+        {
+            await _runner.DisposeAsync();
+        }
+
+        if (_vendors is not null)
+        {
+            await _vendors.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        _http.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task LocalRunner_FourVendorsRecordedAnswers_StoresWhatTheVendorsMeant()
+    {
+        // 1. Benzinga has published its records up to 2023-09-12 (moved): the runner with Benzinga, Finnhub and FMP grades.
+        _benzinga = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, keep: r => string.CompareOrdinal((string)r["date"]!, "2023-09-12") <= 0);
+        var earlier = VendorSample.Records(VendorSample.BenzingaAapl).Count(r => string.CompareOrdinal((string)r["date"]!, "2023-09-12") <= 0);
+        _runner = await StartRunnerAsync(withPriceTargets: false);
+        await UntilAsync(async () => (await RatingsAsync("AAPL")).Count(c => Source(c) == "benzinga") == earlier, "Benzinga's earlier records are stored");
+        await _runner.DisposeAsync();
+
+        // 2. The four sources (and an FMP grades-news source on a free key). FMP's price-target news, on Benzinga's timeline.
+        _fmpTargets = VendorSample.Rewrite(VendorSample.FmpPriceTargetNewsAapl, BenzingaDays);
+        _runner = await StartRunnerAsync(withPriceTargets: true);
+        await UntilAsync(async () => (await RatingsAsync("AAPL")).Count(c => Source(c) == "fmp-targets") == 2, "FMP's Wedbush and Needham targets are stored");
+
+        // 3. Benzinga's later records come in; then FMP's Jefferies record (moved to yesterday).
+        _benzinga = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays);
+        await UntilAsync(async () => (await RatingsAsync("AAPL")).Count(c => Source(c) == "benzinga") == 100, "all of Benzinga's records are stored");
+        _fmpTargets = VendorSample.Rewrite(VendorSample.FmpPriceTargetNewsAapl, VendorSample.DaysBetween(new DateOnly(2025, 1, 21), Yesterday));
+        await UntilAsync(async () => (await RatingsAsync("AAPL")).Any(c => Source(c) == "fmp-targets" && Firm(c) == "Jefferies"), "FMP's Jefferies record is stored");
+
+        var aapl = await RatingsAsync("AAPL");
+
+        // Every Benzinga record stored once, with Benzinga's action and its New York time.
+        var benzinga = aapl.Where(c => Source(c) == "benzinga").ToList();
+        Assert.Equal(100, benzinga.Count);
+        Assert.Equal(100, benzinga.Select(c => (string?)c["senderId"]).Distinct().Count());
+        var redburn = benzinga.Single(c => (string?)c["senderId"] == "659e84b3b02d4100013258aa");
+        Assert.Equal("downgrade", (string?)redburn["action"]);
+        Assert.Equal(NewYork(new DateOnly(2024, 1, 10).AddDays(BenzingaDays), new TimeOnly(6, 51, 15)), (DateTimeOffset)redburn["publishedAt"]!);
+        Assert.Null(redburn["publishedDate"]);
+        var summer = benzinga.Single(c => (string?)c["senderId"] == "64cd2c98791213000151b87d"); // Canaccord, 2023-08-04 12:51:36
+        Assert.Equal("target_raise", (string?)summer["action"]);
+        Assert.Equal(NewYork(new DateOnly(2023, 8, 4).AddDays(BenzingaDays), new TimeOnly(12, 51, 36)), (DateTimeOffset)summer["publishedAt"]!);
+
+        // A Wedbush target following Wedbush's earlier target in history: a target raise from it.
+        var fmp = aapl.Where(c => Source(c) == "fmp-targets").ToList();
+        var wedbush = fmp.Single(c => Firm(c) == "Wedbush");
+        Assert.Equal(("target_raise", 230m, 240m), ((string?)wedbush["action"], (decimal?)wedbush["fromTarget"], (decimal?)wedbush["toTarget"]));
+
+        // The Jefferies record: a downgrade (its headline says so), from Jefferies' previous target.
+        var jefferies = fmp.Single(c => Firm(c) == "Jefferies");
+        Assert.Equal(("downgrade", 210m, 200.75m), ((string?)jefferies["action"], (decimal?)jefferies["fromTarget"], (decimal?)jefferies["toTarget"]));
+
+        // Date-only records on their vendor's date.
+        var bynd = await RatingsAsync("BYND");
+        var jpm = bynd.Single(c => Firm(c) == "JPMorgan");
+        Assert.Equal(("upgrade", new DateOnly(2019, 8, 20).AddDays(FinnhubDays).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ((string?)jpm["action"], (string?)jpm["publishedDate"]));
+        Assert.Equal(3, bynd.Count(c => c["publishedDate"] is not null));
+        var nvda = Assert.Single(await RatingsAsync("NVDA"));
+        Assert.Equal(Yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (string?)nvda["publishedDate"]);
+        Assert.Contains(aapl, c => Source(c) == "fmp-grades" && (string?)c["publishedDate"] == Yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        // The source on a free key: reported on /api/health with the reason, asked once.
+        using var answer = await _http.GetAsync($"{_runner.BaseUrl}/api/health"); // 503 while a problem is reported
+        var health = await answer.Content.ReadFromJsonAsync<JsonObject>() ?? throw new InvalidOperationException("no health report");
+        var news = health["feeds"]!.AsArray().Single(f => (string?)f!["source"] == "fmp-news")!;
+        Assert.Contains("this endpoint needs a paid plan", (string?)news["problem"], StringComparison.Ordinal);
+        Assert.Single(_vendors!.Requests, r => r.Path == "/fmp/stable/grades-news");
+    }
+
+    private static (int Status, string? Body, IDictionary<string, string>? Headers) Json(string body) =>
+        (200, body, new Dictionary<string, string> { ["Content-Type"] = "application/json" });
+
+    private static string? Source(JsonNode change) => (string?)change["source"];
+
+    private static string? Firm(JsonNode change) => (string?)change["firm"];
+
+    private static DateTimeOffset NewYork(DateOnly date, TimeOnly time)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var local = date.ToDateTime(time);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    private async Task<LocalRunnerProcess> StartRunnerAsync(bool withPriceTargets)
+    {
+        var vendors = _vendors!.BaseUrl;
+        var settings = new Dictionary<string, string>
+        {
+            ["Feeds__PollIntervalSeconds"] = "2",
+            ["Feeds__Sources__0__Name"] = "benzinga",
+            ["Feeds__Sources__0__Kind"] = "Benzinga",
+            ["Feeds__Sources__0__BaseUrl"] = vendors + "/benzinga",
+            ["Feeds__Sources__0__ApiKey"] = "bz-key",
+            ["Feeds__Sources__0__LookbackDays"] = "365",
+            ["Feeds__Sources__1__Name"] = "finnhub",
+            ["Feeds__Sources__1__Kind"] = "Finnhub",
+            ["Feeds__Sources__1__BaseUrl"] = vendors + "/finnhub/api/v1",
+            ["Feeds__Sources__1__ApiKey"] = "fh-key",
+            ["Feeds__Sources__1__Symbols"] = "BYND",
+            ["Feeds__Sources__1__LookbackDays"] = "60",
+            ["Feeds__Sources__2__Name"] = "fmp-grades",
+            ["Feeds__Sources__2__Kind"] = "FmpGrades",
+            ["Feeds__Sources__2__BaseUrl"] = vendors + "/fmp",
+            ["Feeds__Sources__2__ApiKey"] = "fmp-key",
+            ["Feeds__Sources__2__Symbols"] = "AAPL,NVDA",
+            ["Feeds__Sources__2__RequestsPerDay"] = "100000",
+        };
+        if (withPriceTargets)
+        {
+            settings["Feeds__Sources__3__Name"] = "fmp-targets";
+            settings["Feeds__Sources__3__Kind"] = "FmpPriceTargets";
+            settings["Feeds__Sources__3__BaseUrl"] = vendors + "/fmp";
+            settings["Feeds__Sources__3__ApiKey"] = "fmp-key";
+            settings["Feeds__Sources__3__Symbols"] = "AAPL";
+            settings["Feeds__Sources__3__LookbackDays"] = "365";
+            settings["Feeds__Sources__3__RequestsPerDay"] = "100000";
+            settings["Feeds__Sources__4__Name"] = "fmp-news";
+            settings["Feeds__Sources__4__Kind"] = "FmpGradesNews";
+            settings["Feeds__Sources__4__BaseUrl"] = vendors + "/fmp";
+            settings["Feeds__Sources__4__ApiKey"] = "free-key";
+            settings["Feeds__Sources__4__Symbols"] = "AAPL";
+        }
+
+        return await LocalRunnerProcess.StartAsync(_azurite!.ConnectionString, Secret, _work, FreePorts.GetOne(), settings);
+    }
+
+    private async Task<IReadOnlyList<JsonNode>> RatingsAsync(string ticker)
+    {
+        var history = await _http.GetFromJsonAsync<JsonObject>($"{_runner!.BaseUrl}/api/ratings?ticker={ticker}&limit=1000");
+        return history?["changes"]?.AsArray().Select(c => c!).ToList() ?? [];
+    }
+
+    private async Task UntilAsync(Func<Task<bool>> condition, string because)
+    {
+        try
+        {
+            await Eventually.UntilAsync(condition, TimeSpan.FromSeconds(90), because);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nRunner output:\n{_runner?.Output}", ex);
+        }
+    }
+}
