@@ -27,7 +27,7 @@ internal static class TickerPage
     private const int Width = 720;
     private const int Height = 320;
     private const int Left = 60;
-    private const int Right = 14;
+    private const int Right = 20;
     private const int Top = 14;
     private const int Bottom = 34;
 
@@ -211,10 +211,11 @@ internal static class TickerPage
             .Append("<th scope=\"col\">Action</th><th scope=\"col\">Rating</th><th scope=\"col\">Target</th></tr></thead><tbody>");
         foreach (var change in model.Changes)
         {
-            html.Append("<tr><td class=\"date\"><time datetime=\"").Append(E(change.PublishedAt.UtcDateTime.ToString("yyyy-MM-dd", Invariant))).Append("\">")
-                .Append(E(Date(change.PublishedAt))).Append("</time></td><td>").Append(E(change.Firm)).Append("</td><td>")
-                .Append(E(ChangeDescription.ActionWords(change.Action))).Append("</td><td>").Append(E(ChangeDescription.Ratings(change) ?? string.Empty))
-                .Append("</td><td>").Append(E(ChangeDescription.TargetMoveShort(change) ?? string.Empty)).Append("</td></tr>");
+            // data-label: the column's name, shown beside each cell where a phone stacks the cells of a row.
+            html.Append("<tr><td class=\"date\" data-label=\"Date\"><time datetime=\"").Append(E(change.PublishedAt.UtcDateTime.ToString("yyyy-MM-dd", Invariant))).Append("\">")
+                .Append(E(Date(change.PublishedAt))).Append("</time></td><td data-label=\"Firm\">").Append(E(change.Firm)).Append("</td><td data-label=\"Action\">")
+                .Append(E(ChangeDescription.ActionWords(change.Action))).Append("</td><td data-label=\"Rating\">").Append(E(ChangeDescription.Ratings(change) ?? string.Empty))
+                .Append("</td><td data-label=\"Target\">").Append(E(ChangeDescription.TargetMoveShort(change) ?? string.Empty)).Append("</td></tr>");
         }
 
         html.Append("</tbody></table></div></section>");
