@@ -40,6 +40,9 @@ public static class AlertsEndpointRouteBuilderExtensions
         admin.MapGet("/subscribers", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ListSubscribersAsync(request, ct));
         admin.MapGet("/dead-letters", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ListDeadLettersAsync(request, ct));
         admin.MapPost("/dead-letters/replay", (HttpRequest request, AdminApi handler, CancellationToken ct) => handler.ReplayDeadLettersAsync(request, ct));
+
+        // The ticker's public page, outside /api: a page for people, linked from every alert and digest.
+        app.MapGet("/t/{ticker}", (HttpRequest request, string ticker, TickerPageApi handler, CancellationToken ct) => handler.GetAsync(request, ticker, ct));
         return app;
     }
 }

@@ -115,6 +115,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<SendGridEventsApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();
+        services.AddSingleton<TickerPageApi>();
         return services;
     }
 

@@ -134,7 +134,7 @@ public sealed partial class BrowserFixture : IAsyncLifetime
     /// The README's walk-through over HTTP: subscribe, confirm through the link of the confirmation .eml, post a signed
     /// change on <paramref name="ticker"/>, and take the manage link from the alert .eml that follows.
     /// </summary>
-    public async Task<Subscribed> SubscribeConfirmAndGetAlertAsync(string email, string ticker)
+    public async Task<Subscribed> SubscribeConfirmAndGetAlertAsync(string email, string ticker, string company = "Browser Test")
     {
         var created = await Http.PostAsJsonAsync($"{Runner.BaseUrl}/api/subscriptions", new { email, tickers = new[] { ticker } });
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
@@ -144,16 +144,23 @@ public sealed partial class BrowserFixture : IAsyncLifetime
         var confirmed = await Http.PostAsync(Assert.Single(LinksIn(confirmation)), content: null);
         Assert.True(confirmed.IsSuccessStatusCode, $"confirming answered {confirmed.StatusCode}");
 
-        var body = $$"""{"ticker":"{{ticker}}","company":"Browser Test","firm":"J.P. Morgan","fromRating":"Neutral","toRating":"Overweight","fromTarget":12,"toTarget":18}""";
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{Runner.BaseUrl}/api/ratings") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await Http.SendAsync(request)).StatusCode);
+        await PostRatingsAsync($$"""{"ticker":"{{ticker}}","company":"{{company}}","firm":"J.P. Morgan","fromRating":"Neutral","toRating":"Overweight","fromTarget":12,"toTarget":18}""");
 
         var alert = await WaitForEmailAsync(email, m => !IsConfirmation(m), "the alert email");
         var manage = LinksIn(alert).First(l => l.AbsolutePath.EndsWith("/manage", StringComparison.Ordinal));
         Assert.Equal($"/api/subscriptions/{id}/manage", manage.AbsolutePath);
         var token = Uri.UnescapeDataString(manage.Query["?token=".Length..]);
-        return new Subscribed(id, email, ticker, manage, token);
+        var tickerPage = LinksIn(alert).FirstOrDefault(l => l.AbsolutePath.StartsWith("/t/", StringComparison.Ordinal));
+        return new Subscribed(id, email, ticker, manage, token, tickerPage);
+    }
+
+    /// <summary>POSTs <paramref name="body"/> (JSON or NDJSON) to /api/ratings, signed as a vendor signs it, and expects 202.</summary>
+    public async Task PostRatingsAsync(string body, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Runner.BaseUrl}/api/ratings") { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
+        var response = await Http.SendAsync(request);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"POST /api/ratings answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>The subscription as stored, read over HTTP with its manage token.</summary>
@@ -198,5 +205,5 @@ public sealed partial class BrowserFixture : IAsyncLifetime
     private static partial Regex UrlPattern();
 }
 
-/// <summary>A confirmed subscription with an alert in the mailbox, and the manage link of that alert.</summary>
-public sealed record Subscribed(string Id, string Email, string Ticker, Uri ManageLink, string Token);
+/// <summary>A confirmed subscription with an alert in the mailbox, and the manage link (and the ticker's page link) of that alert.</summary>
+public sealed record Subscribed(string Id, string Email, string Ticker, Uri ManageLink, string Token, Uri? TickerLink = null);

@@ -13,7 +13,9 @@ namespace Alerts.Functions.Tests;
 
 /// <summary>
 /// One set of routes: the HTTP-triggered functions, the local runner's endpoints (<see cref="AlertsEndpointRouteBuilderExtensions.MapAlertsApi"/>)
-/// and the OpenAPI description served at /api/openapi.json must name the same (method, route) pairs.
+/// and the OpenAPI description served at /api/openapi.json must name the same (method, route) pairs. host.json sets no
+/// route prefix, so each function names its full route (<c>api/...</c>, or <c>t/{ticker}</c> for the ticker's page); the
+/// description's paths are under its server (<c>/api</c>) unless a path names its own.
 /// </summary>
 public sealed class RouteParityTests
 {
@@ -23,7 +25,7 @@ public sealed class RouteParityTests
             .SelectMany(m => m.GetParameters())
             .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>())
             .OfType<HttpTriggerAttribute>()
-            .SelectMany(a => (a.Methods ?? []).Select(method => $"{method.ToUpperInvariant()} /api/{a.Route}")));
+            .SelectMany(a => (a.Methods ?? []).Select(method => $"{method.ToUpperInvariant()} /{a.Route}")));
 
     private static SortedSet<string> RunnerRoutes()
     {
@@ -50,10 +52,22 @@ public sealed class RouteParityTests
         context.Response.Body.Position = 0;
         using var document = await JsonDocument.ParseAsync(context.Response.Body);
         Assert.Equal("3.0.3", document.RootElement.GetProperty("openapi").GetString());
+        var server = document.RootElement.GetProperty("servers")[0].GetProperty("url").GetString()!.TrimEnd('/');
         return new(document.RootElement.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject()
                 .Where(operation => operation.Name is "get" or "post" or "put" or "delete" or "patch")
-                .Select(operation => $"{operation.Name.ToUpperInvariant()} /api{path.Name}")));
+                .Select(operation => $"{operation.Name.ToUpperInvariant()} {ServerOf(path.Value, server)}{path.Name}")));
+    }
+
+    private static string ServerOf(JsonElement path, string documentServer) =>
+        path.TryGetProperty("servers", out var servers) ? servers[0].GetProperty("url").GetString()!.TrimEnd('/') : documentServer;
+
+    [Fact]
+    public void HostJson_NoRoutePrefix_EveryFunctionNamesItsOwn()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        Assert.Equal(string.Empty, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.All(FunctionRoutes(), route => Assert.Matches(@"^[A-Z]+ /(api/|t/\{ticker\}$)", route));
     }
 
     [Fact]

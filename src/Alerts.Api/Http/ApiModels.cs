@@ -60,6 +60,7 @@ internal sealed record SubscriptionView(
     RatingLevel? MinRating,
     NewsDirection Direction,
     bool Paused,
+    bool NotableOnly,
     SubscriptionStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ConfirmedAt,
@@ -71,7 +72,7 @@ internal sealed record SubscriptionView(
 {
     public static SubscriptionView From(Subscription s) => new(
         s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.ExcludeFirms, s.Rules.MinTargetChangePct, s.Rules.MinRating,
-        s.Rules.Direction, s.Rules.Paused, s.Status, s.CreatedAt, s.ConfirmedAt,
+        s.Rules.Direction, s.Rules.Paused, s.Rules.NotableOnly, s.Status, s.CreatedAt, s.ConfirmedAt,
         s.Delivery.Mode, s.Delivery.TimeZone, Clock(s.Delivery.DigestTime),
         s.Delivery.QuietHours is { } q ? new QuietHoursView(Clock(q.Start), Clock(q.End)) : null,
         s.Delivery.MaxPerHour);

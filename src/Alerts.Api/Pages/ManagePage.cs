@@ -110,6 +110,9 @@ internal static class ManagePage
             <legend>Direction</legend>
             {{directions}}
             <p class="error" id="direction-error" hidden></p>
+            <div class="choice"><input type="checkbox" id="notableOnly" name="notableOnly" aria-describedby="notableOnly-hint notableOnly-error"><label for="notableOnly">Notable calls only</label></div>
+            <p class="hint" id="notableOnly-hint">Only a new street-high or street-low target, a call against the consensus, a move of two notches or more, a firm's first call in a year, or a target far from the street's mean.</p>
+            <p class="error" id="notableOnly-error" hidden></p>
             </fieldset>
             <fieldset id="delivery" aria-describedby="delivery-error">
             <legend>Delivery</legend>

@@ -14,11 +14,13 @@ public static class StaticAssets
 {
     public const string ManageScript = "manage.js";
     public const string ManageStyles = "manage.css";
+    public const string TickerStyles = "ticker.css";
 
     private static readonly FrozenDictionary<string, Asset> Assets = new Dictionary<string, Asset>(StringComparer.Ordinal)
     {
         [ManageScript] = Load(ManageScript, "text/javascript; charset=utf-8"),
         [ManageStyles] = Load(ManageStyles, "text/css; charset=utf-8"),
+        [TickerStyles] = Load(TickerStyles, "text/css; charset=utf-8"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The URL of an asset, with its content digest as <c>?v=</c> so that a new version is never read from a cache.</summary>

@@ -48,6 +48,9 @@ public sealed record StreetContext
     /// <summary>This firm's target against the others; null when it has none in the change's currency.</summary>
     public TargetStanding? ThisFirm { get; init; }
 
+    /// <summary>What makes this call matter (<see cref="NotableCalls"/>), one line each; empty when nothing stands out.</summary>
+    public IReadOnlyList<NotableCall> Notable { get; init; } = [];
+
     /// <summary>True when history held more rows than were read (<see cref="StreetContextReader.MaxRows"/>): the oldest are left out.</summary>
     public bool Truncated { get; init; }
 }

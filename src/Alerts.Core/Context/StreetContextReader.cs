@@ -6,8 +6,8 @@ namespace Alerts.Core.Context;
 
 /// <summary>
 /// Reads a change's <see cref="StreetContext"/>: one range query over the ticker's history (the
-/// <see cref="StreetContextCalculator.Window"/> up to the change, at most <see cref="MaxRows"/> rows), then the pure
-/// <see cref="StreetContextCalculator"/>. The dispatcher handles the many messages of one change together, so contexts
+/// <see cref="NotableCalls.Lookback"/> up to the change, at most <see cref="MaxRows"/> rows, the newest), then the pure
+/// <see cref="StreetContextCalculator"/> over its <see cref="StreetContextCalculator.Window"/> and <see cref="NotableCalls"/>. The dispatcher handles the many messages of one change together, so contexts
 /// are kept by change id in a small bounded cache for <see cref="KeepFor"/>, and concurrent asks for one change share
 /// one read; a ticker's rows, once read (or while being read), also serve its other changes whose window they cover, for
 /// <see cref="TickerRowsKeepFor"/>. A digest asks once per ticker, with the ticker's newest change.
@@ -100,11 +100,13 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
     {
         // The ticker's history read a moment ago, or being read now, covers this change's window: no second query for a
         // busy ticker, whose changes arrive together.
+        // One read serves both: the street's window, and the longer look back for the firm's last call (NotableCalls).
         var from = change.PublishedAt - StreetContextCalculator.Window;
+        var lookFrom = change.PublishedAt - NotableCalls.Lookback;
         Task<TickerRows> read;
         lock (_lock)
         {
-            read = CoveringRead(change.Ticker, from) ?? StartRead(change, from);
+            read = CoveringRead(change.Ticker, lookFrom) ?? StartRead(change, lookFrom);
         }
 
         TickerRows rows;
@@ -126,8 +128,13 @@ public sealed partial class StreetContextReader(IRatingChangeStore store, TimePr
             throw;
         }
 
-        var window = rows.Rows.Where(r => r.PublishedAt >= from && r.PublishedAt <= change.PublishedAt).ToList();
-        return StreetContextCalculator.Calculate(change, window, truncated: rows.Truncated);
+        var upToChange = rows.Rows.Where(r => r.PublishedAt <= change.PublishedAt).ToList();
+        var window = upToChange.Where(r => r.PublishedAt >= from).ToList();
+
+        // The window is cut only when the rows read (the newest) do not reach back to its start.
+        var cut = rows.Truncated && (rows.Rows.Count == 0 || rows.Rows.Min(r => r.PublishedAt) > from);
+        var context = StreetContextCalculator.Calculate(change, window, truncated: cut);
+        return context with { Notable = NotableCalls.Find(change, upToChange, context) };
     }
 
     /// <summary>

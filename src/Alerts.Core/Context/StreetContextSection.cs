@@ -43,8 +43,19 @@ public static class StreetContextSection
 
     private static StringBuilder WriteHtml(StringBuilder html, Said said)
     {
-        html.Append("<div style=\"margin:1.5em 0\">")
-            .Append("<h2 style=\"font-size:1.05em;margin:0 0 .2em\">").Append(Html(said.Heading)).Append("</h2>")
+        html.Append("<div style=\"margin:1.5em 0\">");
+        if (said.Notable.Count > 0)
+        {
+            html.Append("<h2 style=\"font-size:1.05em;margin:0 0 .2em\">").Append(NotableHeading).Append("</h2><ul style=\"margin:0 0 1em;padding-left:1.2em\">");
+            foreach (var line in said.Notable)
+            {
+                html.Append("<li>").Append(Html(line)).Append("</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
+        html.Append("<h2 style=\"font-size:1.05em;margin:0 0 .2em\">").Append(Html(said.Heading)).Append("</h2>")
             .Append("<p style=\"margin:0 0 .6em;color:#555;font-size:.9em\">").Append(Html(said.Window)).Append("</p>");
         if (said.Rows.Count > 0)
         {
@@ -80,6 +91,17 @@ public static class StreetContextSection
 
     private static StringBuilder WriteText(StringBuilder text, Said said)
     {
+        if (said.Notable.Count > 0)
+        {
+            text.AppendLine(NotableHeading);
+            foreach (var line in said.Notable)
+            {
+                text.Append("- ").AppendLine(line);
+            }
+
+            text.AppendLine();
+        }
+
         text.AppendLine(said.Heading).AppendLine(said.Window);
         foreach (var row in said.Rows)
         {
@@ -94,6 +116,9 @@ public static class StreetContextSection
         return text;
     }
 
+    /// <summary>The heading over the <see cref="NotableCalls"/> lines.</summary>
+    public const string NotableHeading = "Why this call stands out";
+
     private static readonly string[] Columns = ["Date", "Firm", "Action", "Rating", "Target"];
 
     private static Said Say(StreetContext context)
@@ -105,7 +130,7 @@ public static class StreetContextSection
         if (context.RecentCount == 0)
         {
             sentences.Add($"No other actions on {context.Ticker} in these {days} days.");
-            return new Said($"The street on {context.Ticker}", window, rows, sentences);
+            return new Said($"The street on {context.Ticker}", window, rows, sentences, Notable(context));
         }
 
         if (context.RecentCount > rows.Count)
@@ -125,7 +150,7 @@ public static class StreetContextSection
             sentences.Add($"Counted from the latest {StreetContextReader.MaxRows} stored actions only: there were more.");
         }
 
-        return new Said($"The street on {context.Ticker}", window, rows, sentences);
+        return new Said($"The street on {context.Ticker}", window, rows, sentences, Notable(context));
     }
 
     private static string[] Row(RatingChange change) =>
@@ -213,5 +238,7 @@ public static class StreetContextSection
 
     private sealed record Written(string Html, string Text);
 
-    private sealed record Said(string Heading, string Window, IReadOnlyList<string[]> Rows, IReadOnlyList<string> Sentences);
+    private static List<string> Notable(StreetContext context) => context.Notable.Select(n => n.Line).ToList();
+
+    private sealed record Said(string Heading, string Window, IReadOnlyList<string[]> Rows, IReadOnlyList<string> Sentences, IReadOnlyList<string> Notable);
 }

@@ -261,6 +261,11 @@ public sealed partial class AlertDispatcher(
 
         // The street's context: one history read per change (cached); null when unreadable, and the alerts go without it.
         var context = claimed.Count == 0 ? null : await streetContext.GetAsync(change, cancellationToken);
+        if (context is not { Notable.Count: > 0 } && claimed.Exists(p => p.Recipient.NotableOnly == true))
+        {
+            claimed = await SkipNotNotableAsync(claimed, context is null, cancellationToken);
+        }
+
         var stopped = false;
         foreach (var batch in claimed.Chunk(EmailBatch.MaxRecipients))
         {
@@ -350,6 +355,35 @@ public sealed partial class AlertDispatcher(
         await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
         LogRefused(recipient.AlertId, reason);
         pending.Refused(reason);
+    }
+
+    /// <summary>
+    /// The subscribers who asked for notable calls only do not get a change with no notable line: each such alert is
+    /// recorded in the sent log as done (with the reason, so no retry or copy sends it) and counted as already handled,
+    /// not as refused (nothing is wrong with it). A change whose history could not be read cannot be judged: it is
+    /// skipped too, rather than sent to someone who asked for fewer emails. Returns the recipients still to send to.
+    /// </summary>
+    private async Task<List<Pending>> SkipNotNotableAsync(List<Pending> claimed, bool unreadable, CancellationToken cancellationToken)
+    {
+        var reason = unreadable
+            ? "Skipped: the subscriber asked for notable calls only, and the ticker's history could not be read to tell."
+            : "Skipped: the subscriber asked for notable calls only, and this change is not one.";
+        var rest = new List<Pending>(claimed.Count);
+        foreach (var pending in claimed)
+        {
+            if (pending.Recipient.NotableOnly != true)
+            {
+                rest.Add(pending);
+                continue;
+            }
+
+            var recipient = pending.Recipient;
+            await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
+            LogSkipped(recipient.AlertId, reason);
+            pending.AlreadySent();
+        }
+
+        return rest;
     }
 
     /// <summary>
@@ -530,6 +564,9 @@ public sealed partial class AlertDispatcher(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} not sent: {Reason}")]
+    private partial void LogSkipped(string alertId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim of alert {AlertId} ({Reason}); it expires by itself")]
     private partial void LogReleaseFailed(string alertId, string reason);

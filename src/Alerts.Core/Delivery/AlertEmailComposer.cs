@@ -44,6 +44,8 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
             StreetContextSection.AppendText(text.AppendLine(), context);
         }
 
+        var tickerPage = links.Ticker(change.Ticker);
+        EmailParts.AppendTickerLinkText(text.AppendLine(), change.Ticker, tickerPage);
         EmailParts.AppendFooterText(text, manageText, unsubscribeText);
 
         var html = EmailParts.StartHtml(headline);
@@ -53,6 +55,8 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         {
             StreetContextSection.AppendHtml(html, context);
         }
+
+        EmailParts.AppendTickerLinkHtml(html, change.Ticker, tickerPage);
 
         // The placeholders hold no character that HTML escaping changes: their values are escaped per recipient.
         EmailParts.EndHtml(html, manageHtml, unsubscribeHtml);

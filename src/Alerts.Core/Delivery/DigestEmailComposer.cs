@@ -58,6 +58,10 @@ public sealed class DigestEmailComposer(Links links, IOptions<EmailOptions> opti
                 StreetContextSection.AppendText(text.AppendLine(), context);
                 StreetContextSection.AppendHtml(html, context);
             }
+
+            var tickerPage = links.Ticker(ticker);
+            EmailParts.AppendTickerLinkText(text.AppendLine(), ticker, tickerPage);
+            EmailParts.AppendTickerLinkHtml(html, ticker, tickerPage);
         }
 
         EmailParts.AppendFooterText(text, manage, unsubscribe);

@@ -48,6 +48,13 @@ public static class EmailParts
         }
     }
 
+    /// <summary>The link to the ticker's page: its changes, the chart of targets and the street now.</summary>
+    public static void AppendTickerLinkHtml(StringBuilder html, string ticker, string url) =>
+        html.Append("<p><a href=\"").Append(Html(url)).Append("\">").Append(Html(ticker)).Append(": all ratings and the chart of price targets</a></p>");
+
+    public static void AppendTickerLinkText(StringBuilder text, string ticker, string url) =>
+        text.Append(ticker).Append(": all ratings and the chart of price targets: ").AppendLine(url);
+
     public static void AppendFooterText(StringBuilder text, string manage, string unsubscribe) =>
         text.AppendLine()
             .Append("Manage your alerts: ").AppendLine(manage)

@@ -3,9 +3,12 @@ using Microsoft.Extensions.Options;
 
 namespace Alerts.Core.Delivery;
 
-/// <summary>The links in emails, each carrying a token scoped to one subscription and one purpose.</summary>
+/// <summary>The links in emails: the ticker's public page, and the subscriber's links, each carrying a token scoped to one subscription and one purpose.</summary>
 public sealed class Links(IOptions<AlertsOptions> options, LinkTokens tokens)
 {
+    /// <summary>The ticker's public page, <c>/t/{TICKER}</c> (no token: it shows public data only).</summary>
+    public string Ticker(string ticker) => $"{options.Value.PublicBaseUrl.TrimEnd('/')}/t/{Uri.EscapeDataString(ticker)}";
+
     public string Confirm(string subscriptionId) => Build(subscriptionId, "confirm", LinkPurpose.Confirm);
 
     public string Manage(string subscriptionId) => Build(subscriptionId, "manage", LinkPurpose.Manage);

@@ -57,7 +57,8 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
                         AlertIds.For(change.Id, subscriptionId),
                         subscriptionId,
                         subscribers.Email(row),
-                        subscribers.Delivery(row) is { IsPlainInstant: false } delivery ? delivery : null));
+                        subscribers.Delivery(row) is { IsPlainInstant: false } delivery ? delivery : null,
+                        subscribers.Rules(row).NotableOnly ? true : null));
                     matched++;
                     if (recipients.Count == perMessage)
                     {

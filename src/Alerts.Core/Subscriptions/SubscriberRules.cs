@@ -29,6 +29,7 @@ public sealed record SubscriberRules
         MinRating = original.MinRating;
         Direction = original.Direction;
         Paused = original.Paused;
+        NotableOnly = original.NotableOnly;
     }
 
     /// <summary>
@@ -58,6 +59,12 @@ public sealed record SubscriberRules
     /// <summary>Paused: matches nothing until resumed. The subscription and its index rows stay.</summary>
     public bool Paused { get; init; }
 
+    /// <summary>
+    /// Only notable calls (<see cref="Context.NotableCalls"/>): not a matching rule (matching comes before the history is
+    /// read) but a filter the dispatcher applies once the change's street context is known.
+    /// </summary>
+    public bool NotableOnly { get; init; }
+
     /// <summary>The rules as the matcher checks them, built on first use and kept.</summary>
     [JsonIgnore]
     public CompiledRules Compiled => _compiled ??= CompiledRules.Compile(this);
@@ -70,7 +77,8 @@ public sealed record SubscriberRules
         && MinTargetChangePct == other.MinTargetChangePct
         && MinRating == other.MinRating
         && Direction == other.Direction
-        && Paused == other.Paused;
+        && Paused == other.Paused
+        && NotableOnly == other.NotableOnly;
 
     public override int GetHashCode() =>
         HashCode.Combine(Actions.Count, Firms.Count, ExcludeFirms.Count, MinTargetChangePct, MinRating, Direction, Paused);

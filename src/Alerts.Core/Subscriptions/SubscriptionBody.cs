@@ -59,7 +59,8 @@ internal static class SubscriptionBody
             var minTargetChangePct = ReadMinTargetChangePct(root, errors);
             var minRating = ReadMinRating(root, errors);
             var direction = ReadDirection(root, errors);
-            var paused = ReadPaused(root, errors);
+            var paused = ReadBoolean(root, "paused", errors);
+            var notableOnly = ReadBoolean(root, "notableOnly", errors);
 
             var rules = new SubscriberRules
             {
@@ -70,6 +71,7 @@ internal static class SubscriptionBody
                 MinRating = minRating,
                 Direction = direction,
                 Paused = paused,
+                NotableOnly = notableOnly,
             };
             var delivery = DeliveryBody.Read(root, errors);
             return new Result(email, tickers, rules, delivery, errors);
@@ -271,16 +273,16 @@ internal static class SubscriptionBody
         return direction;
     }
 
-    private static bool ReadPaused(JsonElement root, List<ValidationError> errors)
+    private static bool ReadBoolean(JsonElement root, string field, List<ValidationError> errors)
     {
-        if (!root.TryGetProperty("paused", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return false;
         }
 
         if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
-            errors.Add(new ValidationError(null, "paused", "must be true or false"));
+            errors.Add(new ValidationError(null, field, "must be true or false"));
             return false;
         }
 

@@ -12,21 +12,21 @@ public sealed class AdminFunctions(AdminApi admin, HealthApi health)
 {
     [Function("Health")]
     public Task<IResult> HealthAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
         CancellationToken cancellationToken) => health.GetAsync(cancellationToken);
 
     [Function("AdminListSubscribers")]
     public Task<IResult> ListSubscribersAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/subscribers")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ops/subscribers")] HttpRequest request,
         CancellationToken cancellationToken) => admin.ListSubscribersAsync(request, cancellationToken);
 
     [Function("AdminListDeadLetters")]
     public Task<IResult> ListDeadLettersAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ops/dead-letters")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ops/dead-letters")] HttpRequest request,
         CancellationToken cancellationToken) => admin.ListDeadLettersAsync(request, cancellationToken);
 
     [Function("AdminReplayDeadLetters")]
     public Task<IResult> ReplayDeadLettersAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ops/dead-letters/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ops/dead-letters/replay")] HttpRequest request,
         CancellationToken cancellationToken) => admin.ReplayDeadLettersAsync(request, cancellationToken);
 }

@@ -9,6 +9,6 @@ public sealed class AssetsFunction
 {
     [Function("StaticAsset")]
     public IResult Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/assets/{name}")] HttpRequest request,
         string name) => StaticAssets.Get(request, name);
 }

@@ -8,5 +8,5 @@ namespace Alerts.Functions.Functions;
 public sealed class OpenApiFunction
 {
     [Function("OpenApi")]
-    public IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) => OpenApiDocument.Get();
+    public IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequest request) => OpenApiDocument.Get();
 }

@@ -9,11 +9,11 @@ public sealed class RatingsFunctions(RatingsApi ratings)
 {
     [Function("PostRatings")]
     public Task<IResult> PostAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "ratings")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/ratings")] HttpRequest request,
         CancellationToken cancellationToken) => ratings.PostAsync(request, cancellationToken);
 
     [Function("GetRatings")]
     public Task<IResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ratings")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ratings")] HttpRequest request,
         CancellationToken cancellationToken) => ratings.GetAsync(request, cancellationToken);
 }

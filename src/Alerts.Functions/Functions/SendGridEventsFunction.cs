@@ -9,6 +9,6 @@ public sealed class SendGridEventsFunction(SendGridEventsApi events)
 {
     [Function("SendGridEvents")]
     public Task<IResult> PostAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sendgrid/events")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/sendgrid/events")] HttpRequest request,
         CancellationToken cancellationToken) => events.PostAsync(request, cancellationToken);
 }

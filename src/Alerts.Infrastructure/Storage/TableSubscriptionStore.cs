@@ -392,6 +392,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         row["MinRating"] = rules.MinRating?.ToWireName();
         row["Direction"] = rules.Direction.ToWireName();
         row["Paused"] = rules.Paused;
+        row["NotableOnly"] = rules.NotableOnly;
         return row;
     }
 
@@ -452,6 +453,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
             MinRating = minRating == RatingLevel.Unknown ? null : minRating,
             Direction = NewsDirections.TryParse(row.GetString("Direction"), out var direction) ? direction : NewsDirection.Any,
             Paused = row.GetBoolean("Paused") ?? false,
+            NotableOnly = row.GetBoolean("NotableOnly") ?? false,
         };
     }
 

@@ -23,6 +23,7 @@ public sealed class TableSubscriptionStoreUpdateTests(AzuriteFixture azurite)
         MinRating = RatingLevel.Buy,
         Direction = NewsDirection.Positive,
         Paused = true,
+        NotableOnly = true,
     };
 
     private readonly TableServiceClient _tables = new(azurite.ConnectionString);

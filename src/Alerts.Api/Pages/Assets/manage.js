@@ -14,7 +14,7 @@
 
   // Fields that an error from the server can name ("tickers[3]" is shown next to "tickers").
   // "quietHours.start" is shown next to "quietHours".
-  var FIELDS = ['tickers', 'actions', 'firms', 'excludeFirms', 'minTargetChangePct', 'minRating', 'direction', 'paused',
+  var FIELDS = ['tickers', 'actions', 'firms', 'excludeFirms', 'minTargetChangePct', 'minRating', 'direction', 'notableOnly', 'paused',
     'delivery', 'timeZone', 'digestTime', 'quietHours', 'maxPerHour'];
 
   // The browser's own zone, offered when the subscription has none yet.
@@ -106,6 +106,7 @@
       radio.checked = radio.value === direction;
     });
     byId('paused').checked = !!s.paused;
+    byId('notableOnly').checked = !!s.notableOnly;
     var delivery = s.delivery || 'instant';
     form.querySelectorAll('input[name="delivery"]').forEach(function (radio) {
       radio.checked = radio.value === delivery;
@@ -136,6 +137,7 @@
       minRating: byId('minRating').value || null,
       direction: direction ? direction.value : 'any',
       paused: byId('paused').checked,
+      notableOnly: byId('notableOnly').checked,
       delivery: delivery ? delivery.value : 'instant',
       timeZone: zone === '' ? null : zone,
       digestTime: byId('digestTime').value || null,
