@@ -13,12 +13,6 @@ namespace Alerts.Core.Extraction;
 /// </summary>
 public sealed class CompanyDirectory
 {
-    private static readonly string[] Suffixes =
-    [
-        "incorporated", "corporation", "andcompany", "companies", "company", "limited", "andco", "corp", "inc", "ltd", "plc", "llc", "lp", "co",
-        "sa", "se", "ag", "nv",
-    ];
-
     private readonly SecuritiesMaster _master;
 
     public CompanyDirectory(SecuritiesMaster master)
@@ -59,25 +53,8 @@ public sealed class CompanyDirectory
     /// <summary>Letters and digits only, lower case, "&amp;" as "and" (the key <see cref="Ratings.FirmDirectory"/> uses too).</summary>
     internal static string Key(string name) => CompanyNames.Key(name);
 
-    internal static ReadOnlySpan<char> StripSuffixes(ReadOnlySpan<char> key)
-    {
-        var changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var suffix in Suffixes)
-            {
-                if (key.Length > suffix.Length + 1 && key.EndsWith(suffix, StringComparison.Ordinal))
-                {
-                    key = key[..^suffix.Length];
-                    changed = true;
-                    break;
-                }
-            }
-        }
-
-        return key;
-    }
+    /// <summary>The key without its corporate suffixes ("nioinc" -> "nio"); see <see cref="CompanyNames.StripSuffixes"/>.</summary>
+    internal static ReadOnlySpan<char> StripSuffixes(ReadOnlySpan<char> key) => CompanyNames.StripSuffixes(key);
 }
 
 /// <summary>A company of the table: its ticker and its usual name.</summary>

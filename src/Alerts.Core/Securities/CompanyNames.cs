@@ -27,6 +27,13 @@ public static partial class CompanyNames
         "nv", "bv", "spa", "ab", "asa", "as", "oyj", "new", "adr", "ads",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Corporate suffixes a name key may end with, as <see cref="StripSuffixes"/> takes them off.</summary>
+    private static readonly string[] KeySuffixes =
+    [
+        "incorporated", "corporation", "andcompany", "companies", "company", "limited", "andco", "corp", "inc", "ltd", "plc", "llc", "lp", "co",
+        "sa", "se", "ag", "nv",
+    ];
+
     /// <summary>Small words written in lower case inside a title-cased name.</summary>
     private static readonly FrozenSet<string> SmallWords = new[] { "of", "and", "the", "for", "in", "on", "at", "de", "la", "du", "des", "by", "to" }
         .ToFrozenSet(StringComparer.Ordinal);
@@ -49,6 +56,27 @@ public static partial class CompanyNames
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>A name key without its corporate suffixes, as many as it ends with ("nioinc" -> "nio", "jpmorganchaseandco" -> "jpmorganchase").</summary>
+    public static ReadOnlySpan<char> StripSuffixes(ReadOnlySpan<char> key)
+    {
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var suffix in KeySuffixes)
+            {
+                if (key.Length > suffix.Length + 1 && key.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    key = key[..^suffix.Length];
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return key;
     }
 
     /// <summary>

@@ -148,7 +148,7 @@ public sealed class SecuritiesMaster
             return entry.Status == NameStatus.Resolves;
         }
 
-        var stripped = CompanyDirectory.StripSuffixes(key);
+        var stripped = CompanyNames.StripSuffixes(key);
         if (stripped.Length != key.Length && stripped.Length >= 2 && snapshot.ByNameSpan.TryGetValue(stripped, out entry))
         {
             company = entry.Company;

@@ -134,7 +134,7 @@ internal sealed class SecuritiesSnapshot
                     byName[CompanyNames.Key(name[..^2])] = entry;
                 }
 
-                var stripped = CompanyDirectory.StripSuffixes(key).ToString();
+                var stripped = CompanyNames.StripSuffixes(key).ToString();
                 if (stripped.Length >= 2 && stripped.Length != key.Length && !names.CommonWords.Contains(stripped)
                     && (!byName.TryGetValue(stripped, out var existing) || existing.Status != NameStatus.Resolves || existing.Cik == cik))
                 {
