@@ -16,6 +16,9 @@ public sealed class SecuritiesMaster
     /// <summary>The name of <see cref="Source"/> while the embedded file is in use.</summary>
     public const string EmbeddedSource = "embedded";
 
+    /// <summary>The message of a <see cref="TickerWarning"/>.</summary>
+    public const string NotListed = "not a listed ticker";
+
     private const string EmbeddedFile = "Alerts.Core.Securities.company_tickers_exchange.json.gz";
 
     private static readonly Lazy<IReadOnlyList<SecListing>> EmbeddedRows = new(ReadEmbedded);
@@ -119,6 +122,26 @@ public sealed class SecuritiesMaster
         }
 
         return found.OrderBy(f => f.Distance).ThenBy(f => f.Rank).Take(max).Select(f => f.Ticker).ToList();
+    }
+
+    /// <summary>
+    /// A warning for each of <paramref name="tickers"/> (a subscription's, field <c>tickers[i]</c>) that is not listed, with
+    /// the listed tickers near it. Warnings, not refusals: the SEC's list holds only US-registered listings, so a foreign
+    /// ticker (7203.T), a listing newer than the last refresh or a vendor's own symbol is still a ticker a change may carry.
+    /// </summary>
+    public IReadOnlyList<TickerWarning> CheckTickers(IReadOnlyList<string> tickers)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        List<TickerWarning>? warnings = null;
+        for (var i = 0; i < tickers.Count; i++)
+        {
+            if (!IsListed(tickers[i]))
+            {
+                (warnings ??= []).Add(new TickerWarning($"tickers[{i}]", tickers[i], NotListed, Suggest(tickers[i])));
+            }
+        }
+
+        return warnings ?? (IReadOnlyList<TickerWarning>)[];
     }
 
     /// <summary>True when <paramref name="upperTicker"/> (upper case, any separator) is listed: no allocation.</summary>

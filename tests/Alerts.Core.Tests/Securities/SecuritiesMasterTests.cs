@@ -155,6 +155,24 @@ public class SecuritiesMasterTests
     }
 
     [Fact]
+    public void CheckTickers_UnlistedOnes_WarnedByIndexWithSuggestions()
+    {
+        var warnings = Master.CheckTickers(["AAPL", "BRK-B", "APPL", "7203.T"]);
+
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal("tickers[2]", warnings[0].Field);
+        Assert.Equal("APPL", warnings[0].Ticker);
+        Assert.Equal("not a listed ticker", warnings[0].Message);
+        Assert.Equal("AAPL", warnings[0].Suggestions[0]);
+        Assert.Contains("APP", warnings[0].Suggestions);
+        Assert.Equal("tickers[3]", warnings[1].Field);
+        Assert.Equal("7203.T", warnings[1].Ticker);
+    }
+
+    [Fact]
+    public void CheckTickers_AllListed_NoWarning() => Assert.Empty(Master.CheckTickers(["AAPL", "brk.b", "SPY"]));
+
+    [Fact]
     public void Suggest_NothingNear_GivesNothing() => Assert.Empty(Master.Suggest("QQQQQQQQQ"));
 
     [Fact]
