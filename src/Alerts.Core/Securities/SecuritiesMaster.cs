@@ -38,6 +38,9 @@ public sealed class SecuritiesMaster
     /// <summary>Number of listed tickers (with the alias table's tickers that the SEC does not list).</summary>
     public int Count => Snapshot.ByTicker.Count;
 
+    /// <summary>Number of names in the index (filed names, short names, aliases; each spelling once).</summary>
+    public int NameCount => Snapshot.ByName.Count;
+
     /// <summary>Where the listings come from: <see cref="EmbeddedSource"/>, or the address of the last good refresh.</summary>
     public string Source => Snapshot.Source;
 
@@ -101,14 +104,8 @@ public sealed class SecuritiesMaster
         var key = TickerKey.Of(ticker);
         var limit = key.Length >= 5 ? 2 : 1;
         var found = new List<(int Distance, int Rank, string Ticker)>();
-        foreach (var listing in Snapshot.ByRank)
+        foreach (var (candidate, listing) in Snapshot.SuggestionKeys)
         {
-            if (listing.Kind is ListingKind.Preferred or ListingKind.Derivative)
-            {
-                continue;
-            }
-
-            var candidate = TickerKey.Of(listing.Ticker);
             if (Math.Abs(candidate.Length - key.Length) > limit || candidate == key)
             {
                 continue;
@@ -183,12 +180,17 @@ public sealed class SecuritiesMaster
         return false;
     }
 
-    /// <summary>Optimal string alignment distance, given up beyond <paramref name="limit"/>.</summary>
+    /// <summary>Optimal string alignment distance (a swap of two neighbours counts one), given up beyond <paramref name="limit"/>.</summary>
     private static int Distance(string a, string b, int limit)
     {
-        var previous2 = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        if (a.Length > 32 || b.Length > 32)
+        {
+            return limit + 1;
+        }
+
+        Span<int> previous2 = stackalloc int[b.Length + 1];
+        Span<int> previous = stackalloc int[b.Length + 1];
+        Span<int> current = stackalloc int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -216,7 +218,10 @@ public sealed class SecuritiesMaster
                 return limit + 1;
             }
 
-            (previous2, previous, current) = (previous, current, previous2);
+            var recycled = previous2;
+            previous2 = previous;
+            previous = current;
+            current = recycled;
         }
 
         return previous[b.Length];

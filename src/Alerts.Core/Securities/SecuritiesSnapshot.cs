@@ -21,6 +21,10 @@ internal sealed class SecuritiesSnapshot
         ByName = byName;
         ByNameSpan = byName.GetAlternateLookup<ReadOnlySpan<char>>();
         ByRank = byRank;
+        SuggestionKeys = byRank
+            .Where(l => l.Kind is ListingKind.Common or ListingKind.Fund)
+            .Select(l => (TickerKey.Of(l.Ticker), l))
+            .ToArray();
         Source = source;
         LoadedAt = loadedAt;
     }
@@ -35,6 +39,9 @@ internal sealed class SecuritiesSnapshot
 
     /// <summary>Every listing, the SEC's order first (largest companies first).</summary>
     public Listing[] ByRank { get; }
+
+    /// <summary>The listings a suggestion may name (common stock and funds), with their ticker keys, in rank order.</summary>
+    public (string Key, Listing Listing)[] SuggestionKeys { get; }
 
     public string Source { get; }
 
