@@ -23,6 +23,8 @@ public sealed class SecuritiesMaster
 
     private static readonly Lazy<IReadOnlyList<SecListing>> EmbeddedRows = new(ReadEmbedded);
 
+    private static readonly Lazy<SecuritiesMaster> LazyDefault = new(() => Load(extraNamesJson: null));
+
     private readonly NameData _names;
     private SecuritiesSnapshot _snapshot;
 
@@ -33,7 +35,7 @@ public sealed class SecuritiesMaster
     }
 
     /// <summary>The embedded SEC file with the built-in name data.</summary>
-    public static SecuritiesMaster Default { get; } = Load(extraNamesJson: null);
+    public static SecuritiesMaster Default => LazyDefault.Value;
 
     /// <summary>Number of listed tickers (with the alias table's tickers that the SEC does not list).</summary>
     public int Count => Snapshot.ByTicker.Count;
