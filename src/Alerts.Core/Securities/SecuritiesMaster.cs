@@ -16,6 +16,9 @@ public sealed class SecuritiesMaster
     /// <summary>The name of <see cref="Source"/> while the embedded file is in use.</summary>
     public const string EmbeddedSource = "embedded";
 
+    /// <summary>How many unlisted tickers of one check get suggestions; the rest are warned of without.</summary>
+    public const int MaxSuggested = 20;
+
     /// <summary>The message of a <see cref="TickerWarning"/>.</summary>
     public const string NotListed = "not a listed ticker";
 
@@ -127,6 +130,7 @@ public sealed class SecuritiesMaster
     /// A warning for each of <paramref name="tickers"/> (a subscription's, field <c>tickers[i]</c>) that is not listed, with
     /// the listed tickers near it. Warnings, not refusals: the SEC's list holds only US-registered listings, so a foreign
     /// ticker (7203.T), a listing newer than the last refresh or a vendor's own symbol is still a ticker a change may carry.
+    /// Only the first <see cref="MaxSuggested"/> get suggestions (each is a scan of every listing).
     /// </summary>
     public IReadOnlyList<TickerWarning> CheckTickers(IReadOnlyList<string> tickers)
     {
@@ -136,7 +140,9 @@ public sealed class SecuritiesMaster
         {
             if (!IsListed(tickers[i]))
             {
-                (warnings ??= []).Add(new TickerWarning($"tickers[{i}]", tickers[i], NotListed, Suggest(tickers[i])));
+                warnings ??= [];
+                var suggestions = warnings.Count < MaxSuggested ? Suggest(tickers[i]) : [];
+                warnings.Add(new TickerWarning($"tickers[{i}]", tickers[i], NotListed, suggestions));
             }
         }
 

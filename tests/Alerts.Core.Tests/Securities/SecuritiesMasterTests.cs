@@ -170,6 +170,19 @@ public class SecuritiesMasterTests
     }
 
     [Fact]
+    public void CheckTickers_ManyUnlisted_OnlyTheFirstOnesGetSuggestions()
+    {
+        var tickers = Enumerable.Range(0, 30).Select(i => $"APPL{(char)('A' + i % 26)}{i / 26}").ToList();
+
+        var warnings = Master.CheckTickers(tickers);
+
+        Assert.Equal(30, warnings.Count);
+        Assert.Equal("tickers[29]", warnings[29].Field);
+        Assert.All(warnings.Skip(SecuritiesMaster.MaxSuggested), w => Assert.Empty(w.Suggestions));
+        Assert.Contains(warnings.Take(SecuritiesMaster.MaxSuggested), w => w.Suggestions.Count > 0);
+    }
+
+    [Fact]
     public void CheckTickers_AllListed_NoWarning() => Assert.Empty(Master.CheckTickers(["AAPL", "brk.b", "SPY"]));
 
     [Fact]
