@@ -35,6 +35,9 @@ param alertsSigningKeys string
 @description('NCRONTAB schedule of the feed poller (FEEDS_SCHEDULE); feeds themselves are app settings Feeds__Sources__N__*.')
 param feedsSchedule string = '0 * * * * *'
 
+@description('Contact address sent to the SEC in the User-Agent of the daily securities refresh (Securities__UserAgent). Empty: no refresh, the embedded SEC file is used.')
+param secContactEmail string = ''
+
 @secure()
 @minLength(16)
 @description('Keys that open the operator routes under /api/ops (Admin__Keys), ;-separated, 16 or more characters each.')
@@ -186,6 +189,9 @@ module api 'app/api.bicep' = {
       OUTBOX_SCHEDULE: '*/30 * * * * *'
       DIGEST_SCHEDULE: '0 * * * * *'
       FEEDS_SCHEDULE: feedsSchedule
+      SECURITIES_SCHEDULE: '0 15 6 * * *'
+      Securities__RefreshEnabled: empty(secContactEmail) ? 'false' : 'true'
+      Securities__UserAgent: empty(secContactEmail) ? '' : 'Alerts ${secContactEmail}'
       Storage__TableServiceUri: storage.outputs.tableEndpoint
       Storage__QueueServiceUri: storage.outputs.queueEndpoint
       ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -14,6 +14,7 @@ using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
 using Alerts.Infrastructure.Email;
 using Alerts.Infrastructure.Feeds;
+using Alerts.Infrastructure.Securities;
 using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Storage;
 using Azure.Core;
@@ -67,11 +68,9 @@ public static class AlertsServiceCollectionExtensions
             return FirmDirectory.Load(string.IsNullOrWhiteSpace(path) ? null : File.ReadAllText(path));
         });
         services.AddSingleton<RatingChangeNormalizer>();
-        services.AddSingleton(_ =>
-        {
-            var path = configuration["Alerts:CompanyNamesPath"];
-            return CompanyDirectory.Load(string.IsNullOrWhiteSpace(path) ? null : File.ReadAllText(path));
-        });
+
+        // The securities master (listed tickers, company names) and the CompanyDirectory read from it; Securities__*
+        services.AddAlertsSecurities(configuration);
         services.AddSingleton<NewsTextExtractor>();
         services.AddSingleton<INewsTextReader, ExtractorNewsTextReader>();
 

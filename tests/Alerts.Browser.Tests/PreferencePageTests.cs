@@ -84,6 +84,27 @@ public sealed class PreferencePageTests(BrowserFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task UnlistedTicker_SavedWithAWarningOfferingTheNearOnes()
+    {
+        var subscribed = await fixture.SubscribeConfirmAndGetAlertAsync(BrowserFixture.NewEmail(), BrowserFixture.NewTicker());
+        var (page, errors) = await OpenAsync(subscribed);
+
+        await page.GetByLabel("Tickers you follow").FillAsync("MSFT, appl");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved");
+        await Expect(page.Locator("#tickers-warning")).ToBeVisibleAsync();
+        await Expect(page.Locator("#tickers-warning")).ToContainTextAsync("\"APPL\" is not a listed ticker. Did you mean AAPL");
+        var stored = await fixture.GetSubscriptionAsync(subscribed);
+        Assert.Equal(["MSFT", "APPL"], Strings(stored.GetProperty("tickers")));
+
+        await page.GetByLabel("Tickers you follow").FillAsync("MSFT, AAPL");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#tickers-warning")).ToBeHiddenAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task KeyboardOnly_TabToFieldsTypeAndSaveWithEnter_SavedSubscriptionChanged()
     {
         var subscribed = await fixture.SubscribeConfirmAndGetAlertAsync(BrowserFixture.NewEmail(), BrowserFixture.NewTicker());

@@ -22,6 +22,33 @@ public sealed class SubscriptionsFunctionsTests(AlertsApp app)
         Assert.StartsWith("https://alerts.example.test/api/subscriptions/", link.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CreateSubscription_UnlistedTicker_Answers201WithAWarningAndSuggestions()
+    {
+        var email = TestData.Email();
+
+        var response = await app.CallAsync(r => app.Subscriptions.CreateAsync(r, CancellationToken.None), "POST", "/api/subscriptions", $"{{\"email\":\"{email}\",\"tickers\":[\"msft\",\"BRK.B\",\"APPL\"]}}", "application/json");
+
+        Assert.Equal(StatusCodes.Status201Created, response.Status);
+        var warning = Assert.Single(response.Json().GetProperty("warnings").EnumerateArray());
+        Assert.Equal("tickers[2]", warning.GetProperty("field").GetString());
+        Assert.Equal("APPL", warning.GetProperty("ticker").GetString());
+        Assert.Equal("not a listed ticker", warning.GetProperty("message").GetString());
+        var suggestions = warning.GetProperty("suggestions").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal("AAPL", suggestions[0]);
+        Assert.Contains("APP", suggestions);
+        Assert.Single(app.Emails(email));
+    }
+
+    [Fact]
+    public async Task CreateSubscription_ListedTickers_AnswersWithoutWarnings()
+    {
+        var response = await app.CallAsync(r => app.Subscriptions.CreateAsync(r, CancellationToken.None), "POST", "/api/subscriptions", $"{{\"email\":\"{TestData.Email()}\",\"tickers\":[\"MSFT\",\"brk-b\"]}}", "application/json");
+
+        Assert.Equal(StatusCodes.Status201Created, response.Status);
+        Assert.False(response.Json().TryGetProperty("warnings", out _));
+    }
+
     [Theory]
     [InlineData("{\"email\":\"not-an-address\",\"tickers\":[\"CIFR\"]}", "email")]
     [InlineData("{\"email\":\"a@example.com\\r\\nBcc: b@example.com\",\"tickers\":[\"CIFR\"]}", "email")]

@@ -37,6 +37,22 @@ public sealed class UpdateSubscriptionTests(AlertsApp app)
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
 
     [Fact]
+    public async Task UpdateSubscription_UnlistedTicker_SavedWithAWarningThatGetRepeats()
+    {
+        var id = await app.SubscribeAndConfirmAsync(TestData.Email(), "[\"MSFT\"]");
+
+        var response = await PutAsync(id, "{\"tickers\":[\"MSFT\",\"NVDIA\"]}", ManageToken(id));
+
+        Assert.Equal(StatusCodes.Status200OK, response.Status);
+        var view = response.Json();
+        Assert.Equal(["MSFT", "NVDIA"], Strings(view.GetProperty("tickers")));
+        var warning = Assert.Single(view.GetProperty("warnings").EnumerateArray());
+        Assert.Equal("tickers[1]", warning.GetProperty("field").GetString());
+        Assert.Contains("NVDA", Strings(warning.GetProperty("suggestions")));
+        Assert.Equal(view.ToString(), (await GetAsync(id)).ToString());
+    }
+
+    [Fact]
     public async Task UpdateSubscription_NewTickers_AlertsFollowTheNewTickersOnly()
     {
         var email = TestData.Email();

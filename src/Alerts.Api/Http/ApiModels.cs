@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Alerts.Core.Digests;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 using Alerts.Core.Subscriptions;
 
 namespace Alerts.Api.Http;
@@ -68,14 +69,17 @@ internal sealed record SubscriptionView(
     string? TimeZone,
     string DigestTime,
     QuietHoursView? QuietHours,
-    int? MaxPerHour)
+    int? MaxPerHour,
+    IReadOnlyList<TickerWarning>? Warnings = null)
 {
-    public static SubscriptionView From(Subscription s) => new(
+    /// <summary>The subscription, with <paramref name="warnings"/> about its tickers (absent when there are none).</summary>
+    public static SubscriptionView From(Subscription s, IReadOnlyList<TickerWarning>? warnings = null) => new(
         s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.ExcludeFirms, s.Rules.MinTargetChangePct, s.Rules.MinRating,
         s.Rules.Direction, s.Rules.Paused, s.Rules.NotableOnly, s.Status, s.CreatedAt, s.ConfirmedAt,
         s.Delivery.Mode, s.Delivery.TimeZone, Clock(s.Delivery.DigestTime),
         s.Delivery.QuietHours is { } q ? new QuietHoursView(Clock(q.Start), Clock(q.End)) : null,
-        s.Delivery.MaxPerHour);
+        s.Delivery.MaxPerHour,
+        warnings);
 
     private static string Clock(TimeOnly time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -84,7 +88,7 @@ internal sealed record SubscriptionView(
 internal sealed record QuietHoursView(string Start, string End);
 
 /// <summary>The 201 answer of <c>POST /api/subscriptions</c>: the same whether or not the address was known.</summary>
-internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message);
+internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message, IReadOnlyList<TickerWarning>? Warnings = null);
 
 /// <summary>A subscriber of one ticker, as the admin route lists it.</summary>
 internal sealed record AdminSubscriberView(string SubscriptionId, string Email, IReadOnlyList<RatingAction> Actions, IReadOnlyList<string> Firms, decimal? MinTargetChangePct);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Alerts.Core.Delivery;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
 using Alerts.Api.Pages;
@@ -19,6 +20,7 @@ public sealed partial class SubscriptionsApi(
     FirmDirectory firms,
     Links links,
     ClientRateLimiter rateLimiter,
+    SecuritiesMaster securities,
     ILogger<SubscriptionsApi> logger)
 {
     /// <summary>A subscription body is small: 500 tickers and some rules.</summary>
@@ -49,7 +51,7 @@ public sealed partial class SubscriptionsApi(
             var subscription = await subscriptions.SubscribeAsync(parsed.Value!, cancellationToken);
             LogCreated(subscription.Id, subscription.Tickers.Count);
             return TypedResults.Json(
-                new SubscriptionCreatedResponse(subscription.Id, subscription.Status, "Check your inbox: alerts start once the link in the confirmation email is opened."),
+                new SubscriptionCreatedResponse(subscription.Id, subscription.Status, "Check your inbox: alerts start once the link in the confirmation email is opened.", Warnings(subscription)),
                 ApiJsonContext.Default.SubscriptionCreatedResponse,
                 statusCode: StatusCodes.Status201Created);
         }
@@ -74,7 +76,7 @@ public sealed partial class SubscriptionsApi(
 
         var (access, subscription) = await subscriptions.GetAsync(id, Token(request), cancellationToken);
         return access == SubscriptionAccess.Granted
-            ? TypedResults.Json(SubscriptionView.From(subscription!), ApiJsonContext.Default.SubscriptionView)
+            ? TypedResults.Json(SubscriptionView.From(subscription!, Warnings(subscription!)), ApiJsonContext.Default.SubscriptionView)
             : Problems.NotFoundOrForbidden();
     }
 
@@ -130,7 +132,7 @@ public sealed partial class SubscriptionsApi(
 
         var updated = outcome.Subscription!;
         LogUpdated(id, updated.Tickers.Count, updated.Rules.Paused);
-        return TypedResults.Json(SubscriptionView.From(updated), ApiJsonContext.Default.SubscriptionView);
+        return TypedResults.Json(SubscriptionView.From(updated, Warnings(updated)), ApiJsonContext.Default.SubscriptionView);
     }
 
     public async Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken cancellationToken)
@@ -181,7 +183,7 @@ public sealed partial class SubscriptionsApi(
                 $"<p><a href=\"{HtmlPage.Encode(links.Manage(id))}\">Manage your alerts</a></p>");
         }
 
-        return TypedResults.Json(SubscriptionView.From(subscription!), ApiJsonContext.Default.SubscriptionView);
+        return TypedResults.Json(SubscriptionView.From(subscription!, Warnings(subscription!)), ApiJsonContext.Default.SubscriptionView);
     }
 
     /// <summary>GET on the unsubscribe link: a page with a button. Unsubscribing takes a POST (RFC 8058 one-click, or the button).</summary>
@@ -270,6 +272,10 @@ public sealed partial class SubscriptionsApi(
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex IdPattern();
+
+    /// <summary>Tickers the securities master does not list, with the near ones: a warning beside the answer, never a refusal.</summary>
+    private IReadOnlyList<TickerWarning>? Warnings(Subscription subscription) =>
+        securities.CheckTickers(subscription.Tickers) is { Count: > 0 } warnings ? warnings : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} created for {TickerCount} tickers")]
     private partial void LogCreated(string subscriptionId, int tickerCount);

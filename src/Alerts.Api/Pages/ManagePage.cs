@@ -75,8 +75,9 @@ internal static class ManagePage
             <legend>Tickers</legend>
             <label for="tickers">Tickers you follow</label>
             <p class="hint" id="tickers-hint">Separate them with commas, spaces or new lines; 1 to 500.</p>
-            <textarea id="tickers" name="tickers" rows="3" autocapitalize="characters" autocomplete="off" spellcheck="false" aria-describedby="tickers-hint tickers-error"></textarea>
+            <textarea id="tickers" name="tickers" rows="3" autocapitalize="characters" autocomplete="off" spellcheck="false" aria-describedby="tickers-hint tickers-error tickers-warning"></textarea>
             <p class="error" id="tickers-error" hidden></p>
+            <p class="warning" id="tickers-warning" hidden></p>
             </fieldset>
             <fieldset id="actions" aria-describedby="actions-hint actions-error">
             <legend>Actions</legend>

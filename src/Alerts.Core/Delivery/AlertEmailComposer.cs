@@ -2,6 +2,7 @@ using System.Text;
 using Alerts.Core.Context;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Core.Delivery;
@@ -9,9 +10,10 @@ namespace Alerts.Core.Delivery;
 /// <summary>
 /// Writes the alert email: a subject that says it all, HTML and plain-text parts, a manage link, an unsubscribe link,
 /// and the RFC 8058 one-click unsubscribe headers, and when given the street's context (<see cref="StreetContextSection"/>).
-/// Every sender-given string is HTML-escaped.
+/// Every sender-given string is HTML-escaped. The company's name comes from the securities master when the change
+/// carries none.
 /// </summary>
-public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> options)
+public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> options, SecuritiesMaster? securities = null)
 {
     public const string Category = "alert";
 
@@ -33,7 +35,7 @@ public sealed class AlertEmailComposer(Links links, IOptions<EmailOptions> optio
         var unsubscribeHtml = $"%%{nonce}:unsubscribe-html%%";
 
         var headline = ChangeDescription.Headline(change);
-        var facts = ChangeDescription.Facts(change);
+        var facts = ChangeDescription.Facts(change, securities);
 
         var text = new StringBuilder()
             .AppendLine(headline)

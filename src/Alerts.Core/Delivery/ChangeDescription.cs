@@ -1,5 +1,6 @@
 using System.Globalization;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 
 namespace Alerts.Core.Delivery;
 
@@ -47,10 +48,14 @@ public static class ChangeDescription
         return change.Action == RatingAction.Suspend ? headline : headline + TargetSuffix(change);
     }
 
-    /// <summary>The facts of a change as label and value (ticker, firm, action, rating, target, published, source), as emails list them.</summary>
-    public static List<(string Label, string Value)> Facts(RatingChange change)
+    /// <summary>
+    /// The facts of a change as label and value (ticker, firm, action, rating, target, published, source), as emails list
+    /// them; the company's name as <see cref="CompanyOf"/> gives it.
+    /// </summary>
+    public static List<(string Label, string Value)> Facts(RatingChange change, SecuritiesMaster? securities = null)
     {
-        var facts = new List<(string, string)> { ("Ticker", change.Company is null ? change.Ticker : $"{change.Ticker} ({change.Company})") };
+        var company = CompanyOf(change, securities);
+        var facts = new List<(string, string)> { ("Ticker", company is null ? change.Ticker : $"{change.Ticker} ({company})") };
         facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
         facts.Add(("Action", ActionWords(change.Action)));
         if (Ratings(change) is { } ratings)
@@ -79,6 +84,16 @@ public static class ChangeDescription
         change.PublishedDate is { } date
             ? MarketDates.Format(date)
             : change.PublishedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The company's name shown for a change: the change's own, unless it has none or only repeats the ticker ("MARA
+    /// (MARA)"); then the securities master's ("MARA Holdings"), when the ticker is listed.
+    /// </summary>
+    public static string? CompanyOf(RatingChange change, SecuritiesMaster? securities)
+    {
+        var own = change.Company is { } company && !string.Equals(company.Trim(), change.Ticker, StringComparison.OrdinalIgnoreCase) ? company : null;
+        return own ?? securities?.DisplayName(change.Ticker);
+    }
 
     /// <summary>"$12 -> $18 (+50%)", "$18", or null when no target was given.</summary>
     public static string? Targets(RatingChange change) => (change.FromTarget, change.ToTarget) switch

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Alerts.Core.Context;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Core.Delivery;
@@ -11,7 +12,7 @@ namespace Alerts.Core.Delivery;
 /// each ticker's changes newest first, each with its headline and facts as in the alert email, then the ticker's street
 /// context when given), with the same manage and unsubscribe links and RFC 8058 headers as an alert email.
 /// </summary>
-public sealed class DigestEmailComposer(Links links, IOptions<EmailOptions> options)
+public sealed class DigestEmailComposer(Links links, IOptions<EmailOptions> options, SecuritiesMaster? securities = null)
 {
     public const string Category = "digest";
 
@@ -38,14 +39,14 @@ public sealed class DigestEmailComposer(Links links, IOptions<EmailOptions> opti
         var html = EmailParts.StartHtml(subject);
         foreach (var (ticker, tickerChanges) in groups)
         {
-            var company = tickerChanges.Select(c => c.Company).FirstOrDefault(c => c is not null);
+            var company = tickerChanges.Select(c => ChangeDescription.CompanyOf(c, securities)).FirstOrDefault(c => c is not null);
             var title = company is null ? ticker : $"{ticker} ({company})";
             text.AppendLine().Append("== ").Append(title).AppendLine(" ==");
             html.Append("<h2 style=\"font-size:1.1em;margin-top:1.5em\">").Append(EmailParts.Html(title)).Append("</h2>");
             foreach (var change in tickerChanges)
             {
                 var headline = ChangeDescription.Headline(change);
-                var facts = ChangeDescription.Facts(change);
+                var facts = ChangeDescription.Facts(change, securities);
                 text.AppendLine().AppendLine(headline);
                 EmailParts.AppendFactsText(text, facts);
                 html.Append("<h3 style=\"font-size:1em;margin-bottom:.3em\">").Append(EmailParts.Html(headline)).Append("</h3>");

@@ -3,6 +3,7 @@ using Alerts.Core.Context;
 using Alerts.Core.Delivery;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 using Alerts.Core.Security;
 using Alerts.Core.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -173,4 +174,37 @@ public class AlertEmailComposerTests
     [Fact]
     public void Compose_NoContext_HasNoContextSection() =>
         Assert.DoesNotContain("The street on", Compose().TextBody, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("MARA")]
+    [InlineData("mara")]
+    public void Compose_NoCompanyName_TakesTheMastersName(string? company)
+    {
+        var change = TestChanges.Bare(RatingAction.Upgrade, ticker: "MARA") with { Company = company };
+
+        var email = new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email(), SecuritiesMaster.Default).Compose(change, _recipient);
+
+        Assert.Contains("Ticker: MARA (MARA Holdings)", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("MARA (MARA Holdings)", email.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("MARA (MARA)", email.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_OwnCompanyName_IsKept()
+    {
+        var email = new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email(), SecuritiesMaster.Default).Compose(TestChanges.CifrUpgrade(), _recipient);
+
+        Assert.Contains("Ticker: CIFR (Cipher Mining)", email.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_UnlistedTickerWithoutName_ShowsTheTickerAlone()
+    {
+        var change = TestChanges.Bare(RatingAction.Upgrade, ticker: "7203.T");
+
+        var email = new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email(), SecuritiesMaster.Default).Compose(change, _recipient);
+
+        Assert.Contains("Ticker: 7203.T" + Environment.NewLine, email.TextBody, StringComparison.Ordinal);
+    }
 }

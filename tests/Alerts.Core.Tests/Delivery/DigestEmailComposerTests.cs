@@ -1,5 +1,6 @@
 using Alerts.Core.Delivery;
 using Alerts.Core.Ratings;
+using Alerts.Core.Securities;
 using Alerts.Core.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
@@ -79,5 +80,15 @@ public class DigestEmailComposerTests
         Assert.DoesNotContain("<script>", email.HtmlBody);
         Assert.Contains("&lt;script&gt;", email.HtmlBody);
         Assert.Contains("A &amp; B", email.HtmlBody);
+    }
+
+    [Fact]
+    public void Compose_TickerWithoutCompany_TitledWithTheMastersName()
+    {
+        var email = new DigestEmailComposer(TestLinks.Create(_time), TestLinks.Email(), SecuritiesMaster.Default)
+            .Compose("sub-1", "ana@example.com", "digest-1", [TestChanges.Bare(RatingAction.Downgrade, "NVDA")]);
+
+        Assert.Contains("== NVDA (Nvidia) ==", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Ticker: NVDA (Nvidia)", email.TextBody, StringComparison.Ordinal);
     }
 }

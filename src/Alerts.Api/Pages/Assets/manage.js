@@ -90,7 +90,19 @@
     }
   }
 
+  // Tickers the securities master does not list: kept as written (a foreign or new listing is fine), with the near ones offered.
+  function showWarnings(warnings) {
+    var box = byId('tickers-warning');
+    var list = Array.isArray(warnings) ? warnings : [];
+    box.textContent = list.map(function (w) {
+      var near = Array.isArray(w.suggestions) && w.suggestions.length > 0 ? ' Did you mean ' + w.suggestions.join(' or ') + '?' : '';
+      return '"' + String(w.ticker) + '" is ' + String(w.message) + '.' + near;
+    }).join(' ');
+    box.hidden = list.length === 0;
+  }
+
   function fill(s) {
+    showWarnings(s.warnings);
     describe(s);
     byId('tickers').value = (s.tickers || []).join(', ');
     var actions = s.actions || [];
