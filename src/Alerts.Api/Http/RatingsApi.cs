@@ -171,6 +171,8 @@ public sealed partial class RatingsApi(
             return Validated<IReadOnlyList<RatingChangeSubmission>>.Invalid([new ValidationError(null, "body", "is not UTF-8 text")]);
         }
 
+        // Zero-width and bidirectional characters are read as if absent ("down\u200Bgrades" is "downgrades").
+        text = UntrustedText.StripInvisible(text);
         if (text.Contains('\0', StringComparison.Ordinal))
         {
             return Validated<IReadOnlyList<RatingChangeSubmission>>.Invalid([new ValidationError(null, "body", "is binary, not text")]);
@@ -178,7 +180,7 @@ public sealed partial class RatingsApi(
 
         var source = request.Query["source"].ToString();
         var url = request.Query["url"].ToString();
-        var extracted = extractor.Extract(text.TrimStart('\uFEFF'), publishedAt: signedAt, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
+        var extracted = extractor.Extract(text, publishedAt: signedAt, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
         var submissions = new List<RatingChangeSubmission>(extracted.Count);
         for (var i = 0; i < extracted.Count && i < IngestLimits.MaxChanges; i++)
         {

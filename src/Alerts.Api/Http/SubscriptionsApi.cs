@@ -178,7 +178,7 @@ public sealed partial class SubscriptionsApi(
             return HtmlPage.Render(
                 "Subscription confirmed",
                 $"<p>Alerts for <strong>{HtmlPage.Encode(string.Join(", ", subscription!.Tickers))}</strong> will now reach {HtmlPage.Encode(subscription.Email)}.</p>" +
-                $"<p><a href=\"{HtmlPage.Encode(links.Manage(id))}\">Manage your alerts</a></p>");
+                "<p>Every alert email carries the links to change or stop your alerts.</p>");
         }
 
         return TypedResults.Json(SubscriptionView.From(subscription!), ApiJsonContext.Default.SubscriptionView);

@@ -21,7 +21,7 @@ internal static class SubmissionRules
         if (result.IsValid && result.Value is [var valid])
         {
             problem = null;
-            return valid with { Sentence = submission.Sentence };
+            return valid with { Sentence = submission.Sentence is { } sentence ? Security.UntrustedText.StripInvisible(sentence) : null };
         }
 
         problem = string.Join("; ", result.Errors.Select(e => $"{e.Field} {e.Message}"));
