@@ -186,6 +186,7 @@ module api 'app/api.bicep' = {
       OUTBOX_SCHEDULE: '*/30 * * * * *'
       DIGEST_SCHEDULE: '0 * * * * *'
       FEEDS_SCHEDULE: feedsSchedule
+      PURGE_SCHEDULE: '0 17 * * * *'
       Storage__TableServiceUri: storage.outputs.tableEndpoint
       Storage__QueueServiceUri: storage.outputs.queueEndpoint
       ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -91,6 +91,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<DigestSender>();
         services.AddSingleton<DigestEmailComposer>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<UnconfirmedSubscriptionPurger>();
         services.AddSingleton(sp => new LinkTokens(sp.GetRequiredService<IOptions<AlertsOptions>>().Value.SigningKeyList, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Links>();
         services.AddSingleton<AlertEmailComposer>();

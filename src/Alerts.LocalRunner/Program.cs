@@ -13,6 +13,7 @@ builder.Services.AddHostedService<DispatcherLoop>();
 builder.Services.AddHostedService<OutboxLoop>();
 builder.Services.AddHostedService<DigestLoop>();
 builder.Services.AddHostedService<FeedPollingLoop>();
+builder.Services.AddHostedService<PurgeLoop>();
 
 var app = builder.Build();
 app.MapAlertsApi();

@@ -91,6 +91,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<SendGridEventsFunction>();
         services.AddSingleton<AdminFunctions>();
         services.AddSingleton<AssetsFunction>();
+        services.AddSingleton<PurgeUnconfirmedFunction>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

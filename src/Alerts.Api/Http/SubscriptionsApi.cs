@@ -26,6 +26,13 @@ public sealed partial class SubscriptionsApi(
 
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // Only JSON: a web page can make its visitors' browsers post text/plain or a form anywhere without asking, but
+        // application/json needs a CORS preflight that this app never answers.
+        if (RequestBody.MediaType(request) != "application/json")
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the subscription as application/json; nothing was stored.");
+        }
+
         if (!rateLimiter.TryAcquire(request, out var retryAfter))
         {
             LogRateLimited();
