@@ -50,6 +50,9 @@ public static class AlertsServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
+            .Validate(o => o.Invalid.Count == 0, "Http:TrustedProxies holds an entry that is neither an IP address nor a CIDR range.")
+            .ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
         services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName);
@@ -112,6 +115,7 @@ public static class AlertsServiceCollectionExtensions
         // The HTTP surface
         services.AddSingleton<RatingsApi>();
         services.AddSingleton<SubscriptionsApi>();
+        services.AddSingleton<ClientAddresses>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
         services.AddSingleton<AdminApi>();

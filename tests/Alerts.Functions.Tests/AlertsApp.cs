@@ -73,6 +73,7 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Feeds:Sources:0:ApiKey"] = "not-a-real-key",
             ["Feeds:Sources:0:BaseUrl"] = "http://127.0.0.1:9",
             ["Alerts:MaxSubscriptionsPerClientPerHour"] = "5",
+            ["Http:TrustedProxies"] = "127.0.0.1",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
         }).AddInMemoryCollection(_settings).Build();
 
@@ -117,8 +118,9 @@ public sealed class AlertsApp : IAsyncLifetime
         string path,
         string? body = null,
         string? contentType = null,
-        IDictionary<string, string>? headers = null) =>
-        CallBytesAsync(function, method, path, body is null ? null : Encoding.UTF8.GetBytes(body), contentType, headers);
+        IDictionary<string, string>? headers = null,
+        System.Net.IPAddress? remoteAddress = null) =>
+        CallBytesAsync(function, method, path, body is null ? null : Encoding.UTF8.GetBytes(body), contentType, headers, remoteAddress);
 
     /// <summary>As <see cref="CallAsync(Func{HttpRequest, Task{IResult}}, string, string, string?, string?, IDictionary{string, string}?)"/>, with the body's bytes as given (e.g. not UTF-8).</summary>
     public async Task<Response> CallBytesAsync(
@@ -127,9 +129,11 @@ public sealed class AlertsApp : IAsyncLifetime
         string path,
         byte[]? bytes,
         string? contentType = null,
-        IDictionary<string, string>? headers = null)
+        IDictionary<string, string>? headers = null,
+        System.Net.IPAddress? remoteAddress = null)
     {
         var context = new DefaultHttpContext { RequestServices = Services };
+        context.Connection.RemoteIpAddress = remoteAddress ?? System.Net.IPAddress.Loopback;
         var request = context.Request;
         request.Method = method;
         var question = path.IndexOf('?');
