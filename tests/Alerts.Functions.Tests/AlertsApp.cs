@@ -17,9 +17,9 @@ namespace Alerts.Functions.Tests;
 /// </summary>
 public sealed class AlertsApp : IAsyncLifetime
 {
-    public const string Secret = "test-webhook-secret";
-    public const string RotatedSecret = "previous-webhook-secret";
-    public const string AdminKey = "test-admin-key-0123456789";
+    public const string Secret = "test-webhook-secret-0123456789abcdef";
+    public const string RotatedSecret = "previous-webhook-secret-0123456789abcdef";
+    public const string AdminKey = "test-admin-key-0123456789abcdefghij";
 
     private readonly AzuriteFixture _azurite = new();
     private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
@@ -62,7 +62,9 @@ public sealed class AlertsApp : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = _azurite.ConnectionString,
             ["Webhook:Secrets"] = $"{Secret};{RotatedSecret}",
-            ["Alerts:SigningKeys"] = "test-signing-key-0123456789",
+            ["Alerts:SigningKeys"] = "test-signing-key-0123456789abcdefghij",
+            // Azurite and the pickup directory, as on a developer's machine (outside local mode the app refuses both).
+            ["Hosting:Local"] = "true",
             ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
             ["Email:PickupDirectory"] = PickupDirectory,
             ["Email:From"] = "alerts@example.test",
