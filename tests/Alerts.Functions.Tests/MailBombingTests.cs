@@ -172,11 +172,9 @@ public sealed class MailBombingTests(AlertsApp app)
             Assert.Null(await store.GetAsync(ids[3], CancellationToken.None));
 
             // Deleting one makes room for one more.
-            var first = (await store.GetAsync(ids[0], CancellationToken.None))!;
             await capped.Services.GetRequiredService<SubscriptionService>().DeleteAsync(ids[0], capped.Services.GetRequiredService<Links>().ManageToken(ids[0]), Alerts.Core.Security.LinkPurpose.Manage, CancellationToken.None);
             await SubscribeAsync(capped, $"{user}+6@example.com");
             Assert.Equal(4, Confirmations(capped, [.. addresses, $"{user}+6@example.com"]));
-            Assert.Equal(first.Id, ids[0]);
         }
         finally
         {

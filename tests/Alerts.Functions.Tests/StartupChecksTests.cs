@@ -110,14 +110,13 @@ public sealed class StartupChecksTests
     {
         var failure = await StartAsync(With(InAzure(), setting, value));
 
-        Assert.NotNull(failure);
+        Assert.True(failure is not null, $"{setting} holding {what} was accepted");
         Assert.Contains(setting, failure, StringComparison.Ordinal);
         if (value.Length >= SecretRulesMinimum)
         {
             Assert.DoesNotContain(value.Split(';')[^1], failure, StringComparison.Ordinal); // the log names the setting, never the value
         }
 
-        Assert.NotNull(what);
     }
 
     [Theory]
