@@ -192,6 +192,10 @@ module api 'app/api.bicep' = {
       SECURITIES_SCHEDULE: '0 15 6 * * *'
       Securities__RefreshEnabled: empty(secContactEmail) ? 'false' : 'true'
       Securities__UserAgent: empty(secContactEmail) ? '' : 'Alerts ${secContactEmail}'
+      PURGE_SCHEDULE: '0 17 * * * *'
+      // The Functions host forwards each request to the worker from loopback; the platform's front end and the host reach
+      // it from private addresses. A client on the internet has none of these (see docs/security.md).
+      Http__TrustedProxies: '127.0.0.0/8;::1;10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;fc00::/7'
       Storage__TableServiceUri: storage.outputs.tableEndpoint
       Storage__QueueServiceUri: storage.outputs.queueEndpoint
       ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Signs a body with the webhook secret (X-Alerts-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>)
-# and posts it to POST /api/ratings.
+# Signs a body with the webhook secret and posts it to POST /api/ratings:
+#   without a query string: X-Alerts-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
+#   with one (DRY_RUN=true adds ?dryRun=true): t=<unix>,v2=<hex HMAC-SHA256(secret, "<t>.<path and query>.<body>")>
 #
 #   scripts/post-rating.sh '{"ticker":"CIFR","firm":"JPMorgan","fromRating":"Neutral","toRating":"Overweight"}'
 #   scripts/post-rating.sh "$(cat changes.ndjson)" application/x-ndjson
@@ -12,12 +13,17 @@ url="${ALERTS_URL:-http://127.0.0.1:7071}"
 secret="${WEBHOOK_SECRET:-local-development-secret}"
 body="${1:-$(cat)}"
 content_type="${2:-application/json}"
-query=""
-[ "${DRY_RUN:-}" = "true" ] && query="?dryRun=true"
+path="/api/ratings"
+[ "${DRY_RUN:-}" = "true" ] && path="/api/ratings?dryRun=true"
 t=$(date +%s)
-signature=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.* //')
-curl -sS -X POST "$url/api/ratings$query" \
+hmac() { printf '%s' "$1" | openssl dgst -sha256 -hmac "$secret" -hex | sed 's/^.* //'; }
+case "$path" in
+  *\?*) signature="t=$t,v2=$(hmac "$t.$path.$body")" ;;
+  *) signature="t=$t,v1=$(hmac "$t.$body")" ;;
+esac
+# The path is appended to the base URL's own path (e.g. a reverse proxy's prefix is not signed: sign what the app receives).
+curl -sS -X POST "$url$path" \
   -H "Content-Type: $content_type" \
-  -H "X-Alerts-Signature: t=$t,v1=$signature" \
+  -H "X-Alerts-Signature: $signature" \
   --data-binary "$body"
 echo

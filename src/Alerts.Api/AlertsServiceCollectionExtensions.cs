@@ -41,19 +41,25 @@ public static class AlertsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.SigningKeyList.Count > 0 && o.SigningKeyList.All(k => k.Length >= 16), "Alerts:SigningKeys needs at least one key of 16 or more characters.")
-            .ValidateOnStart();
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.SecretList.Count > 0, "Webhook:Secrets needs at least one secret.")
-            .ValidateOnStart();
+        // Secrets, storage and SendGrid: refused on start when unusable, naming the setting (StartupChecks).
+        var startupChecks = new StartupChecks(configuration);
+        services.AddSingleton<IValidateOptions<AlertsOptions>>(startupChecks);
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(startupChecks);
+        services.AddSingleton<IValidateOptions<AdminOptions>>(startupChecks);
+        services.AddSingleton<IValidateOptions<StorageOptions>>(startupChecks);
+        services.AddSingleton<IValidateOptions<SendGridOptions>>(startupChecks);
+        services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
+            .Validate(o => o.Invalid.Count == 0, "Http:TrustedProxies holds an entry that is neither an IP address nor a CIDR range.")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
-        services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName);
+        services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName).ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
 
@@ -90,6 +96,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<DigestSender>();
         services.AddSingleton<DigestEmailComposer>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<UnconfirmedSubscriptionPurger>();
         services.AddSingleton(sp => new LinkTokens(sp.GetRequiredService<IOptions<AlertsOptions>>().Value.SigningKeyList, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Links>();
         services.AddSingleton<AlertEmailComposer>();
@@ -110,6 +117,7 @@ public static class AlertsServiceCollectionExtensions
         // The HTTP surface
         services.AddSingleton<RatingsApi>();
         services.AddSingleton<SubscriptionsApi>();
+        services.AddSingleton<ClientAddresses>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
         services.AddSingleton<AdminApi>();

@@ -29,6 +29,18 @@ public sealed class AlertsOptions
     [Range(1, 100)]
     public int MaxConfirmationsPerHour { get; set; } = 3;
 
+    /// <summary>
+    /// How many subscriptions one mailbox may hold, pending and confirmed together (<see cref="Subscriptions.Mailbox"/>: plus-tags
+    /// and Gmail's dots are one mailbox). Beyond it a new subscription is answered as ever but neither stored nor mailed.
+    /// The default is 10.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxSubscriptionsPerMailbox { get; set; } = 10;
+
+    /// <summary>How many confirmation emails all the addresses of one mail domain may receive per hour. The default is 200.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConfirmationsPerDomainPerHour { get; set; } = 200;
+
     /// <summary>How many subscriptions one client (IP address) may create per hour. The default is 20.</summary>
     [Range(1, 100_000)]
     public int MaxSubscriptionsPerClientPerHour { get; set; } = 20;

@@ -17,7 +17,7 @@ internal sealed class LocalEnvironment
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
     /// <summary>Used only when <c>Webhook__Secrets</c> is not set, and printed at start so a script can sign with it.</summary>
-    public const string DevelopmentWebhookSecret = "local-development-secret";
+    public const string DevelopmentWebhookSecret = SecretRules.DevelopmentWebhookSecret;
 
     /// <summary><c>Ingest__MaxQueueWaitSeconds</c> here unless set (see <see cref="Alerts.Core.IngestOptions"/>).</summary>
     public const double LocalMaxQueueWaitSeconds = 0.5;
@@ -92,6 +92,10 @@ internal sealed class LocalEnvironment
             configuration.AddInMemoryCollection(defaults);
         }
 
+        // Always local mode (Alerts.Api.HostingMode): Azurite and the pickup directory when nothing else is set, and the
+        // development webhook secret accepted. Added last, so that no other setting turns it off.
+        configuration.AddInMemoryCollection([new(Alerts.Api.HostingMode.LocalKey, "true")]);
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -137,21 +141,44 @@ internal sealed class LocalEnvironment
             ? "Azurite (127.0.0.1:10000-10002)"
             : "the account of Storage__ConnectionString";
 
-    /// <summary>A random key made on first start and kept, so links in emails keep working across restarts.</summary>
-    private static string SigningKey(string dataDirectory)
+    /// <summary>
+    /// A random key made on first start and kept, so links in emails keep working across restarts. The file is readable by
+    /// its owner only (0600), made so from the start; a file left readable by others by an older version is made 0600 too.
+    /// </summary>
+    internal static string SigningKey(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, "signing-key");
         if (File.Exists(path))
         {
+            OwnerOnly(path);
             var existing = File.ReadAllText(path).Trim();
-            if (existing.Length >= 16)
+            if (SecretRules.Problem(existing) is null)
             {
                 return existing;
             }
         }
 
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(path, key);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            file.Write(key);
+        }
+
+        OwnerOnly(path); // UnixCreateMode applies to a new file only: one that existed keeps its mode otherwise
         return key;
+    }
+
+    private static void OwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }

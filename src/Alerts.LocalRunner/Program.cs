@@ -14,6 +14,7 @@ builder.Services.AddHostedService<OutboxLoop>();
 builder.Services.AddHostedService<DigestLoop>();
 builder.Services.AddHostedService<FeedPollingLoop>();
 builder.Services.AddHostedService<SecuritiesRefreshLoop>();
+builder.Services.AddHostedService<PurgeLoop>();
 
 var app = builder.Build();
 app.MapAlertsApi();

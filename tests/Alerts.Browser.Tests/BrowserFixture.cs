@@ -17,7 +17,7 @@ namespace Alerts.Browser.Tests;
 public sealed partial class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
-    private const string Secret = "browser-tests-secret";
+    private const string Secret = "browser-tests-secret-0123456789abcdefghij";
 
     private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-browser-" + Guid.NewGuid().ToString("N"));
     private AzuriteServer? _azurite;

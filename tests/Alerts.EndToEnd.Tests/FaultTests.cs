@@ -19,7 +19,7 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Secret = "fault-test-secret";
+    private const string Secret = "fault-test-secret-0123456789abcdefghij";
 
     private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-faults-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };

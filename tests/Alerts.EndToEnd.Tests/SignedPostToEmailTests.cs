@@ -15,7 +15,7 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed partial class SignedPostToEmailTests : IAsyncLifetime
 {
-    private const string Secret = "end-to-end-secret";
+    private const string Secret = "end-to-end-secret-0123456789abcdefghij";
 
     private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-e2e-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new();

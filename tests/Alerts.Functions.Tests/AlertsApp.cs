@@ -17,15 +17,21 @@ namespace Alerts.Functions.Tests;
 /// </summary>
 public sealed class AlertsApp : IAsyncLifetime
 {
-    public const string Secret = "test-webhook-secret";
-    public const string RotatedSecret = "previous-webhook-secret";
-    public const string AdminKey = "test-admin-key-0123456789";
+    public const string Secret = "test-webhook-secret-0123456789abcdef";
+    public const string RotatedSecret = "previous-webhook-secret-0123456789abcdef";
+    public const string AdminKey = "test-admin-key-0123456789abcdefghij";
 
     private readonly AzuriteFixture _azurite = new();
     private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
 
     /// <summary>An app with settings on top of the tests' own (e.g. <c>Ingest:MaxHoldSeconds</c>); a fixture has one constructor, so this is not one.</summary>
     public static AlertsApp With(IReadOnlyDictionary<string, string?> settings) => new() { _settings = settings };
+
+    /// <summary>An app whose clock is <paramref name="time"/> (e.g. a <c>FakeTimeProvider</c>), with optional settings on top of the tests' own.</summary>
+    public static AlertsApp With(TimeProvider time, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new() { _time = time, _settings = settings ?? new Dictionary<string, string?>() };
+
+    private TimeProvider? _time;
 
     /// <summary>Stands in for SendGrid's Event Webhook signing key (the app gets its public half, as in SendGrid's settings).</summary>
     public System.Security.Cryptography.ECDsa SendGridEventKey { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
@@ -56,7 +62,9 @@ public sealed class AlertsApp : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = _azurite.ConnectionString,
             ["Webhook:Secrets"] = $"{Secret};{RotatedSecret}",
-            ["Alerts:SigningKeys"] = "test-signing-key-0123456789",
+            ["Alerts:SigningKeys"] = "test-signing-key-0123456789abcdefghij",
+            // Azurite and the pickup directory, as on a developer's machine (outside local mode the app refuses both).
+            ["Hosting:Local"] = "true",
             ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
             ["Email:PickupDirectory"] = PickupDirectory,
             ["Email:From"] = "alerts@example.test",
@@ -67,12 +75,18 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Feeds:Sources:0:ApiKey"] = "not-a-real-key",
             ["Feeds:Sources:0:BaseUrl"] = "http://127.0.0.1:9",
             ["Alerts:MaxSubscriptionsPerClientPerHour"] = "5",
+            ["Http:TrustedProxies"] = "127.0.0.1",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
         }).AddInMemoryCollection(_settings).Build();
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
+        if (_time is not null)
+        {
+            services.AddSingleton(_time);
+        }
+
         services.AddAlerts(configuration);
         services.AddSingleton<RatingsFunctions>();
         services.AddSingleton<SubscriptionsFunctions>();
@@ -80,6 +94,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<SendGridEventsFunction>();
         services.AddSingleton<AdminFunctions>();
         services.AddSingleton<AssetsFunction>();
+        services.AddSingleton<PurgeUnconfirmedFunction>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -99,15 +114,28 @@ public sealed class AlertsApp : IAsyncLifetime
     }
 
     /// <summary>Calls a function with a request built as the host builds it, and runs its result against the response.</summary>
-    public async Task<Response> CallAsync(
+    public Task<Response> CallAsync(
         Func<HttpRequest, Task<IResult>> function,
         string method,
         string path,
         string? body = null,
         string? contentType = null,
-        IDictionary<string, string>? headers = null)
+        IDictionary<string, string>? headers = null,
+        System.Net.IPAddress? remoteAddress = null) =>
+        CallBytesAsync(function, method, path, body is null ? null : Encoding.UTF8.GetBytes(body), contentType, headers, remoteAddress);
+
+    /// <summary>As <see cref="CallAsync(Func{HttpRequest, Task{IResult}}, string, string, string?, string?, IDictionary{string, string}?)"/>, with the body's bytes as given (e.g. not UTF-8).</summary>
+    public async Task<Response> CallBytesAsync(
+        Func<HttpRequest, Task<IResult>> function,
+        string method,
+        string path,
+        byte[]? bytes,
+        string? contentType = null,
+        IDictionary<string, string>? headers = null,
+        System.Net.IPAddress? remoteAddress = null)
     {
         var context = new DefaultHttpContext { RequestServices = Services };
+        context.Connection.RemoteIpAddress = remoteAddress ?? System.Net.IPAddress.Loopback;
         var request = context.Request;
         request.Method = method;
         var question = path.IndexOf('?');
@@ -115,9 +143,8 @@ public sealed class AlertsApp : IAsyncLifetime
         request.QueryString = question < 0 ? QueryString.Empty : new QueryString(path[question..]);
         request.Scheme = "https";
         request.Host = new HostString("alerts.example.test");
-        if (body is not null)
+        if (bytes is not null)
         {
-            var bytes = Encoding.UTF8.GetBytes(body);
             request.Body = new MemoryStream(bytes);
             request.ContentLength = bytes.Length;
         }
@@ -127,7 +154,8 @@ public sealed class AlertsApp : IAsyncLifetime
             request.ContentType = contentType;
         }
 
-        // Each call comes from its own client address unless the test says otherwise (the per-client limit is 5 an hour here).
+        // The calls arrive through a proxy (the Functions host forwards from loopback: see Http:TrustedProxies below), and each
+        // comes from its own client address unless the test says otherwise (the per-client limit is 5 an hour here).
         request.Headers["X-Forwarded-For"] = $"203.0.113.{Random.Shared.Next(1, 255)}, 10.0.{Random.Shared.Next(0, 255)}.{Random.Shared.Next(0, 255)}";
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
@@ -142,12 +170,16 @@ public sealed class AlertsApp : IAsyncLifetime
     }
 
     /// <summary>POSTs a body to /api/ratings, signed with <paramref name="secret"/> at <paramref name="signedAt"/> (default: now).</summary>
+    /// <summary>With a query string the signature is <c>v2</c> (path and query signed too), as the contract requires.</summary>
     public Task<Response> PostRatingsAsync(string body, string contentType = "application/json", string? secret = Secret, DateTimeOffset? signedAt = null, string query = "")
     {
         var headers = new Dictionary<string, string>();
         if (secret is not null)
         {
-            headers[WebhookSignature.HeaderName] = WebhookSignature.Sign(secret, (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body));
+            var t = (signedAt ?? _time?.GetUtcNow() ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+            headers[WebhookSignature.HeaderName] = query.Length == 0
+                ? WebhookSignature.Sign(secret, t, Encoding.UTF8.GetBytes(body))
+                : WebhookSignature.SignV2(secret, t, "/api/ratings" + query, Encoding.UTF8.GetBytes(body));
         }
 
         return CallAsync(r => Ratings.PostAsync(r, CancellationToken.None), "POST", "/api/ratings" + query, body, contentType, headers);

@@ -31,8 +31,8 @@ public sealed class RouteParityTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Webhook:Secrets"] = "route-parity-secret",
-            ["Alerts:SigningKeys"] = "route-parity-signing-key",
+            ["Webhook:Secrets"] = "route-parity-secret-0123456789abcdefghij",
+            ["Alerts:SigningKeys"] = "route-parity-signing-key-0123456789abcdef",
         }).Build();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddAlerts(configuration);

@@ -52,7 +52,9 @@ public sealed class TelemetryTests : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = _azurite.ConnectionString,
             ["Webhook:Secrets"] = AlertsApp.Secret,
-            ["Alerts:SigningKeys"] = "telemetry-signing-key-0123456789",
+            ["Alerts:SigningKeys"] = "telemetry-signing-key-0123456789abcdef",
+            ["Hosting:Local"] = "true", // Azurite
+
             ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
             ["Email:From"] = "alerts@example.test",
             ["SendGrid:ApiKey"] = "SG.test-key",

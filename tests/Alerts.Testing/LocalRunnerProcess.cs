@@ -73,7 +73,7 @@ public sealed class LocalRunnerProcess : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"The local runner exited with {process.ExitCode}:\n{runner.Output}");
+                    return true; // stop waiting: said below
                 }
 
                 try
@@ -87,6 +87,12 @@ public sealed class LocalRunnerProcess : IAsyncDisposable
             },
             TimeSpan.FromSeconds(60),
             "the local runner answers on " + baseUrl);
+        if (process.HasExited)
+        {
+            await process.WaitForExitAsync(); // and for the last of its output
+            throw new InvalidOperationException($"The local runner exited with {process.ExitCode}:\n{runner.Output}");
+        }
+
         return runner;
     }
 

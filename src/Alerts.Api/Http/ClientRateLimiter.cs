@@ -7,15 +7,18 @@ namespace Alerts.Api.Http;
 
 /// <summary>
 /// Limits how many subscriptions one client creates per hour (<see cref="AlertsOptions.MaxSubscriptionsPerClientPerHour"/>),
-/// so nobody can script thousands of confirmation emails. The client is the last address in <c>X-Forwarded-For</c>
-/// (the one Azure's front end adds), else the connection's address. Counts are kept per instance, in memory.
+/// a first line against scripts. The client is what <see cref="ClientAddresses"/> says. Counts are kept per instance, in
+/// memory: the limits that must hold across instances (confirmation emails per mailbox and per mail domain, subscriptions
+/// per mailbox) are kept in Table Storage by <see cref="Core.Subscriptions.SubscriptionService"/>.
 /// </summary>
 public sealed class ClientRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly ClientAddresses _clients;
 
-    public ClientRateLimiter(IOptions<AlertsOptions> options)
+    public ClientRateLimiter(IOptions<AlertsOptions> options, ClientAddresses clients)
     {
+        _clients = clients;
         var permits = options.Value.MaxSubscriptionsPerClientPerHour;
         _limiter = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(
             client,
@@ -25,24 +28,9 @@ public sealed class ClientRateLimiter : IDisposable
     /// <summary>True when the client may go on; otherwise <paramref name="retryAfter"/> says when to come back.</summary>
     public bool TryAcquire(HttpRequest request, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(ClientOf(request));
+        using var lease = _limiter.AttemptAcquire(_clients.ClientOf(request.HttpContext.Connection.RemoteIpAddress, request.Headers["X-Forwarded-For"].ToString()));
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(5);
         return lease.IsAcquired;
-    }
-
-    internal static string ClientOf(HttpRequest request)
-    {
-        var forwarded = request.Headers["X-Forwarded-For"].ToString();
-        if (forwarded.Length > 0)
-        {
-            var last = forwarded.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-            if (!string.IsNullOrEmpty(last))
-            {
-                return last.Length > 64 ? last[..64] : last;
-            }
-        }
-
-        return request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
 
     public void Dispose() => _limiter.Dispose();

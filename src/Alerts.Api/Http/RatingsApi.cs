@@ -31,7 +31,7 @@ public sealed partial class RatingsApi(
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The body may be at most {IngestLimits.MaxBodyBytes} bytes (1 MiB); nothing was stored.");
         }
 
-        var check = WebhookSignature.Verify(request.Headers[WebhookSignature.HeaderName], body, webhook.CurrentValue.SecretList, time.GetUtcNow());
+        var check = WebhookSignature.Verify(request.Headers[WebhookSignature.HeaderName], PathAndQueryAsSent(request), body, webhook.CurrentValue.SecretList, time.GetUtcNow(), out var signedAt);
         if (check != SignatureCheck.Valid)
         {
             LogRefused(check);
@@ -40,6 +40,7 @@ public sealed partial class RatingsApi(
                 SignatureCheck.Missing => $"The {WebhookSignature.HeaderName} header is missing; nothing was stored.",
                 SignatureCheck.Malformed => $"The {WebhookSignature.HeaderName} header must read t=<unix seconds>,v1=<hex HMAC-SHA256>; nothing was stored.",
                 SignatureCheck.Expired => $"The signature's timestamp is more than {WebhookSignature.Tolerance.TotalSeconds:0} seconds from now; sign again; nothing was stored.",
+                SignatureCheck.QueryNotSigned => "A request with a query string must be signed with v2=<hex HMAC-SHA256(secret, \"<t>.<path and query as sent>.<body>\")>; nothing was stored.",
                 _ => "The signature does not match the body with any configured secret; nothing was stored.",
             });
         }
@@ -57,7 +58,7 @@ public sealed partial class RatingsApi(
                     parsed = RatingChangeParser.ParseNdjson(body, time);
                     break;
                 case "text/plain":
-                    parsed = ReadNewsText(request, body);
+                    parsed = ReadNewsText(request, body, signedAt);
                     break;
                 case var other:
                     return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"'{RatingChangeParser.Shorten(other)}' is not read here: send application/json or application/x-ndjson. Nothing was stored.");
@@ -72,6 +73,11 @@ public sealed partial class RatingsApi(
         {
             return Problems.Validation(parsed.Errors);
         }
+
+        // A change without publishedAt is dated by its signature, not by its arrival: the content id holds the day, so a
+        // replay of the same signed request (which must carry the same t) is the same change, even across midnight UTC.
+        parsed = Validated<IReadOnlyList<RatingChangeSubmission>>.Ok(
+            parsed.Value!.Select(s => s.PublishedAt is null ? s with { PublishedAt = signedAt } : s).ToList());
 
         if (parsed.Value!.Count == 0)
         {
@@ -153,7 +159,7 @@ public sealed partial class RatingsApi(
     /// A headline or a whole article, UTF-8: the extractor reads its rating changes, each carrying its sentence; each is then
     /// checked by the same rules as posted JSON. <c>?source=</c> and <c>?url=</c> name where the text came from.
     /// </summary>
-    private Validated<IReadOnlyList<RatingChangeSubmission>> ReadNewsText(HttpRequest request, byte[] body)
+    private Validated<IReadOnlyList<RatingChangeSubmission>> ReadNewsText(HttpRequest request, byte[] body, DateTimeOffset signedAt)
     {
         string text;
         try
@@ -165,6 +171,8 @@ public sealed partial class RatingsApi(
             return Validated<IReadOnlyList<RatingChangeSubmission>>.Invalid([new ValidationError(null, "body", "is not UTF-8 text")]);
         }
 
+        // Zero-width and bidirectional characters are read as if absent ("down\u200Bgrades" is "downgrades").
+        text = UntrustedText.StripInvisible(text);
         if (text.Contains('\0', StringComparison.Ordinal))
         {
             return Validated<IReadOnlyList<RatingChangeSubmission>>.Invalid([new ValidationError(null, "body", "is binary, not text")]);
@@ -172,7 +180,7 @@ public sealed partial class RatingsApi(
 
         var source = request.Query["source"].ToString();
         var url = request.Query["url"].ToString();
-        var extracted = extractor.Extract(text.TrimStart('\uFEFF'), publishedAt: null, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
+        var extracted = extractor.Extract(text, publishedAt: signedAt, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
         var submissions = new List<RatingChangeSubmission>(extracted.Count);
         for (var i = 0; i < extracted.Count && i < IngestLimits.MaxChanges; i++)
         {
@@ -188,6 +196,18 @@ public sealed partial class RatingsApi(
         }
 
         return Validated<IReadOnlyList<RatingChangeSubmission>>.Ok(submissions);
+    }
+
+    /// <summary>
+    /// The request target as the client sent it (what <c>v2</c> signs): the server's raw target when it keeps one, else the
+    /// path and the query string as received.
+    /// </summary>
+    private static string PathAndQueryAsSent(HttpRequest request)
+    {
+        var raw = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        return !string.IsNullOrEmpty(raw) && raw.StartsWith('/')
+            ? raw
+            : request.PathBase.Add(request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -28,6 +28,13 @@ public sealed partial class SubscriptionsApi(
 
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // Only JSON: a web page can make its visitors' browsers post text/plain or a form anywhere without asking, but
+        // application/json needs a CORS preflight that this app never answers.
+        if (RequestBody.MediaType(request) != "application/json")
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the subscription as application/json; nothing was stored.");
+        }
+
         if (!rateLimiter.TryAcquire(request, out var retryAfter))
         {
             LogRateLimited();
@@ -180,7 +187,7 @@ public sealed partial class SubscriptionsApi(
             return HtmlPage.Render(
                 "Subscription confirmed",
                 $"<p>Alerts for <strong>{HtmlPage.Encode(string.Join(", ", subscription!.Tickers))}</strong> will now reach {HtmlPage.Encode(subscription.Email)}.</p>" +
-                $"<p><a href=\"{HtmlPage.Encode(links.Manage(id))}\">Manage your alerts</a></p>");
+                "<p>Every alert email carries the links to change or stop your alerts.</p>");
         }
 
         return TypedResults.Json(SubscriptionView.From(subscription!, Warnings(subscription!)), ApiJsonContext.Default.SubscriptionView);

@@ -16,7 +16,7 @@ internal sealed class SecureHtmlResult(string html, string contentSecurityPolicy
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "no-referrer";
 
-        // The page's URL carries the manage token: keep it out of shared caches.
+        // A page's URL carries a token: keep it out of every cache.
         response.Headers.CacheControl = "no-store";
         var bytes = Encoding.UTF8.GetBytes(html);
         response.ContentLength = bytes.Length;

@@ -20,6 +20,11 @@ public sealed class EmailEventProcessor(ISuppressionList suppressions, TimeProvi
     /// <summary>The events, or null when the body is not an array of event objects.</summary>
     public static IReadOnlyList<EmailEvent>? Parse(ReadOnlyMemory<byte> body)
     {
+        if (!Security.UntrustedText.IsDecodableJson(body.Span))
+        {
+            return null;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
@@ -46,7 +51,7 @@ public sealed class EmailEventProcessor(ISuppressionList suppressions, TimeProvi
                     name = "blocked";
                 }
 
-                events.Add(new EmailEvent(email.GetString()!, name, reason));
+                events.Add(new EmailEvent(Security.UntrustedText.GetString(email)!, name, reason));
             }
 
             return events;

@@ -16,6 +16,11 @@ public static partial class RatingChangeParser
     /// <summary>Parses a JSON object or array.</summary>
     public static Validated<IReadOnlyList<RatingChangeSubmission>> ParseJson(ReadOnlyMemory<byte> body, TimeProvider time)
     {
+        if (!Security.UntrustedText.IsDecodableJson(body.Span))
+        {
+            return Invalid(null, "body", NotDecodable);
+        }
+
         JsonDocument document;
         try
         {
@@ -76,15 +81,22 @@ public static partial class RatingChangeParser
                         throw new TooManyChangesException(index + 1);
                     }
 
-                    try
+                    if (!Security.UntrustedText.IsDecodableJson(line.Span))
                     {
-                        var document = JsonDocument.Parse(line, DocumentOptions);
-                        documents.Add(document);
-                        items.Add((index, document.RootElement));
+                        errors.Add(new ValidationError(index, "line", NotDecodable));
                     }
-                    catch (JsonException ex)
+                    else
                     {
-                        errors.Add(new ValidationError(index, "line", $"is not valid JSON: {ex.Message}"));
+                        try
+                        {
+                            var document = JsonDocument.Parse(line, DocumentOptions);
+                            documents.Add(document);
+                            items.Add((index, document.RootElement));
+                        }
+                        catch (JsonException ex)
+                        {
+                            errors.Add(new ValidationError(index, "line", $"is not valid JSON: {ex.Message}"));
+                        }
                     }
 
                     index++;
@@ -269,6 +281,9 @@ public static partial class RatingChangeParser
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDate();
 
+    /// <summary>What is said of JSON that is not UTF-8 or whose string escapes make no text.</summary>
+    internal const string NotDecodable = "is not valid UTF-8 text, or a string in it holds a lone surrogate (such as \\ud800)";
+
     internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
     private static bool IsBlank(ReadOnlySpan<byte> line)
@@ -340,7 +355,7 @@ public static partial class RatingChangeParser
 
         private string? Check(string name, string text, int maxLength)
         {
-            var trimmed = text.Trim();
+            var trimmed = Security.UntrustedText.StripInvisible(text).Trim();
             if (trimmed.Length == 0)
             {
                 return null;

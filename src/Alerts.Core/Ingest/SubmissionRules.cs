@@ -21,7 +21,11 @@ internal static class SubmissionRules
         if (result.IsValid && result.Value is [var valid])
         {
             problem = null;
-            return valid with { Sentence = submission.Sentence, PublishedDate = submission.PublishedDate };
+            return valid with
+            {
+                Sentence = submission.Sentence is { } sentence ? Security.UntrustedText.StripInvisible(sentence) : null,
+                PublishedDate = submission.PublishedDate,
+            };
         }
 
         problem = string.Join("; ", result.Errors.Select(e => $"{e.Field} {e.Message}"));

@@ -28,7 +28,7 @@ internal static class DeliveryBody
         string? zone = null;
         if (Member(root, "timeZone") is { } timeZone)
         {
-            zone = timeZone.ValueKind == JsonValueKind.String ? timeZone.GetString()!.Trim() : null;
+            zone = timeZone.ValueKind == JsonValueKind.String ? Security.UntrustedText.GetString(timeZone)!.Trim() : null;
             if (!TimeZones.IsValid(zone))
             {
                 errors.Add(new ValidationError(null, "timeZone", "must be an IANA time zone such as Europe/Paris or America/New_York"));

@@ -21,8 +21,14 @@ public interface ISubscriptionStore
     /// <summary>Removes the index rows, then the subscription.</summary>
     Task DeleteAsync(Subscription subscription, CancellationToken cancellationToken);
 
+    /// <summary>How many subscriptions (pending or active) the <paramref name="mailbox"/> holds (<see cref="Mailbox.Canonical"/>).</summary>
+    Task<int> CountByMailboxAsync(string mailbox, CancellationToken cancellationToken);
+
+    /// <summary>The subscriptions never confirmed that were created before <paramref name="createdBefore"/>.</summary>
+    IAsyncEnumerable<Subscription> GetUnconfirmedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
+
     /// <summary>
-    /// Counts a confirmation email to <paramref name="email"/> against the hourly limit. False, and nothing counted,
+    /// Counts a confirmation email to <paramref name="email"/> (a mailbox, or <c>@domain</c> for a whole domain) against the hourly limit. False, and nothing counted,
     /// when <paramref name="maxPerHour"/> were already sent in the hour before <paramref name="now"/>.
     /// </summary>
     Task<bool> TryCountConfirmationAsync(string email, DateTimeOffset now, int maxPerHour, CancellationToken cancellationToken);

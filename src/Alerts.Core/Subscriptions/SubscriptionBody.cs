@@ -24,6 +24,11 @@ internal static class SubscriptionBody
 
     public static Result Read(ReadOnlyMemory<byte> body, FirmDirectory firms, bool emailRequired)
     {
+        if (!Security.UntrustedText.IsDecodableJson(body.Span))
+        {
+            return Fail(new ValidationError(null, "body", Ingest.RatingChangeParser.NotDecodable));
+        }
+
         JsonDocument document;
         try
         {
@@ -96,7 +101,7 @@ internal static class SubscriptionBody
             return null;
         }
 
-        if (!SubscriptionRequest.TryNormalizeEmail(element.GetString()!, out var email, out var problem))
+        if (!SubscriptionRequest.TryNormalizeEmail(Security.UntrustedText.GetString(element)!, out var email, out var problem))
         {
             errors.Add(new ValidationError(null, "email", problem!));
             return null;
@@ -135,7 +140,7 @@ internal static class SubscriptionBody
             {
                 errors.Add(new ValidationError(null, $"tickers[{i}]", "must be a string"));
             }
-            else if (!Tickers.TryNormalize(item.GetString(), out var ticker, out var problem))
+            else if (!Tickers.TryNormalize(Security.UntrustedText.GetString(item), out var ticker, out var problem))
             {
                 errors.Add(new ValidationError(null, $"tickers[{i}]", problem!));
             }
@@ -202,7 +207,7 @@ internal static class SubscriptionBody
         var i = 0;
         foreach (var item in element.EnumerateArray())
         {
-            var name = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
+            var name = item.ValueKind == JsonValueKind.String ? Security.UntrustedText.GetString(item)!.Trim() : null;
             if (string.IsNullOrEmpty(name) || name.Length > IngestLimits.MaxNameLength || name.Any(char.IsControl))
             {
                 errors.Add(new ValidationError(null, $"{field}[{i}]", $"must be a firm name of 1 to {IngestLimits.MaxNameLength} characters"));

@@ -26,8 +26,12 @@ public sealed partial class SubscriptionService(
     ILogger<SubscriptionService> logger)
 {
     /// <summary>
-    /// Stores a pending subscription and emails the confirmation link (at most <see cref="AlertsOptions.MaxConfirmationsPerHour"/>
-    /// per address per hour). The answer never says whether the address was known.
+    /// Stores a pending subscription and emails the confirmation link: at most <see cref="AlertsOptions.MaxConfirmationsPerHour"/>
+    /// per mailbox per hour (<see cref="Mailbox"/>: plus-tags and Gmail's dots are one mailbox), at most
+    /// <see cref="AlertsOptions.MaxConfirmationsPerDomainPerHour"/> per mail domain, and only while the mailbox holds fewer
+    /// than <see cref="AlertsOptions.MaxSubscriptionsPerMailbox"/> subscriptions. When no email may go (those limits, or a
+    /// suppressed address) nothing is stored either. The answer is the same in every case: it never says whether the
+    /// address was known.
     /// </summary>
     public async Task<Subscription> SubscribeAsync(SubscriptionRequest request, CancellationToken cancellationToken)
     {
@@ -43,24 +47,34 @@ public sealed partial class SubscriptionService(
             Status = SubscriptionStatus.Pending,
             CreatedAt = now,
         };
-        await store.CreateAsync(subscription, cancellationToken);
-
-        if (await suppressions.IsSuppressedAsync(subscription.Email, cancellationToken))
+        var mailbox = Mailbox.Canonical(subscription.Email);
+        var limits = options.Value;
+        if (await suppressions.IsSuppressedAsync(subscription.Email, cancellationToken)
+            || (mailbox != subscription.Email.ToLowerInvariant() && await suppressions.IsSuppressedAsync(mailbox, cancellationToken)))
         {
             // Same answer as ever (no enumeration), but no mail to an address that bounced or complained.
             LogConfirmationSuppressed(subscription.Id);
         }
-        else if (await store.TryCountConfirmationAsync(subscription.Email, now, options.Value.MaxConfirmationsPerHour, cancellationToken))
+        else if (await store.CountByMailboxAsync(mailbox, cancellationToken) >= limits.MaxSubscriptionsPerMailbox)
         {
+            LogMailboxFull(subscription.Id, limits.MaxSubscriptionsPerMailbox);
+        }
+        else if (!await store.TryCountConfirmationAsync(mailbox, now, limits.MaxConfirmationsPerHour, cancellationToken))
+        {
+            LogConfirmationThrottled(subscription.Id);
+        }
+        else if (!await store.TryCountConfirmationAsync("@" + Mailbox.Domain(mailbox), now, limits.MaxConfirmationsPerDomainPerHour, cancellationToken))
+        {
+            LogDomainThrottled(subscription.Id, Mailbox.Domain(mailbox));
+        }
+        else
+        {
+            await store.CreateAsync(subscription, cancellationToken);
             var result = await emailSender.SendAsync(confirmationComposer.Compose(subscription), cancellationToken);
             if (result.Status != EmailSendStatus.Accepted)
             {
                 throw new EmailNotSentException(result);
             }
-        }
-        else
-        {
-            LogConfirmationThrottled(subscription.Id);
         }
 
         return subscription;
@@ -147,11 +161,17 @@ public sealed partial class SubscriptionService(
         return subscription is null ? (SubscriptionAccess.Denied, null) : (SubscriptionAccess.Granted, subscription);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}: confirmation email not sent, the address is suppressed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} not stored: the address is suppressed")]
     private partial void LogConfirmationSuppressed(string subscriptionId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}: confirmation email not sent, the address reached its hourly limit")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} not stored: the mailbox reached its hourly limit of confirmation emails")]
     private partial void LogConfirmationThrottled(string subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} not stored: the mailbox already holds {Max} subscriptions")]
+    private partial void LogMailboxFull(string subscriptionId, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} not stored: the mail domain {Domain} reached its hourly limit of confirmation emails")]
+    private partial void LogDomainThrottled(string subscriptionId, string domain);
 }
 
 /// <summary>The email carrier did not take an email that had to leave now.</summary>

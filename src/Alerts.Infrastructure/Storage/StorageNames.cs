@@ -15,6 +15,9 @@ internal static class StorageNames
     /// <summary>Confirmation emails sent per address in the last hour: PartitionKey = digest of the address.</summary>
     public const string ConfirmationLogTable = "ConfirmationLog";
 
+    /// <summary>The subscriptions of each mailbox: PartitionKey = digest of the canonical mailbox, RowKey = subscription id.</summary>
+    public const string MailboxesTable = "Mailboxes";
+
     /// <summary>Alerts already emailed: PartitionKey = alert id.</summary>
     public const string SentAlertsTable = "SentAlerts";
 
@@ -63,5 +66,5 @@ internal static class StorageNames
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
 }

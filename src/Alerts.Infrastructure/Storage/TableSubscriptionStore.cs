@@ -33,9 +33,42 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
 
     public async Task CreateAsync(Subscription subscription, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
         await storage.EnsureCreatedAsync(cancellationToken);
+
+        // The mailbox's row first: a crash between the two leaves a row that counts one subscription too many until the
+        // purge of unconfirmed subscriptions finds none to go with it, never a subscription that is not counted.
+        await storage.Table(StorageNames.MailboxesTable).UpsertEntityAsync(
+            new TableEntity(MailboxKey(subscription.Email), subscription.Id) { ["CreatedAt"] = subscription.CreatedAt }, TableUpdateMode.Replace, cancellationToken);
         await storage.Table(StorageNames.SubscriptionsTable).AddEntityAsync(ToRow(subscription), cancellationToken);
     }
+
+    public async Task<int> CountByMailboxAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {MailboxKey(mailbox)}");
+        var count = 0;
+        await foreach (var _ in storage.Table(StorageNames.MailboxesTable).QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async IAsyncEnumerable<Subscription> GetUnconfirmedAsync(DateTimeOffset createdBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var pending = nameof(SubscriptionStatus.Pending);
+        var filter = TableClient.CreateQueryFilter($"Status eq {pending} and CreatedAt lt {createdBefore}");
+        await foreach (var row in storage.Table(StorageNames.SubscriptionsTable).QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return FromRow(row);
+        }
+    }
+
+    /// <summary>The partition of a mailbox's rows: a digest of its canonical form (no address is kept in a key).</summary>
+    private static string MailboxKey(string email) => Ids.Digest("mailbox|" + Mailbox.Canonical(email), 32);
 
     public async Task<Subscription?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -172,6 +205,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
             : subscription.Tickers;
         await DeleteIndexRowsAsync(subscription.Id, tickers, cancellationToken);
         await table.DeleteEntityAsync(subscription.Id, StorageNames.SingletonRowKey, ETag.All, cancellationToken);
+        await storage.Table(StorageNames.MailboxesTable).DeleteEntityAsync(MailboxKey(subscription.Email), subscription.Id, ETag.All, cancellationToken);
     }
 
     /// <summary>

@@ -176,4 +176,35 @@ public class WebhookSignatureTests
 
         Assert.Equal(SignatureCheck.Valid, Verify(header));
     }
+
+    [Fact]
+    public void SignV2_KnownVector_IsHmacSha256OfTimestampDotPathAndQueryDotBody()
+    {
+        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes("secret"));
+        var expected = Convert.ToHexStringLower(hmac.ComputeHash(Encoding.UTF8.GetBytes("1700000000./api/ratings?dryRun=true.{}")));
+
+        Assert.Equal($"t=1700000000,v2={expected}", WebhookSignature.SignV2("secret", 1700000000, "/api/ratings?dryRun=true", "{}"u8));
+    }
+
+    [Theory]
+    [InlineData("/api/ratings?dryRun=true", "/api/ratings?dryRun=true", SignatureCheck.Valid)]
+    [InlineData("/api/ratings?dryRun=true", "/api/ratings?dryRun=false", SignatureCheck.Mismatch)]
+    [InlineData("/api/ratings?dryRun=true", "/api/ratings", SignatureCheck.Mismatch)]
+    [InlineData("/api/ratings", "/api/ratings", SignatureCheck.Valid)]
+    public void Verify_V2_CoversPathAndQuery(string signed, string sent, SignatureCheck expected)
+    {
+        var header = WebhookSignature.SignV2(Secret, NowSeconds, signed, Body);
+
+        Assert.Equal(expected, WebhookSignature.Verify(header, sent, Body, [Secret], _time.GetUtcNow(), out _));
+    }
+
+    [Fact]
+    public void Verify_V1OnRequestWithQuery_IsQueryNotSigned()
+    {
+        var header = WebhookSignature.Sign(Secret, NowSeconds, Body);
+
+        Assert.Equal(SignatureCheck.QueryNotSigned, WebhookSignature.Verify(header, "/api/ratings?url=https://phish.example/", Body, [Secret], _time.GetUtcNow(), out _));
+        Assert.Equal(SignatureCheck.Valid, WebhookSignature.Verify(header, "/api/ratings", Body, [Secret], _time.GetUtcNow(), out var signedAt));
+        Assert.Equal(NowSeconds, signedAt.ToUnixTimeSeconds());
+    }
 }
