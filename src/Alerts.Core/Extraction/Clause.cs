@@ -149,7 +149,8 @@ internal sealed class Clause
         for (var p = _a; p < _b; p++)
         {
             blocked |= _items[p].Kw == Kw.Block;
-            genericAnalysts |= IsGenericAnalysts(p);
+            // "Analysts raised ...", "... was cut by analysts": unnamed analysts speak; "..., with analysts at its site" does not.
+            genericAnalysts |= IsGenericAnalysts(p) && (mainVerb < 0 || p < mainVerb || At(p - 1)?.Kw == Kw.By);
         }
 
         var hasContent = hasVerb || _hasAcceptedRating || _hasTargetAmount;
@@ -160,10 +161,11 @@ internal sealed class Clause
             return;
         }
 
-        // The company this clause is about is the topic from now on, whoever speaks of it.
+        // The company this clause is about is the topic from now on, whoever speaks of it (a company with no listing
+        // known here too: what follows is about it, not about the company before).
         if (companies.Count > 0)
         {
-            _context.LastCompany = new CompanyName(companies[^1].Ticker!, companies[^1].CompanyName ?? companies[^1].Text);
+            _context.LastCompany = companies[^1].Ticker is { } topic ? new CompanyName(topic, companies[^1].CompanyName ?? companies[^1].Text) : null;
         }
 
         var firmName = firm?.Text ?? (firmIndex < 0 ? UnknownFirm(mainVerb) : null);
@@ -175,12 +177,18 @@ internal sealed class Clause
 
         if (firmName is null)
         {
-            if (!hasVerb || genericAnalysts || _context.LastFirm is null)
+            if (!hasVerb || (genericAnalysts && _context.LastFirm is not null))
             {
                 return;
             }
 
-            firmName = _context.LastFirm;
+            // No firm named here nor before: the change is read all the same, and listed as unresolved (a rating or a
+            // target must be stated: "Apple upgraded its iPhone lineup" is no rating change).
+            firmName = genericAnalysts ? null : _context.LastFirm;
+            if (firmName is null && (companies.Count == 0 || !(_hasAcceptedRating || _hasTargetAmount)))
+            {
+                return;
+            }
         }
         else
         {
@@ -205,7 +213,7 @@ internal sealed class Clause
 
         if (companies.Count == 1)
         {
-            Emit(companies[0].Ticker!, companies[0].CompanyName, firmName, analyst, action, _a, _b, statementOnly && !firmExplicit);
+            Emit(companies[0].Ticker, companies[0].CompanyName, firmName, analyst, action, _a, _b, statementOnly && !firmExplicit);
             return;
         }
 
@@ -215,7 +223,7 @@ internal sealed class Clause
     /// <summary>A company named where nothing changed becomes the topic only if there is none yet (an article's first line).</summary>
     private void NoteCompany(List<Item> companies)
     {
-        if (companies.Count > 0 && _context.LastCompany is null)
+        if (companies.Count > 0 && _context.LastCompany is null && companies[0].Ticker is not null)
         {
             _context.LastCompany = new CompanyName(companies[0].Ticker!, companies[0].CompanyName ?? companies[0].Text);
         }
@@ -883,7 +891,7 @@ internal sealed class Clause
         var bestCompanyScore = int.MinValue;
         for (var p = _a; p < _b; p++)
         {
-            if (roles[p - _a] == 2 && _items[p].Ticker is { } ticker && seen.Add(ticker))
+            if (roles[p - _a] == 2 && seen.Add(_items[p].Ticker ?? _items[p].Lower))
             {
                 companies.Add(_items[p]);
                 if (companyScore[p - _a] > bestCompanyScore)
@@ -1139,7 +1147,7 @@ internal sealed class Clause
 
     // ---- Output ----------------------------------------------------------------------------------------------------
 
-    private void Emit(string ticker, string? company, string firm, string? analyst, RatingAction? action, int r0, int r1, bool mergeOnly)
+    private void Emit(string? ticker, string? company, string? firm, string? analyst, RatingAction? action, int r0, int r1, bool mergeOnly)
     {
         var (fromRating, toRating) = Ratings(r0, r1);
         var (fromTarget, toTarget, currency) = Targets(r0, r1);
@@ -1168,7 +1176,7 @@ internal sealed class Clause
     private RatingAction? Stated(RatingAction? action, string? fromRating, string? toRating) =>
         action ?? (!_verbWords && fromRating is null && toRating is not null ? RatingAction.Reiterate : null);
 
-    private void EmitSeveral(List<Item> companies, string firm, string? analyst, RatingAction? action, bool mergeOnly)
+    private void EmitSeveral(List<Item> companies, string? firm, string? analyst, RatingAction? action, bool mergeOnly)
     {
         var list = IsList(companies) && !EachHasFacts(companies);
         List<Item>? respective = null;
@@ -1229,7 +1237,7 @@ internal sealed class Clause
 
             Add(new Draft
             {
-                Ticker = companies[i].Ticker!,
+                Ticker = companies[i].Ticker,
                 Firm = segmentFirm,
                 FirmKey = RatingsKey(segmentFirm),
                 Company = companies[i].CompanyName,
@@ -1266,13 +1274,13 @@ internal sealed class Clause
         return true;
     }
 
-    private string RatingsKey(string firm) => FirmDirectory.Key(_firms.Directory.Canonicalize(firm));
+    private string? RatingsKey(string? firm) => firm is null ? null : FirmDirectory.Key(_firms.Directory.Canonicalize(firm));
 
     private void Add(Draft draft)
     {
         foreach (var existing in _drafts)
         {
-            if (existing.Ticker == draft.Ticker && existing.FirmKey == draft.FirmKey)
+            if (existing.SameChangeAs(draft))
             {
                 existing.MergeFrom(draft);
                 return;

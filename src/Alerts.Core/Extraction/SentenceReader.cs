@@ -75,6 +75,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             }
         }
 
+        UnlistedCompanies.Mark(sentence, items);
         return items;
     }
 

@@ -68,6 +68,13 @@ internal static class Tokenizer
                 j++;
             }
 
+            if (c == '.' && j == i + 1 && IsGluedSentenceStart(text, i))
+            {
+                Add(result, text, start, j);
+                start = j;
+                continue;
+            }
+
             if (j >= n || !char.IsWhiteSpace(text[j]) || text[j] is '\n' or '\r')
             {
                 continue;
@@ -101,6 +108,33 @@ internal static class Tokenizer
 
         Add(result, text, start, n);
         return result;
+    }
+
+    /// <summary>
+    /// A period with no space after it that still ends a sentence, as pages whose links were stripped leave them: "... a
+    /// revised mining operation valuation of $1 billion.The report also raised IREN's price target to $39 from $28"
+    /// (AInvest, 24 Nov 2025). The word before is lower case (three letters or more, so not "U.S." or "p.m."), the word
+    /// after is capitalized and goes on in lower case ("The", "In"), so "Amazon.com" and "Node.JS" stay one word.
+    /// </summary>
+    private static bool IsGluedSentenceStart(string text, int period)
+    {
+        if (period + 2 >= text.Length || !char.IsUpper(text[period + 1]) || !char.IsLower(text[period + 2]))
+        {
+            return false;
+        }
+
+        var letters = 0;
+        for (var k = period - 1; k >= 0 && char.IsLetter(text[k]); k--)
+        {
+            if (!char.IsLower(text[k]))
+            {
+                return false;
+            }
+
+            letters++;
+        }
+
+        return letters >= 3 && (period - letters == 0 || !char.IsLetterOrDigit(text[period - letters - 1]) && text[period - letters - 1] is not ('.' or '@' or '/'));
     }
 
     /// <summary>
