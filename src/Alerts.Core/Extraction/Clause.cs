@@ -271,8 +271,9 @@ internal sealed class Clause
 
         if (prev is null || prev.Kind == ItemKind.Punct)
         {
-            // ", Sector Perform", "; Outperform reiterated", "Neutral" at the start of a clause: capitalized only.
-            return item.Cap;
+            // ", Sector Perform", "; Outperform reiterated", "Neutral" at the start of a clause: capitalized only; or the
+            // rating that closes a Reuters roundup line after a semicolon (see IsRoundupRatingTail).
+            return item.Cap || IsRoundupRatingTail(p);
         }
 
         if (prev.Kind == ItemKind.Arrow || prev.Kw is Kw.To or Kw.From or Kw.As or Kw.At or Kw.With or Kw.Into or Kw.Of)
@@ -311,6 +312,12 @@ internal sealed class Clause
 
         return prev.Kind == ItemKind.Word && Lexicon.IsChangeVerb(prev.Kw);
     }
+
+    /// <summary>
+    /// "* Agios Pharmaceuticals &lt;AGIO.O&gt;: Leerink raises target price to $51 from $38; outperform" (a Reuters research
+    /// roundup line): the rating, in lower case, is the last word, after a semicolon.
+    /// </summary>
+    private bool IsRoundupRatingTail(int p) => p == _b - 1 && At(p - 1)?.IsPunct(';') == true;
 
     /// <summary>The rating words of items [r0, r1): (from, to).</summary>
     private (string? From, string? To) Ratings(int r0, int r1)

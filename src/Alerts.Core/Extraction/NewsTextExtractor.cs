@@ -171,7 +171,9 @@ public sealed class NewsTextExtractor
             Ticker = hasTicker ? ticker : null,
             Firm = firm,
             Analyst = Limit(draft.Analyst, IngestLimits.MaxNameLength),
-            Action = draft.Action,
+            // As for a change, the action the facts show (the normalizer's rule), so that both lists read alike.
+            Action = ActionInference.Infer(
+                draft.Action, fromRating, RatingScale.Classify(fromRating), toRating, RatingScale.Classify(toRating), fromTarget, toTarget),
             FromRating = fromRating,
             ToRating = toRating,
             FromTarget = fromTarget,

@@ -22,7 +22,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             var t = tokens[k];
             switch (t.Kind)
             {
-                case TokKind.Punct when t.P == '(' && TryParenTicker(tokens, k, out var ticker, out var afterParen):
+                case TokKind.Punct when t.P is '(' or '<' && TryParenTicker(tokens, k, out var ticker, out var afterParen):
                     AttachTicker(sentence, items, ticker, context);
                     k = afterParen;
                     continue;
@@ -485,12 +485,17 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         return new string(chars.ToArray());
     }
 
-    /// <summary>"(CIFR)", "(NASDAQ:LULU)", "(NYSE: BRK.B)", "(TSLA.O)", "(0700.HK)", "(TYO: 7203)".</summary>
+    /// <summary>
+    /// "(CIFR)", "(NASDAQ:LULU)", "(NYSE: BRK.B)", "(TSLA.O)", "(0700.HK)", "(TYO: 7203)", and Reuters' angle brackets:
+    /// "* Agios Pharmaceuticals &lt;AGIO.O&gt;: Leerink raises target price to $51 from $38; outperform" (a Reuters research
+    /// roundup line, as kept in a public test fixture).
+    /// </summary>
     private static bool TryParenTicker(List<Token> tokens, int k, out string ticker, out int next)
     {
         ticker = string.Empty;
         next = k;
         var n = tokens.Count;
+        var closer = tokens[k].P == '<' ? '>' : ')';
         var j = k + 1;
         var exchange = false;
         if (j < n && tokens[j].IsWord && Lexicon.Exchanges.Contains(tokens[j].Lower))
@@ -536,16 +541,16 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         j++;
 
         // "(LON: RR.)": London tickers are written with their period.
-        if (j + 1 < n && tokens[j].IsPunct('.') && tokens[j + 1].IsPunct(')'))
+        if (j + 1 < n && tokens[j].IsPunct('.') && tokens[j + 1].IsPunct(closer))
         {
             j++;
         }
 
-        if (j < n && tokens[j].IsPunct(')'))
+        if (j < n && tokens[j].IsPunct(closer))
         {
             next = j + 1;
         }
-        else if (j < n && tokens[j].Kind == TokKind.Punct && tokens[j].P is ',' or ';' or '/')
+        else if (closer == ')' && j < n && tokens[j].Kind == TokKind.Punct && tokens[j].P is ',' or ';' or '/')
         {
             var close = -1;
             for (var c = j; c < n && c < j + 10; c++)
@@ -591,7 +596,8 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
     internal static string? NormalizeTicker(string raw)
     {
         var text = raw.Trim().TrimEnd('.').Replace('/', '.').ToUpperInvariant();
-        foreach (var ric in (ReadOnlySpan<string>)[".OQ", ".O", ".N"])
+        // ".US" is the US listing as Futu and others write it: "American Electric Power(AEP.US)".
+        foreach (var ric in (ReadOnlySpan<string>)[".OQ", ".O", ".N", ".US"])
         {
             if (text.Length > ric.Length + 1 && text.EndsWith(ric, StringComparison.Ordinal))
             {

@@ -57,7 +57,8 @@ internal static class UnlistedCompanies
             }
 
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
-                || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end))
+                || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
+                || NextInList(items, i, end) || RatedOn(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -138,6 +139,44 @@ internal static class UnlistedCompanies
             || after.Kw is Kw.To or Kw.From or Kw.At or Kw.With or Kw.As
             || after.IsPunct(',') || after.IsPunct(';')
             || (items[end - 1].Possessive && after.Kw == Kw.RatingNoun);
+    }
+
+    /// <summary>
+    /// "BofA downgraded Asbury Auto from Buy to Neutral and Genuine Parts from Neutral to Underperform" (Reuters, quoted
+    /// in issue 20): a further company after "and" or a comma, once a verb of change has spoken, with its own ratings
+    /// ("from ... to") or target.
+    /// </summary>
+    private static bool NextInList(List<Item> items, int start, int end)
+    {
+        if (start < 2 || !(items[start - 1].Kw == Kw.And || items[start - 1].IsPunct(',')) || end + 1 >= items.Count)
+        {
+            return false;
+        }
+
+        var verbBefore = false;
+        for (var q = start - 2; q >= 0 && !verbBefore; q--)
+        {
+            verbBefore = IsChangeVerb(items[q]);
+        }
+
+        var after = items[end];
+        var then = items[end + 1];
+        return verbBefore && after.Kw is Kw.From or Kw.To && (then.Kind == ItemKind.Rating || then.IsAmount);
+    }
+
+    /// <summary>
+    /// "B of A Securities Maintains Neutral on Agilent Technologies, Raises Price Target to $88" (Benzinga, in the public
+    /// data set amlaksil/stock-correlation-analysis): the company after a rating and "on".
+    /// </summary>
+    private static bool RatedOn(List<Item> items, int start, int end)
+    {
+        if (start < 2 || items[start - 1].Kw is not (Kw.On or Kw.For) || items[start - 2].Kind != ItemKind.Rating)
+        {
+            return false;
+        }
+
+        var after = end < items.Count ? items[end] : null;
+        return after is null || after.Kind == ItemKind.Punct || after.Kw is Kw.To or Kw.From or Kw.At or Kw.With or Kw.And;
     }
 
     /// <summary>"JPMORGAN RAISES TARGET FOR BABCOCK TO 400 PENCE": the company after "target for / on / of".</summary>
