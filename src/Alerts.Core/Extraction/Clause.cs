@@ -166,6 +166,7 @@ internal sealed class Clause
         if (companies.Count > 0)
         {
             _context.LastCompany = companies[^1].Ticker is { } topic ? new CompanyName(topic, companies[^1].CompanyName ?? companies[^1].Text) : null;
+            _context.LastUnlistedCompany = companies[^1].Ticker is null ? companies[^1].CompanyName : null;
         }
 
         var firmName = firm?.Text ?? (firmIndex < 0 ? UnknownFirm(mainVerb) : null);
@@ -197,6 +198,14 @@ internal sealed class Clause
 
         if (companies.Count == 0)
         {
+            if (_context.LastUnlistedCompany is { } unlisted && _context.LastCompany is null && hasVerb)
+            {
+                // "HSBC upgraded Tata Motors' rating to "Buy" from "Hold" on Monday. However, the business reduced its price
+                // forecast downward to Rs 840 from Rs 930" (Zee Business, 17 Mar 2025): still the company with no listing here.
+                Emit(null, unlisted, firmName, analyst, action, _a, _b, statementOnly && !firmExplicit);
+                return;
+            }
+
             if (_context.LastCompany is not { } last || !hasVerb)
             {
                 return;

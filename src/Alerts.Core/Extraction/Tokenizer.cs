@@ -19,14 +19,17 @@ internal static class Tokenizer
         ["USD"] = "USD", ["EUR"] = "EUR", ["GBP"] = "GBP", ["GBX"] = "GBX", ["GBp"] = "GBX", ["CAD"] = "CAD", ["AUD"] = "AUD", ["HKD"] = "HKD",
         ["JPY"] = "JPY", ["CHF"] = "CHF", ["SEK"] = "SEK", ["NOK"] = "NOK", ["DKK"] = "DKK", ["INR"] = "INR", ["CNY"] = "CNY", ["RMB"] = "CNY",
         ["SGD"] = "SGD", ["NZD"] = "NZD", ["BRL"] = "BRL", ["MXN"] = "MXN", ["ZAR"] = "ZAR", ["KRW"] = "KRW", ["TWD"] = "TWD", ["PLN"] = "PLN",
-        ["Rs"] = "INR", ["Rs."] = "INR",
+        ["Rs"] = "INR", ["Rs."] = "INR", ["MYR"] = "MYR",
+
+        // "Sfr 120" (Reuters' Swiss francs), "RM5.20" (Malaysian ringgit, as The Edge writes it).
+        ["Sfr"] = "CHF", ["SFr"] = "CHF", ["SFr."] = "CHF", ["Sfr."] = "CHF", ["RM"] = "MYR",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Words written after an amount ("45 euros", "1,200 yen", "480 pence").</summary>
     private static readonly FrozenDictionary<string, string> CurrencyWords = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["euros"] = "EUR", ["euro"] = "EUR", ["yen"] = "JPY", ["pence"] = "GBX", ["dollars"] = "USD", ["francs"] = "CHF", ["kronor"] = "SEK",
-        ["yuan"] = "CNY", ["rupees"] = "INR", ["pounds"] = "GBP", ["sterling"] = "GBP",
+        ["yuan"] = "CNY", ["rupees"] = "INR", ["pounds"] = "GBP", ["sterling"] = "GBP", ["ringgit"] = "MYR", ["rupee"] = "INR",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenSet<string> AttachedMagnitudes = new[] { "bn", "b", "m", "mn", "mln", "k", "tn", "t", "billion", "million" }

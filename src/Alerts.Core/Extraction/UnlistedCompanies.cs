@@ -285,13 +285,20 @@ internal static class UnlistedCompanies
             end--;
         }
 
+        // "Tata Motors Ltd.": the period of a suffix belongs to the name.
+        if (end > start && end < items.Count && items[end].IsPunct('.') && items[end].Start == items[end - 1].End
+            && Lexicon.CorporateSuffixWords.Contains(items[end - 1].Lower))
+        {
+            end++;
+        }
+
         return end;
     }
 
     private static void Merge(string sentence, List<Item> items, int start, int end)
     {
         var last = items[end - 1];
-        var text = sentence[items[start].Start..(last.Start + last.Text.Length)];
+        var text = sentence[items[start].Start..(last.Kind == ItemKind.Punct ? last.End : last.Start + last.Text.Length)];
         var merged = new Item
         {
             Kind = ItemKind.Company,
