@@ -536,7 +536,8 @@ internal sealed class Clause
             }
         }
 
-        return (from >= 0 ? _items[from].Amount : null, to >= 0 ? _items[to].Amount : null, currency ?? RatingChangeNormalizer.DefaultCurrency);
+        // Null when no amount says its currency ("from 950.00 to 1,050.00"): left to the change's listing, never guessed here.
+        return (from >= 0 ? _items[from].Amount : null, to >= 0 ? _items[to].Amount : null, currency);
     }
 
     // ---- Verbs and the action -------------------------------------------------------------------------------------

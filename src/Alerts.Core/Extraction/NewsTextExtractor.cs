@@ -106,6 +106,13 @@ public sealed class NewsTextExtractor
 
         var fromTarget = Plausible(draft.FromTarget);
         var toTarget = Plausible(draft.ToTarget);
+        if (draft.Currency is null && IsListedAbroad(ticker))
+        {
+            // "boosted their price objective for the company from 950.00 to 1,050.00" on "PNDORA.CO": the currency is not
+            // said and is not the dollar's; the targets are left empty rather than guessed.
+            (fromTarget, toTarget) = (null, null);
+        }
+
         var fromRating = Limit(draft.FromRating, IngestLimits.MaxRatingLength);
         var toRating = Limit(draft.ToRating, IngestLimits.MaxRatingLength);
         if (draft.Action is null && fromRating is null && toRating is null && fromTarget is null && toTarget is null)
@@ -158,7 +165,8 @@ public sealed class NewsTextExtractor
             return null;
         }
 
-        var currency = fromTarget is null && toTarget is null ? null : draft.Currency ?? RatingChangeNormalizer.DefaultCurrency;
+        // The currency as written, or none: with no listing known, not even the default can be assumed.
+        var currency = fromTarget is null && toTarget is null ? null : draft.Currency;
         return new UnresolvedChange
         {
             Missing = (hasTicker, firm is null) switch
@@ -181,6 +189,14 @@ public sealed class NewsTextExtractor
             Currency = currency == "GBX" ? "GBp" : currency,
             Sentence = draft.Sentence,
         };
+    }
+
+    /// <summary>A ticker with a market suffix of two letters or more ("PNDORA.CO", "ROG.S" is one letter: Reuters' Swiss; "0700.HK"), not a share class ("BRK.B").</summary>
+    private static bool IsListedAbroad(string ticker)
+    {
+        var dot = ticker.LastIndexOf('.');
+        return dot > 0 && (ticker.Length - dot - 1 >= 2 || ticker.EndsWith(".S", StringComparison.Ordinal) || ticker.EndsWith(".L", StringComparison.Ordinal)
+            || ticker.EndsWith(".T", StringComparison.Ordinal));
     }
 
     private static decimal? Plausible(decimal? target) => target is > 0 and <= IngestLimits.MaxTarget ? target : null;

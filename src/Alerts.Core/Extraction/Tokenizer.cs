@@ -32,6 +32,21 @@ internal static class Tokenizer
         ["yuan"] = "CNY", ["rupees"] = "INR", ["pounds"] = "GBP", ["sterling"] = "GBP", ["ringgit"] = "MYR", ["rupee"] = "INR",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>"Swiss francs", "Danish crowns", "Hong Kong dollars": the word that names the country, and the currency words after it.</summary>
+    private static readonly FrozenDictionary<string, (string Code, string[] Words)> CurrencyCountries = new Dictionary<string, (string, string[])>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Swiss"] = ("CHF", ["francs", "franc"]),
+        ["Danish"] = ("DKK", ["crowns", "kroner", "krone"]),
+        ["Swedish"] = ("SEK", ["crowns", "kronor", "krona"]),
+        ["Norwegian"] = ("NOK", ["crowns", "kroner", "krone"]),
+        ["Canadian"] = ("CAD", ["dollars", "dollar"]),
+        ["Australian"] = ("AUD", ["dollars", "dollar"]),
+        ["Singapore"] = ("SGD", ["dollars", "dollar"]),
+        ["Malaysian"] = ("MYR", ["ringgit"]),
+        ["Indian"] = ("INR", ["rupees", "rupee"]),
+        ["Japanese"] = ("JPY", ["yen"]),
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     private static readonly FrozenSet<string> AttachedMagnitudes = new[] { "bn", "b", "m", "mn", "mln", "k", "tn", "t", "billion", "million" }
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
@@ -739,6 +754,29 @@ internal static class Tokenizer
         while (we < n && char.IsLetter(s[we]))
         {
             we++;
+        }
+
+        // "365 Swiss francs", "1,050 Danish crowns": a country's adjective before the currency's word.
+        if (we > w && we + 1 < n && s[we] == ' ' && CurrencyCountries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(s.AsSpan(w, we - w), out var national))
+        {
+            var ne = we + 1;
+            while (ne < n && char.IsLetter(s[ne]))
+            {
+                ne++;
+            }
+
+            if (national.Words.Contains(s[(we + 1)..ne].ToLowerInvariant()) && (ne >= n || !char.IsLetterOrDigit(s[ne])))
+            {
+                if (token.Kind == TokKind.Number)
+                {
+                    token.Kind = TokKind.Money;
+                    token.Currency = national.Code;
+                }
+
+                token.End = ne;
+                tokens.Add(token);
+                return ne;
+            }
         }
 
         if (we > w && token.Kind != TokKind.Percent && (we >= n || !char.IsLetterOrDigit(s[we])))
