@@ -99,6 +99,18 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return end + 1;
         }
 
+        if (t.Text == "Target" && IsCompanyTarget(tokens, k) && !(k + 1 < n && tokens[k + 1].IsPunct('('))
+            && companies.TryGet(CompanyDirectory.Key("Target Corp."), out var retailer))
+        {
+            // The retailer, named alone: "Target price target raised ...", "Target's price target".
+            items.Add(new Item
+            {
+                Kind = ItemKind.Company, Start = t.Start, End = t.End, Text = t.Text, Lower = t.Lower, Cap = true, Possessive = t.Possessive,
+                Ticker = retailer.Ticker, CompanyName = t.Text,
+            });
+            return k + 1;
+        }
+
         if ((t.Cap || t.HasUpper) && TryEntity(sentence, tokens, k, context, out var entity, out var next))
         {
             items.Add(entity);
@@ -129,9 +141,14 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         return k + 1;
     }
 
-    /// <summary>"Target Corp." and "Target (TGT)" are the retailer, not a price target.</summary>
+    /// <summary>
+    /// "Target Corp." and "Target (TGT)" are the retailer, not a price target; so is the "Target" that owns a price target
+    /// ("Target price target raised to $150 from $140 at Barclays", TheFly's shape) or is possessive ("Target's price target").
+    /// </summary>
     private static bool IsCompanyTarget(List<Token> tokens, int k) =>
-        k + 1 < tokens.Count && (tokens[k + 1].IsPunct('(') || (tokens[k + 1].IsWord && tokens[k + 1].Lower is "corp" or "corporation"));
+        k + 1 < tokens.Count && (tokens[k + 1].IsPunct('(') || (tokens[k + 1].IsWord && tokens[k + 1].Lower is "corp" or "corporation")
+            || (tokens[k].Possessive && tokens[k + 1].Kw is Kw.Price or Kw.TargetWord or Kw.RatingNoun)
+            || (k + 2 < tokens.Count && tokens[k + 1].Kw == Kw.Price && tokens[k + 2].Kw == Kw.TargetWord));
 
     private static Item Span(string sentence, List<Token> tokens, int first, int last, ItemKind kind, Kw kw)
     {
@@ -580,7 +597,8 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return false;
         }
 
-        if (!exchange)
+        // "<A.N>": a Reuters code is a ticker, even one that reads as a word.
+        if (!exchange && !raw.Contains('.'))
         {
             if (Lexicon.NotTickers.Contains(normalized) || normalized.Length > 10)
             {
@@ -599,7 +617,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         // ".US" is the US listing as Futu and others write it: "American Electric Power(AEP.US)".
         foreach (var ric in (ReadOnlySpan<string>)[".OQ", ".O", ".N", ".US"])
         {
-            if (text.Length > ric.Length + 1 && text.EndsWith(ric, StringComparison.Ordinal))
+            if (text.Length > ric.Length && text.EndsWith(ric, StringComparison.Ordinal))
             {
                 text = text[..^ric.Length];
                 break;

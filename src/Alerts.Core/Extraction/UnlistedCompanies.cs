@@ -45,6 +45,13 @@ internal static class UnlistedCompanies
 
         for (var i = 0; i < items.Count; i++)
         {
+            if (items[i].Kind == ItemKind.Firm && FirmRatedByAnother(items, i))
+            {
+                items[i].Kind = ItemKind.Company;
+                items[i].CompanyName = items[i].Text;
+                continue;
+            }
+
             if (!StartsName(items[i]))
             {
                 continue;
@@ -218,6 +225,35 @@ internal static class UnlistedCompanies
         }
 
         return items[end + 1].IsFirmCapable;
+    }
+
+    /// <summary>
+    /// "Goldman Sachs price target raised to $600 from $550 at Berenberg" (the shape of issue 20's example): a broker that
+    /// opens the clause and owns the price target, while another broker, after "at" or "by", is the one speaking. The first
+    /// is the company rated; with no listing known for it here (a bank listed only abroad), it is unlisted.
+    /// </summary>
+    private static bool FirmRatedByAnother(List<Item> items, int firm)
+    {
+        if (!AtClauseStart(items, firm) || firm + 1 >= items.Count)
+        {
+            return false;
+        }
+
+        var next = items[firm + 1];
+        if (!(next.Kind == ItemKind.TargetWord || (items[firm].Possessive && next.Kw == Kw.RatingNoun)))
+        {
+            return false;
+        }
+
+        for (var q = firm + 2; q + 1 < items.Count; q++)
+        {
+            if (items[q].Kw is Kw.At or Kw.By && items[q + 1].IsFirmCapable)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool MayStateAChange(List<Item> items)
