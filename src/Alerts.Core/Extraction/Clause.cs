@@ -183,10 +183,10 @@ internal sealed class Clause
                 return;
             }
 
-            // No firm named here nor before: the change is read all the same, and listed as unresolved (a rating or a
-            // target must be stated: "Apple upgraded its iPhone lineup" is no rating change).
+            // No firm named here nor before: the change is read all the same, and listed as unresolved, where a broker
+            // plainly speaks without its name (see BrokerUnnamed).
             firmName = genericAnalysts ? null : _context.LastFirm;
-            if (firmName is null && (companies.Count == 0 || !(_hasAcceptedRating || _hasTargetAmount)))
+            if (firmName is null && (companies.Count == 0 || !(_hasAcceptedRating || _hasTargetAmount) || !BrokerUnnamed(mainVerb)))
             {
                 return;
             }
@@ -1067,6 +1067,27 @@ internal sealed class Clause
         }
 
         return !(next is not null && next.Kw is Kw.At or Kw.Of or Kw.With or Kw.From && At(p + 2)?.IsFirmCapable == true);
+    }
+
+    /// <summary>
+    /// "The bank upgraded Cipher Mining (CIFR) to overweight from neutral and raised its price target on the stock to $18
+    /// from $12" (CoinDesk, 24 Nov 2025, its firm named in a paragraph before): a broker speaks, as "the bank", "the
+    /// broker", "the brokerage" or "analysts", before the verb. Without one, a headline with no firm is an average or a
+    /// rank, not a broker's call ("Keysight Technologies (KEYS) Price Target Increased by 10.08% to 216.73", "Medtronic
+    /// (MDT) Upgraded to Buy: Here's Why"), and is not listed at all.
+    /// </summary>
+    private bool BrokerUnnamed(int mainVerb)
+    {
+        for (var p = _a; p < _b && (mainVerb < 0 || p < mainVerb); p++)
+        {
+            var item = _items[p];
+            if (item.Kind == ItemKind.Word && (item.Kw == Kw.Analyst || item.Lower is "bank" or "broker" or "brokerage" or "brokers"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An unknown broker in a firm's place, known by its suffix ("at Lake Street Capital", "Acme Securities upgrades").</summary>

@@ -108,7 +108,7 @@ internal static class UnlistedCompanies
             return false;
         }
 
-        var v = end;
+        var v = SkipStockWords(items, end);
         while (v < items.Count && items[v].Kind == ItemKind.Word && items[v].Kw is Kw.Be or Kw.Adverb)
         {
             v++;
@@ -135,7 +135,7 @@ internal static class UnlistedCompanies
             return false;
         }
 
-        var next = end < items.Count && items[end].Kw == Kw.Stock ? end + 1 : end;
+        var next = SkipStockWords(items, end);
         if (next >= items.Count)
         {
             return !items[start - 1].Lower.EndsWith("ing", StringComparison.Ordinal);
@@ -182,7 +182,8 @@ internal static class UnlistedCompanies
             return false;
         }
 
-        var after = end < items.Count ? items[end] : null;
+        var rest = SkipStockWords(items, end);
+        var after = rest < items.Count ? items[rest] : null;
         return after is null || after.Kind == ItemKind.Punct || after.Kw is Kw.To or Kw.From or Kw.At or Kw.With or Kw.And;
     }
 
@@ -271,7 +272,25 @@ internal static class UnlistedCompanies
 
     private static bool IsChangeVerb(Item item) =>
         item.Kind == ItemKind.Word && item.Kw is Kw.Up or Kw.Down or Kw.Init or Kw.Start or Kw.Assume or Kw.Reit or Kw.Resume or Kw.Suspend
-            or Kw.Raise or Kw.Lower or Kw.Drop;
+            or Kw.Raise or Kw.Lower or Kw.Drop or Kw.Move;
+
+    /// <summary>
+    /// Past "stock", "shares" and "stock rating" after a name: "Tamboran Resources stock initiated at Overweight by Wells
+    /// Fargo", "KeyBanc downgrades Regency Centers stock rating to Sector Weight" (Investing.com headlines).
+    /// </summary>
+    private static int SkipStockWords(List<Item> items, int end)
+    {
+        if (end < items.Count && items[end].Kind == ItemKind.Word && items[end].Kw == Kw.Stock)
+        {
+            end++;
+            if (end < items.Count && items[end].Kind == ItemKind.Word && items[end].Kw == Kw.RatingNoun)
+            {
+                end++;
+            }
+        }
+
+        return end;
+    }
 
     private static bool AtClauseStart(List<Item> items, int start) =>
         start == 0 || (items[start - 1].Kind == ItemKind.Punct && items[start - 1].P is ',' or ';' or ':' or '*' or '-')
@@ -321,9 +340,10 @@ internal static class UnlistedCompanies
             end--;
         }
 
-        // "Tata Motors Ltd.": the period of a suffix belongs to the name.
+        // "Tata Motors Ltd.", "Neurocrine Bio. stock": the period of an abbreviation belongs to the name.
         if (end > start && end < items.Count && items[end].IsPunct('.') && items[end].Start == items[end - 1].End
-            && Lexicon.CorporateSuffixWords.Contains(items[end - 1].Lower))
+            && (Lexicon.CorporateSuffixWords.Contains(items[end - 1].Lower)
+                || (end + 1 < items.Count && items[end + 1].Kind == ItemKind.Word && items[end + 1].Kw == Kw.Stock)))
         {
             end++;
         }

@@ -317,7 +317,7 @@ public class NewsTextExtractorTests
     [Fact]
     public void Read_ChangeWithoutAFirm_IsUnresolvedWithItsTicker()
     {
-        var read = Extractor.Read("Cipher Mining (CIFR) was upgraded to Overweight from Neutral.");
+        var read = Extractor.Read("The bank upgraded Cipher Mining (CIFR) to Overweight from Neutral.");
 
         Assert.Empty(read.Changes);
         var unresolved = Assert.Single(read.Unresolved);
@@ -330,6 +330,8 @@ public class NewsTextExtractorTests
     [InlineData("Morgan Stanley Raises Quarterly Dividend to $1.00 Per Share")]
     [InlineData("Gold price target raised to $4,000 at Goldman Sachs")]
     [InlineData("Goldman raises S&P 500 target to 7,000")]
+    [InlineData("Keysight Technologies (KEYS) Price Target Increased by 10.08% to 216.73")]
+    [InlineData("Medtronic (MDT) Upgraded to Buy: Here's Why")]
     public void Read_LookAlike_IsNeitherChangeNorUnresolved(string text)
     {
         var read = Extractor.Read(text);
