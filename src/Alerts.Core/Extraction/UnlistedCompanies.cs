@@ -65,7 +65,7 @@ internal static class UnlistedCompanies
 
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
                 || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
-                || NextInList(items, i, end) || RatedOn(items, i, end))
+                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -185,6 +185,35 @@ internal static class UnlistedCompanies
         var rest = SkipStockWords(items, end);
         var after = rest < items.Count ? items[rest] : null;
         return after is null || after.Kind == ItemKind.Punct || after.Kw is Kw.To or Kw.From or Kw.At or Kw.With or Kw.And;
+    }
+
+    /// <summary>
+    /// "Pagaya Technologies shares were up over 11% in recent Friday trading after Citigroup upgraded the stock to buy from
+    /// neutral" (MT Newswires): the company's shares open the sentence, and a verb of change takes "the stock" (or "the
+    /// company's stock") later on.
+    /// </summary>
+    private static bool SharesThenTheStock(List<Item> items, int start, int end)
+    {
+        if (start != 0 || end >= items.Count || items[end].Kind != ItemKind.Word || items[end].Kw != Kw.Stock)
+        {
+            return false;
+        }
+
+        for (var q = end + 1; q + 2 < items.Count; q++)
+        {
+            if (!IsChangeVerb(items[q]) || items[q + 1].Kw != Kw.Det)
+            {
+                continue;
+            }
+
+            var noun = items[q + 2];
+            if (noun.Kw == Kw.Stock || (noun.Lower == "company" && noun.Possessive && q + 3 < items.Count && items[q + 3].Kw == Kw.Stock))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>"JPMORGAN RAISES TARGET FOR BABCOCK TO 400 PENCE": the company after "target for / on / of".</summary>
