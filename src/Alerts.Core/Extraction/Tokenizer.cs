@@ -213,6 +213,14 @@ internal static class Tokenizer
                 }
 
                 var next = text[lines[l + 1].Start];
+
+                // A bulleted line starts an item of its own, however the lines are wrapped: "* Danske Bank : Jefferies
+                // raises target price to DKK 234 from DKK 229" (Reuters' research roundup).
+                if (next is '*' or '-' or '•' && lines[l + 1].Start + 1 < text.Length && text[lines[l + 1].Start + 1] == ' ')
+                {
+                    continue;
+                }
+
                 var continues = char.IsLower(next) || char.IsDigit(next) || next is '$' or '€' or '£' or '¥' or '(' or '&';
                 if (continues || wrapped || EndsWithConnector(text.AsSpan(start, end - start)))
                 {

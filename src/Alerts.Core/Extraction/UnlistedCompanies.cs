@@ -45,7 +45,7 @@ internal static class UnlistedCompanies
 
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i].Kind == ItemKind.Firm && FirmRatedByAnother(items, i))
+            if (items[i].Kind == ItemKind.Firm && (FirmRatedByAnother(items, i) || LeadBeforeColon(items, i, i + 1)))
             {
                 items[i].Kind = ItemKind.Company;
                 items[i].CompanyName = items[i].Text;
@@ -244,8 +244,9 @@ internal static class UnlistedCompanies
     }
 
     /// <summary>
-    /// "Heritage Oil: UBS ups target from 190p to 250p, buy rating kept." (ShareCompare's broker round-up, 8 Aug 2012):
-    /// the company heads the line, a colon, then the firm and what it did.
+    /// "Heritage Oil: UBS ups target from 190p to 250p, buy rating kept." (ShareCompare's broker round-up, 8 Aug 2012),
+    /// "* Danske Bank : Jefferies raises target price to DKK 234 from DKK 229" (Reuters' European research roundup, where
+    /// the company may be a bank that is also a broker): the company heads the line, a colon, then the firm and what it did.
     /// </summary>
     private static bool LeadBeforeColon(List<Item> items, int start, int end)
     {
