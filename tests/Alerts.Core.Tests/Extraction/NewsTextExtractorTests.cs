@@ -341,7 +341,7 @@ public class NewsTextExtractorTests
     }
 
     [Fact]
-    public void Extract_IsReadsChanges()
+    public void Extract_SeveralChangesInOneLine_EqualsReadChanges()
     {
         const string text = "BofA downgraded Asbury Auto from Buy to Neutral and Genuine Parts from Neutral to Underperform";
 
