@@ -22,6 +22,73 @@ public sealed class NewsTextTests(AlertsApp app)
         Assert.Equal(12m, change.GetProperty("fromTarget").GetDecimal());
         Assert.Equal(18m, change.GetProperty("toTarget").GetDecimal());
         Assert.Equal(Headline, change.GetProperty("sentence").GetString());
+        Assert.Empty(response.Json().GetProperty("unresolved").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task UnlistedCompany_IsAnsweredUnresolvedWithWhatWasRead()
+    {
+        const string Headline = "Ideaya Biosciences price target raised to $34 from $28 at JPMorgan";
+
+        var response = await app.PostRatingsAsync(Headline, "text/plain");
+
+        Assert.Equal(StatusCodes.Status202Accepted, response.Status);
+        var json = response.Json();
+        Assert.Equal(0, json.GetProperty("accepted").GetInt32());
+        Assert.Empty(json.GetProperty("changes").EnumerateArray());
+        Assert.Contains("could not be completed", json.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var unresolved = Assert.Single(json.GetProperty("unresolved").EnumerateArray());
+        Assert.Equal("Ideaya Biosciences", unresolved.GetProperty("company").GetString());
+        Assert.Equal("JPMorgan", unresolved.GetProperty("firm").GetString());
+        Assert.Equal("target_raise", unresolved.GetProperty("action").GetString());
+        Assert.Equal(28m, unresolved.GetProperty("fromTarget").GetDecimal());
+        Assert.Equal(34m, unresolved.GetProperty("toTarget").GetDecimal());
+        Assert.Equal("USD", unresolved.GetProperty("currency").GetString());
+        Assert.Equal(Headline, unresolved.GetProperty("sentence").GetString());
+        Assert.Equal(["ticker"], unresolved.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public async Task TextWithAListedAndAnUnlistedCompany_StoresOnlyTheListedOne()
+    {
+        var ticker = TestData.Ticker();
+        var text = $"BofA downgraded Example Holdings ({ticker}) from Buy to Neutral and Asbury Auto from Neutral to Underperform";
+
+        var response = await app.PostRatingsAsync(text, "text/plain");
+
+        Assert.Equal(StatusCodes.Status202Accepted, response.Status);
+        var json = response.Json();
+        Assert.Equal(1, json.GetProperty("accepted").GetInt32());
+        Assert.Equal(ticker, Assert.Single(json.GetProperty("changes").EnumerateArray()).GetProperty("ticker").GetString());
+        var unresolved = Assert.Single(json.GetProperty("unresolved").EnumerateArray());
+        Assert.Equal("Asbury Auto", unresolved.GetProperty("company").GetString());
+        Assert.Equal("Neutral", unresolved.GetProperty("fromRating").GetString());
+        Assert.Equal("Underperform", unresolved.GetProperty("toRating").GetString());
+        Assert.Equal("downgrade", unresolved.GetProperty("action").GetString());
+        var history = (await app.GetRatingsAsync($"?ticker={ticker}")).Json().GetProperty("changes").EnumerateArray().ToList();
+        var stored = Assert.Single(history);
+        Assert.Equal("Buy", stored.GetProperty("fromRating").GetString());
+        Assert.Equal("Neutral", stored.GetProperty("toRating").GetString());
+    }
+
+    [Fact]
+    public async Task PencePriceTargetOfAnUnlistedCompany_KeepsItsCurrencyAsPence()
+    {
+        var response = await app.PostRatingsAsync("JPMORGAN CUTS TARGET FOR BABCOCK TO 335 PENCE FROM 400 PENCE", "text/plain", query: "?dryRun=true");
+
+        var unresolved = Assert.Single(response.Json().GetProperty("unresolved").EnumerateArray());
+        Assert.Equal("GBp", unresolved.GetProperty("currency").GetString());
+        Assert.Equal(335m, unresolved.GetProperty("toTarget").GetDecimal());
+        Assert.Equal(400m, unresolved.GetProperty("fromTarget").GetDecimal());
+    }
+
+    [Fact]
+    public async Task JsonPost_CarriesNoUnresolvedList()
+    {
+        var response = await app.PostRatingsAsync(TestData.Change(TestData.Ticker()), "application/json", query: "?dryRun=true");
+
+        Assert.Equal(StatusCodes.Status202Accepted, response.Status);
+        Assert.False(response.Json().TryGetProperty("unresolved", out _));
     }
 
     [Fact]
@@ -50,6 +117,7 @@ public sealed class NewsTextTests(AlertsApp app)
         Assert.Equal(StatusCodes.Status202Accepted, response.Status);
         Assert.Equal(0, response.Json().GetProperty("accepted").GetInt32());
         Assert.Contains("No rating change", response.Json().GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(response.Json().GetProperty("unresolved").EnumerateArray());
     }
 
     [Theory]

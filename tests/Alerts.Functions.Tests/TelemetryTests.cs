@@ -155,6 +155,24 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.Contains("400", refused.StatusDescription, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TextWithAnUnlistedCompany_IsCountedUnresolved()
+    {
+        var before = UnresolvedCount();
+
+        var response = await PostAsync("Ideaya Biosciences price target raised to $34 from $28 at JPMorgan", "text/plain");
+        var after = UnresolvedCount();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, after - before);
+    }
+
+    private long UnresolvedCount()
+    {
+        Assert.True(_app.Services.GetRequiredService<MeterProvider>().ForceFlush());
+        return Sum("alerts.text.unresolved", (AlertsTelemetry.OriginTag, AlertsTelemetry.WebhookOrigin), ("alerts.missing", "ticker"));
+    }
+
     /// <summary>
     /// Waits for the change on <paramref name="ticker"/> to be matched and its alerts queued (after the post's 202, in the
     /// background): its match span, then the enqueue span under it (the last messages of changes fanned out together are
@@ -191,11 +209,11 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
     }
 
-    private Task<HttpResponseMessage> PostAsync(string body)
+    private Task<HttpResponseMessage> PostAsync(string body, string mediaType = "application/json")
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/ratings") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new("application/json");
+        request.Content.Headers.ContentType = new(mediaType);
         request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(AlertsApp.Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), bytes));
         return _http.SendAsync(request);
     }

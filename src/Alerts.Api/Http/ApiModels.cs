@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Alerts.Core.Digests;
+using Alerts.Core.Extraction;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 using Alerts.Core.Securities;
@@ -39,11 +40,39 @@ internal sealed record RatingChangeView(
         c.FromTarget, c.ToTarget, c.Currency, c.TargetChangePct, c.PublishedAt, c.ReceivedAt, c.Source, c.Url, c.SenderId, c.CorrectionOf, c.Sentence, duplicate, c.PublishedDate);
 }
 
-/// <summary>The 202 answer of <c>POST /api/ratings</c>.</summary>
-internal sealed record IngestResponse(int Accepted, int Duplicates, bool DryRun, IReadOnlyList<RatingChangeView> Changes, string? Message = null)
+/// <summary>
+/// The 202 answer of <c>POST /api/ratings</c>. <see cref="Unresolved"/> is there for <c>text/plain</c> posts only (possibly
+/// empty): the changes the text states that could not be completed, never stored.
+/// </summary>
+internal sealed record IngestResponse(
+    int Accepted,
+    int Duplicates,
+    bool DryRun,
+    IReadOnlyList<RatingChangeView> Changes,
+    string? Message = null,
+    IReadOnlyList<UnresolvedChangeView>? Unresolved = null)
 {
-    public static IngestResponse From(IngestResult result, bool dryRun, string? message = null) =>
-        new(result.Accepted, result.Duplicates, dryRun, result.Changes.Select(c => RatingChangeView.From(c.Change, c.Duplicate)).ToList(), message);
+    public static IngestResponse From(IngestResult result, bool dryRun, IReadOnlyList<UnresolvedChangeView>? unresolved = null) =>
+        new(result.Accepted, result.Duplicates, dryRun, result.Changes.Select(c => RatingChangeView.From(c.Change, c.Duplicate)).ToList(), Unresolved: unresolved);
+}
+
+/// <summary>A change stated in text that could not be completed: every field read, under a change's names, and what is missing.</summary>
+internal sealed record UnresolvedChangeView(
+    string? Company,
+    string? Ticker,
+    string? Firm,
+    string? Analyst,
+    RatingAction? Action,
+    string? FromRating,
+    string? ToRating,
+    decimal? FromTarget,
+    decimal? ToTarget,
+    string? Currency,
+    string Sentence,
+    IReadOnlyList<string> Missing)
+{
+    public static UnresolvedChangeView From(UnresolvedChange u) => new(
+        u.Company, u.Ticker, u.Firm, u.Analyst, u.Action, u.FromRating, u.ToRating, u.FromTarget, u.ToTarget, u.Currency, u.Sentence, u.Missing);
 }
 
 /// <summary>The answer of <c>GET /api/ratings</c>.</summary>

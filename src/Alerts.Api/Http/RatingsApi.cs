@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Alerts.Core;
+using Alerts.Core.Diagnostics;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 using Alerts.Core.Extraction;
@@ -47,6 +48,9 @@ public sealed partial class RatingsApi(
 
         var dryRun = string.Equals(request.Query["dryRun"], "true", StringComparison.OrdinalIgnoreCase);
         Validated<IReadOnlyList<RatingChangeSubmission>> parsed;
+
+        // Text only: the changes it states that could not be completed (answered, counted, never stored).
+        IReadOnlyList<UnresolvedChangeView>? unresolved = null;
         try
         {
             switch (RequestBody.MediaType(request))
@@ -58,7 +62,7 @@ public sealed partial class RatingsApi(
                     parsed = RatingChangeParser.ParseNdjson(body, time);
                     break;
                 case "text/plain":
-                    parsed = ReadNewsText(request, body, signedAt);
+                    parsed = ReadNewsText(request, body, signedAt, dryRun, out unresolved);
                     break;
                 case var other:
                     return Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"'{RatingChangeParser.Shorten(other)}' is not read here: send application/json or application/x-ndjson. Nothing was stored.");
@@ -82,8 +86,11 @@ public sealed partial class RatingsApi(
         if (parsed.Value!.Count == 0)
         {
             // News text that states no rating change: nothing to store, and nothing guessed.
+            var message = unresolved is { Count: > 0 }
+                ? $"No complete rating change was found in the text; {unresolved.Count} could not be completed (see unresolved). Nothing was stored."
+                : "No rating change was found in the text.";
             return TypedResults.Json(
-                new IngestResponse(0, 0, dryRun, [], "No rating change was found in the text."),
+                new IngestResponse(0, 0, dryRun, [], message, unresolved),
                 ApiJsonContext.Default.IngestResponse,
                 statusCode: StatusCodes.Status202Accepted);
         }
@@ -101,7 +108,7 @@ public sealed partial class RatingsApi(
         }
 
         LogIngested(result.Accepted, result.Duplicates, result.AlertsMatched, result.FanningOut, dryRun);
-        return TypedResults.Json(IngestResponse.From(result, dryRun), ApiJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(IngestResponse.From(result, dryRun, unresolved), ApiJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -157,10 +164,14 @@ public sealed partial class RatingsApi(
 
     /// <summary>
     /// A headline or a whole article, UTF-8: the extractor reads its rating changes, each carrying its sentence; each is then
-    /// checked by the same rules as posted JSON. <c>?source=</c> and <c>?url=</c> name where the text came from.
+    /// checked by the same rules as posted JSON. <c>?source=</c> and <c>?url=</c> name where the text came from. The changes
+    /// it states but could not complete come out in <paramref name="unresolved"/> (empty when there are none; null when the
+    /// body is no text).
     /// </summary>
-    private Validated<IReadOnlyList<RatingChangeSubmission>> ReadNewsText(HttpRequest request, byte[] body, DateTimeOffset signedAt)
+    private Validated<IReadOnlyList<RatingChangeSubmission>> ReadNewsText(
+        HttpRequest request, byte[] body, DateTimeOffset signedAt, bool dryRun, out IReadOnlyList<UnresolvedChangeView>? unresolved)
     {
+        unresolved = null;
         string text;
         try
         {
@@ -180,7 +191,10 @@ public sealed partial class RatingsApi(
 
         var source = request.Query["source"].ToString();
         var url = request.Query["url"].ToString();
-        var extracted = extractor.Extract(text, publishedAt: signedAt, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
+        var read = extractor.Read(text.TrimStart('\uFEFF'), publishedAt: signedAt, source: source.Length == 0 ? null : source, url: url.Length == 0 ? null : url);
+        AlertsTelemetry.UnresolvedInText(read.Unresolved, AlertsTelemetry.WebhookOrigin, dryRun);
+        unresolved = read.Unresolved.Take(IngestLimits.MaxChanges).Select(UnresolvedChangeView.From).ToList();
+        var extracted = read.Changes;
         var submissions = new List<RatingChangeSubmission>(extracted.Count);
         for (var i = 0; i < extracted.Count && i < IngestLimits.MaxChanges; i++)
         {

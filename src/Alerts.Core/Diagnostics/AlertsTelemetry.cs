@@ -57,6 +57,13 @@ public static class AlertsTelemetry
     /// </summary>
     public static readonly Histogram<long> AlertsWaiting = Meter.CreateHistogram<long>("alerts.delivery.waiting", "{alert}", "Alerts waiting for delivery as this process counts them, at each reading before a post");
 
+    /// <summary>
+    /// Rating changes read from posted text that could not be completed (no listing known for the company, no firm named),
+    /// answered as <c>unresolved</c> and never stored; by <c>alerts.origin</c>, <c>alerts.missing</c> (<c>ticker</c>,
+    /// <c>firm</c>, <c>ticker,firm</c>) and <c>alerts.dry_run</c>. What text loses, so that it can be measured.
+    /// </summary>
+    public static readonly Counter<long> TextUnresolved = Meter.CreateCounter<long>("alerts.text.unresolved", "{change}", "Rating changes read from text that could not be completed; not stored");
+
     public const string OriginTag = "alerts.origin";
     public const string CategoryTag = "alerts.email.category";
     public const string FailureTag = "alerts.failure";
@@ -89,6 +96,19 @@ public static class AlertsTelemetry
         {
             ChangesIngested.Add(accepted, new KeyValuePair<string, object?>(OriginTag, origin));
             Duplicates.Add(duplicates, new KeyValuePair<string, object?>(OriginTag, origin));
+        }
+    }
+
+    /// <summary>Counts the changes of a text that could not be completed (see <see cref="TextUnresolved"/>).</summary>
+    public static void UnresolvedInText(IReadOnlyList<Extraction.UnresolvedChange> unresolved, string origin, bool dryRun)
+    {
+        foreach (var change in unresolved)
+        {
+            TextUnresolved.Add(
+                1,
+                new KeyValuePair<string, object?>(OriginTag, origin),
+                new KeyValuePair<string, object?>("alerts.missing", string.Join(',', change.Missing)),
+                new KeyValuePair<string, object?>("alerts.dry_run", dryRun));
         }
     }
 

@@ -3,15 +3,15 @@ using Alerts.Core.Ratings;
 namespace Alerts.Core.Extraction;
 
 /// <summary>
-/// One clause of a sentence, the items from <c>a</c> (inclusive) to <c>b</c> (exclusive): which rating words and amounts are
+/// One clause of a sentence, the items from <c>start</c> (inclusive) to <c>end</c> (exclusive): which rating words and amounts are
 /// ratings and targets, what each verb does, which name is the firm and which the company, and the changes they make.
 /// </summary>
 internal sealed class Clause
 {
     private readonly FirmMatcher _firms;
     private readonly List<Item> _items;
-    private readonly int _a;
-    private readonly int _b;
+    private readonly int _start;
+    private readonly int _end;
     private readonly string _sentence;
     private readonly TextContext _context;
     private readonly List<Draft> _drafts;
@@ -27,28 +27,28 @@ internal sealed class Clause
     private bool _verbWords;
 
     public Clause(
-        FirmMatcher firms, List<Item> items, int a, int b, string sentence, TextContext context, List<Draft> drafts, RatingAction? previousAction)
+        FirmMatcher firms, List<Item> items, int start, int end, string sentence, TextContext context, List<Draft> drafts, RatingAction? previousAction)
     {
         _previousAction = previousAction;
         _firms = firms;
         _items = items;
-        _a = a;
-        _b = b;
+        _start = start;
+        _end = end;
         _sentence = sentence;
         _context = context;
         _drafts = drafts;
-        _acceptedRating = new bool[b - a];
-        _targetAmount = new bool[b - a];
-        _verbs = new VerbKind[b - a];
+        _acceptedRating = new bool[end - start];
+        _targetAmount = new bool[end - start];
+        _verbs = new VerbKind[end - start];
     }
 
-    private Item? At(int p) => p >= _a && p < _b ? _items[p] : null;
+    private Item? At(int p) => p >= _start && p < _end ? _items[p] : null;
 
     /// <summary>The nearest item before <paramref name="p"/> that is not an article, determiner, adverb or "new".</summary>
-    private int PrevSig(int p)
+    private int PreviousSignificant(int p)
     {
         var q = p - 1;
-        while (q >= _a && _items[q].Kind == ItemKind.Word && _items[q].Kw is Kw.Article or Kw.Det or Kw.Adverb or Kw.New)
+        while (q >= _start && _items[q].Kind == ItemKind.Word && _items[q].Kw is Kw.Article or Kw.Det or Kw.Adverb or Kw.New)
         {
             q--;
         }
@@ -66,12 +66,12 @@ internal sealed class Clause
     private void ReadInto(out RatingAction? stated)
     {
         stated = null;
-        if (_b <= _a)
+        if (_end <= _start)
         {
             return;
         }
 
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             var item = _items[p];
             _hasCoverage |= item.Kw == Kw.Coverage;
@@ -79,20 +79,20 @@ internal sealed class Clause
             _hasTargetWord |= item.Kind == ItemKind.TargetWord;
         }
 
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             if (_items[p].Kind == ItemKind.Rating && AcceptRating(p))
             {
-                _acceptedRating[p - _a] = true;
+                _acceptedRating[p - _start] = true;
                 _hasAcceptedRating = true;
             }
         }
 
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             if (IsTargetAmount(p))
             {
-                _targetAmount[p - _a] = true;
+                _targetAmount[p - _start] = true;
                 _hasTargetAmount = true;
             }
         }
@@ -100,13 +100,13 @@ internal sealed class Clause
         var hasVerb = false;
         var verbWords = false;
         _verbWords = false;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             var item = _items[p];
             if (item.Kind == ItemKind.Word && (Lexicon.IsChangeVerb(item.Kw) || item.Kw is Kw.Up or Kw.Down))
             {
-                _verbs[p - _a] = Classify(p);
-                hasVerb |= _verbs[p - _a] != VerbKind.None;
+                _verbs[p - _start] = Classify(p);
+                hasVerb |= _verbs[p - _start] != VerbKind.None;
                 verbWords |= item.Kw is not (Kw.Have or Kw.Rate or Kw.Set or Kw.Earn);
             }
         }
@@ -131,9 +131,9 @@ internal sealed class Clause
         }
 
         var mainVerb = -1;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
-            if (_verbs[p - _a] != VerbKind.None)
+            if (_verbs[p - _start] != VerbKind.None)
             {
                 mainVerb = p;
                 break;
@@ -146,10 +146,11 @@ internal sealed class Clause
 
         var blocked = false;
         var genericAnalysts = false;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             blocked |= _items[p].Kw == Kw.Block;
-            genericAnalysts |= IsGenericAnalysts(p);
+            // "Analysts raised ...", "... was cut by analysts": unnamed analysts speak; "..., with analysts at its site" does not.
+            genericAnalysts |= IsGenericAnalysts(p) && (mainVerb < 0 || p < mainVerb || At(p - 1)?.Kw == Kw.By);
         }
 
         var hasContent = hasVerb || _hasAcceptedRating || _hasTargetAmount;
@@ -160,10 +161,12 @@ internal sealed class Clause
             return;
         }
 
-        // The company this clause is about is the topic from now on, whoever speaks of it.
+        // The company this clause is about is the topic from now on, whoever speaks of it (a company with no listing
+        // known here too: what follows is about it, not about the company before).
         if (companies.Count > 0)
         {
-            _context.LastCompany = new CompanyName(companies[^1].Ticker!, companies[^1].CompanyName ?? companies[^1].Text);
+            _context.LastCompany = companies[^1].Ticker is { } topic ? new CompanyName(topic, companies[^1].CompanyName ?? companies[^1].Text) : null;
+            _context.LastUnlistedCompany = companies[^1].Ticker is null ? companies[^1].CompanyName : null;
         }
 
         var firmName = firm?.Text ?? (firmIndex < 0 ? UnknownFirm(mainVerb) : null);
@@ -175,12 +178,18 @@ internal sealed class Clause
 
         if (firmName is null)
         {
-            if (!hasVerb || genericAnalysts || _context.LastFirm is null)
+            if (!hasVerb || (genericAnalysts && _context.LastFirm is not null))
             {
                 return;
             }
 
-            firmName = _context.LastFirm;
+            // No firm named here nor before: the change is read all the same, and listed as unresolved, where a broker
+            // plainly speaks without its name (see BrokerUnnamed).
+            firmName = genericAnalysts ? null : _context.LastFirm;
+            if (firmName is null && (companies.Count == 0 || !(_hasAcceptedRating || _hasTargetAmount) || !BrokerUnnamed(mainVerb)))
+            {
+                return;
+            }
         }
         else
         {
@@ -189,12 +198,20 @@ internal sealed class Clause
 
         if (companies.Count == 0)
         {
+            if (_context.LastUnlistedCompany is { } unlisted && _context.LastCompany is null && hasVerb)
+            {
+                // "HSBC upgraded Tata Motors' rating to "Buy" from "Hold" on Monday. However, the business reduced its price
+                // forecast downward to Rs 840 from Rs 930" (Zee Business, 17 Mar 2025): still the company with no listing here.
+                Emit(null, unlisted, firmName, analyst, action, _start, _end, statementOnly && !firmExplicit);
+                return;
+            }
+
             if (_context.LastCompany is not { } last || !hasVerb)
             {
                 return;
             }
 
-            Emit(last.Ticker, last.Name, firmName, analyst, action, _a, _b, statementOnly && !firmExplicit);
+            Emit(last.Ticker, last.Name, firmName, analyst, action, _start, _end, statementOnly && !firmExplicit);
             return;
         }
 
@@ -205,7 +222,7 @@ internal sealed class Clause
 
         if (companies.Count == 1)
         {
-            Emit(companies[0].Ticker!, companies[0].CompanyName, firmName, analyst, action, _a, _b, statementOnly && !firmExplicit);
+            Emit(companies[0].Ticker, companies[0].CompanyName, firmName, analyst, action, _start, _end, statementOnly && !firmExplicit);
             return;
         }
 
@@ -215,7 +232,7 @@ internal sealed class Clause
     /// <summary>A company named where nothing changed becomes the topic only if there is none yet (an article's first line).</summary>
     private void NoteCompany(List<Item> companies)
     {
-        if (companies.Count > 0 && _context.LastCompany is null)
+        if (companies.Count > 0 && _context.LastCompany is null && companies[0].Ticker is not null)
         {
             _context.LastCompany = new CompanyName(companies[0].Ticker!, companies[0].CompanyName ?? companies[0].Text);
         }
@@ -239,7 +256,7 @@ internal sealed class Clause
             return true;
         }
 
-        var q = PrevSig(p);
+        var q = PreviousSignificant(p);
         var prev = At(q);
         var next = At(p + 1);
         if (next?.Kw == Kw.RatingNoun || next?.Kind == ItemKind.Arrow)
@@ -263,8 +280,9 @@ internal sealed class Clause
 
         if (prev is null || prev.Kind == ItemKind.Punct)
         {
-            // ", Sector Perform", "; Outperform reiterated", "Neutral" at the start of a clause: capitalized only.
-            return item.Cap;
+            // ", Sector Perform", "; Outperform reiterated", "Neutral" at the start of a clause: capitalized only; or the
+            // rating that closes a Reuters roundup line after a semicolon (see IsRoundupRatingTail).
+            return item.Cap || IsRoundupRatingTail(p);
         }
 
         if (prev.Kind == ItemKind.Arrow || prev.Kw is Kw.To or Kw.From or Kw.As or Kw.At or Kw.With or Kw.Into or Kw.Of)
@@ -275,7 +293,7 @@ internal sealed class Clause
         // "rates the stock Buy", "rated Apple Outperform": the rating after its object.
         if (item.Cap && (prev.Kw == Kw.Stock || prev.IsEntity))
         {
-            for (var r = q - 1; r >= _a && r >= q - 3; r--)
+            for (var r = q - 1; r >= _start && r >= q - 3; r--)
             {
                 if (_items[r].Kw is Kw.Rate or Kw.Have)
                 {
@@ -304,18 +322,24 @@ internal sealed class Clause
         return prev.Kind == ItemKind.Word && Lexicon.IsChangeVerb(prev.Kw);
     }
 
+    /// <summary>
+    /// "* Agios Pharmaceuticals &lt;AGIO.O&gt;: Leerink raises target price to $51 from $38; outperform" (a Reuters research
+    /// roundup line): the rating, in lower case, is the last word, after a semicolon.
+    /// </summary>
+    private bool IsRoundupRatingTail(int p) => p == _end - 1 && At(p - 1)?.IsPunct(';') == true;
+
     /// <summary>The rating words of items [r0, r1): (from, to).</summary>
     private (string? From, string? To) Ratings(int r0, int r1)
     {
         int from = -1, to = -1, firstTo = -1, lastTo = -1, toCount = 0;
         for (var p = r0; p < r1; p++)
         {
-            if (!_acceptedRating[p - _a])
+            if (!_acceptedRating[p - _start])
             {
                 continue;
             }
 
-            var prev = At(PrevSig(p));
+            var prev = At(PreviousSignificant(p));
             var next = At(p + 1);
             if (prev?.Kw == Kw.From)
             {
@@ -331,7 +355,7 @@ internal sealed class Clause
                     to = p;
                 }
             }
-            else if (next?.Kind == ItemKind.Arrow || (next?.Kw == Kw.To && At(p + 2) is { Kind: ItemKind.Rating } && _acceptedRating[p + 2 - _a]))
+            else if (next?.Kind == ItemKind.Arrow || (next?.Kw == Kw.To && At(p + 2) is { Kind: ItemKind.Rating } && _acceptedRating[p + 2 - _start]))
             {
                 // "Equal Weight -> Underweight", "Neutral to Overweight".
                 if (from < 0)
@@ -361,7 +385,7 @@ internal sealed class Clause
         {
             for (var v = firstTo + 1; v < lastTo; v++)
             {
-                if (_verbs[v - _a] is VerbKind.Up or VerbKind.Down or VerbKind.Move)
+                if (_verbs[v - _start] is VerbKind.Up or VerbKind.Down or VerbKind.Move)
                 {
                     from = firstTo;
                     to = lastTo;
@@ -392,7 +416,7 @@ internal sealed class Clause
             return false;
         }
 
-        var prev = At(PrevSig(p));
+        var prev = At(PreviousSignificant(p));
         if (item.Kind == ItemKind.Number)
         {
             var slot = prev is not null && (prev.Kind is ItemKind.TargetWord or ItemKind.Arrow || prev.Kw is Kw.To or Kw.From);
@@ -409,7 +433,7 @@ internal sealed class Clause
         }
 
         // Otherwise a target word must come first, with no share-price words in between ("closed at $13.40").
-        for (var q = p - 1; q >= _a; q--)
+        for (var q = p - 1; q >= _start; q--)
         {
             var before = _items[q];
             if (before.Kind == ItemKind.TargetWord)
@@ -438,12 +462,12 @@ internal sealed class Clause
         int from = -1, to = -1, bare = -1;
         for (var p = r0; p < r1; p++)
         {
-            if (!_targetAmount[p - _a])
+            if (!_targetAmount[p - _start])
             {
                 continue;
             }
 
-            var prev = At(PrevSig(p));
+            var prev = At(PreviousSignificant(p));
             var next = At(p + 1);
             if (prev?.Kw == Kw.By)
             {
@@ -503,7 +527,7 @@ internal sealed class Clause
         var currency = (to >= 0 ? _items[to].Currency : null) ?? (from >= 0 ? _items[from].Currency : null);
         if (currency is null)
         {
-            for (var p = _a; p < _b && currency is null; p++)
+            for (var p = _start; p < _end && currency is null; p++)
             {
                 if (_items[p].Kind == ItemKind.Money && !_items[p].Magnitude)
                 {
@@ -512,7 +536,8 @@ internal sealed class Clause
             }
         }
 
-        return (from >= 0 ? _items[from].Amount : null, to >= 0 ? _items[to].Amount : null, currency ?? RatingChangeNormalizer.DefaultCurrency);
+        // Null when no amount says its currency ("from 950.00 to 1,050.00"): left to the change's listing, never guessed here.
+        return (from >= 0 ? _items[from].Amount : null, to >= 0 ? _items[to].Amount : null, currency);
     }
 
     // ---- Verbs and the action -------------------------------------------------------------------------------------
@@ -528,7 +553,7 @@ internal sealed class Clause
         }
 
         // "could be upgraded", "does not expect to downgrade": no change stated.
-        for (var q = p - 1; q >= _a && q >= p - 4; q--)
+        for (var q = p - 1; q >= _start && q >= p - 4; q--)
         {
             var before = _items[q];
             if (before.Kw is Kw.Neg or Kw.Modal)
@@ -613,7 +638,7 @@ internal sealed class Clause
 
     private bool CoverageNear(int p, int distance)
     {
-        for (var q = Math.Max(_a, p - 2); q < _b && q <= p + distance; q++)
+        for (var q = Math.Max(_start, p - 2); q < _end && q <= p + distance; q++)
         {
             if (_items[q].Kw == Kw.Coverage)
             {
@@ -627,7 +652,7 @@ internal sealed class Clause
     /// <summary>Whether "raised"/"cut" at <paramref name="p"/> is about the rating or the price target.</summary>
     private Direction DirectionOf(int p)
     {
-        for (var q = p - 1; q >= _a && q >= p - 4; q--)
+        for (var q = p - 1; q >= _start && q >= p - 4; q--)
         {
             var item = _items[q];
             if (item.Kind == ItemKind.TargetWord)
@@ -648,7 +673,7 @@ internal sealed class Clause
             break;
         }
 
-        for (var q = p + 1; q < _b; q++)
+        for (var q = p + 1; q < _end; q++)
         {
             var item = _items[q];
             if (item.Kind == ItemKind.TargetWord)
@@ -656,12 +681,12 @@ internal sealed class Clause
                 return Direction.Target;
             }
 
-            if (item.Kw == Kw.RatingNoun || (item.Kind == ItemKind.Rating && _acceptedRating[q - _a]))
+            if (item.Kw == Kw.RatingNoun || (item.Kind == ItemKind.Rating && _acceptedRating[q - _start]))
             {
                 return Direction.Rating;
             }
 
-            if (_targetAmount[q - _a])
+            if (_targetAmount[q - _start])
             {
                 return Direction.Target;
             }
@@ -752,7 +777,7 @@ internal sealed class Clause
     {
         var item = _items[v];
         var q = v - 1;
-        while (q >= _a && _items[q].Kw == Kw.Adverb)
+        while (q >= _start && _items[q].Kw == Kw.Adverb)
         {
             q--;
         }
@@ -780,7 +805,7 @@ internal sealed class Clause
         var firstAfterVerb = -1;
         if (mainVerb >= 0)
         {
-            for (var p = mainVerb + 1; p < _b; p++)
+            for (var p = mainVerb + 1; p < _end; p++)
             {
                 if (_items[p].IsEntity)
                 {
@@ -792,7 +817,7 @@ internal sealed class Clause
 
         // The subject: the name nearest before the verb ("Salesforce's rival Oracle was downgraded": Oracle).
         var subject = -1;
-        for (var p = mainVerb - 1; p >= _a && mainVerb >= 0; p--)
+        for (var p = mainVerb - 1; p >= _start && mainVerb >= 0; p--)
         {
             if (_items[p].IsEntity)
             {
@@ -801,11 +826,11 @@ internal sealed class Clause
             }
         }
 
-        var count = _b - _a;
+        var count = _end - _start;
         var firmScore = new int[count];
         var companyScore = new int[count];
         var anyEntity = false;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             var e = _items[p];
             if (!e.IsEntity)
@@ -815,8 +840,8 @@ internal sealed class Clause
 
             anyEntity = true;
             var (f, c) = Score(p, mainVerb, passive, firstAfterVerb, subject);
-            firmScore[p - _a] = f;
-            companyScore[p - _a] = c;
+            firmScore[p - _start] = f;
+            companyScore[p - _start] = c;
         }
 
         var companies = new List<Item>();
@@ -829,10 +854,10 @@ internal sealed class Clause
         var roles = new sbyte[count]; // 1 firm, 2 company, 0 none
         var anyFirm = false;
         var anyCompany = false;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             var e = _items[p];
-            var i = p - _a;
+            var i = p - _start;
             if (e.Kind == ItemKind.Firm)
             {
                 if (!e.ShortAlias || firmScore[i] >= 1)
@@ -854,9 +879,9 @@ internal sealed class Clause
             }
         }
 
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
-            var i = p - _a;
+            var i = p - _start;
             if (_items[p].Kind == ItemKind.Amb && roles[i] == 0)
             {
                 roles[i] = (sbyte)(anyFirm && !anyCompany ? 2 : anyCompany && !anyFirm ? 1 : anyFirm ? 2 : 1);
@@ -868,11 +893,11 @@ internal sealed class Clause
         Item? firm = null;
         var firmIndex = -1;
         var best = int.MinValue;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
-            if (roles[p - _a] == 1 && firmScore[p - _a] > best)
+            if (roles[p - _start] == 1 && firmScore[p - _start] > best)
             {
-                best = firmScore[p - _a];
+                best = firmScore[p - _start];
                 firm = _items[p];
                 firmIndex = p;
             }
@@ -881,14 +906,14 @@ internal sealed class Clause
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var bestCompany = -1;
         var bestCompanyScore = int.MinValue;
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
-            if (roles[p - _a] == 2 && _items[p].Ticker is { } ticker && seen.Add(ticker))
+            if (roles[p - _start] == 2 && seen.Add(_items[p].Ticker ?? _items[p].Lower))
             {
                 companies.Add(_items[p]);
-                if (companyScore[p - _a] > bestCompanyScore)
+                if (companyScore[p - _start] > bestCompanyScore)
                 {
-                    bestCompanyScore = companyScore[p - _a];
+                    bestCompanyScore = companyScore[p - _start];
                     bestCompany = companies.Count - 1;
                 }
             }
@@ -910,7 +935,7 @@ internal sealed class Clause
         var e = _items[p];
         int firm = 0, company = 0;
         var q = p - 1;
-        while (q >= _a && _items[q].Kind == ItemKind.Word && _items[q].Kw == Kw.Det && _items[q].Lower == "the")
+        while (q >= _start && _items[q].Kind == ItemKind.Word && _items[q].Kw == Kw.Det && _items[q].Lower == "the")
         {
             q--;
         }
@@ -991,7 +1016,7 @@ internal sealed class Clause
             var has = false;
             for (var p = r0; p < r1; p++)
             {
-                has |= _acceptedRating[p - _a] || _targetAmount[p - _a];
+                has |= _acceptedRating[p - _start] || _targetAmount[p - _start];
             }
 
             each = has;
@@ -1021,8 +1046,8 @@ internal sealed class Clause
     /// <summary>Items of the <paramref name="i"/>-th company's part: from it to the next company (the first part starts at the clause).</summary>
     private (int Start, int End) Segment(List<Item> companies, int i)
     {
-        var start = i == 0 ? _a : _items.IndexOf(companies[i]);
-        var end = i + 1 < companies.Count ? _items.IndexOf(companies[i + 1]) : _b;
+        var start = i == 0 ? _start : _items.IndexOf(companies[i]);
+        var end = i + 1 < companies.Count ? _items.IndexOf(companies[i + 1]) : _end;
         return (start, end);
     }
 
@@ -1044,21 +1069,42 @@ internal sealed class Clause
         return !(next is not null && next.Kw is Kw.At or Kw.Of or Kw.With or Kw.From && At(p + 2)?.IsFirmCapable == true);
     }
 
+    /// <summary>
+    /// "The bank upgraded Cipher Mining (CIFR) to overweight from neutral and raised its price target on the stock to $18
+    /// from $12" (CoinDesk, 24 Nov 2025, its firm named in a paragraph before): a broker speaks, as "the bank", "the
+    /// broker", "the brokerage" or "analysts", before the verb. Without one, a headline with no firm is an average or a
+    /// rank, not a broker's call ("Keysight Technologies (KEYS) Price Target Increased by 10.08% to 216.73", "Medtronic
+    /// (MDT) Upgraded to Buy: Here's Why"), and is not listed at all.
+    /// </summary>
+    private bool BrokerUnnamed(int mainVerb)
+    {
+        for (var p = _start; p < _end && (mainVerb < 0 || p < mainVerb); p++)
+        {
+            var item = _items[p];
+            if (item.Kind == ItemKind.Word && (item.Kw == Kw.Analyst || item.Lower is "bank" or "broker" or "brokerage" or "brokers"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>An unknown broker in a firm's place, known by its suffix ("at Lake Street Capital", "Acme Securities upgrades").</summary>
     private string? UnknownFirm(int mainVerb)
     {
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             var prev = At(p - 1);
             var strong = prev is not null && prev.Kw is Kw.At or Kw.By;
-            var subject = p == _a || (prev?.Kind == ItemKind.Punct);
+            var subject = p == _start || (prev?.Kind == ItemKind.Punct);
             if (!(strong || subject) || _items[p].Kind != ItemKind.Word || !_items[p].Cap || _items[p].Kw != Kw.None)
             {
                 continue;
             }
 
             var end = p;
-            while (end + 1 < _b && end - p < 4 && !_items[end].Possessive && _items[end + 1].Kind == ItemKind.Word && _items[end + 1].Cap
+            while (end + 1 < _end && end - p < 4 && !_items[end].Possessive && _items[end + 1].Kind == ItemKind.Word && _items[end + 1].Cap
                 && (_items[end + 1].Kw == Kw.None || Lexicon.BrokerSuffixWords.Contains(_items[end + 1].Lower)))
             {
                 end++;
@@ -1085,7 +1131,7 @@ internal sealed class Clause
 
     private string? FindAnalyst()
     {
-        for (var p = _a; p < _b; p++)
+        for (var p = _start; p < _end; p++)
         {
             var item = _items[p];
             string? name = null;
@@ -1114,7 +1160,7 @@ internal sealed class Clause
     private string? NameAt(int p)
     {
         var end = p;
-        while (end < _b && end - p < 3)
+        while (end < _end && end - p < 3)
         {
             var item = _items[end];
             if (item.Kind != ItemKind.Word || !item.Cap || item.Kw != Kw.None || (item.AllCaps && item.Text.Length > 2) || item.Possessive && end == p)
@@ -1139,7 +1185,7 @@ internal sealed class Clause
 
     // ---- Output ----------------------------------------------------------------------------------------------------
 
-    private void Emit(string ticker, string? company, string firm, string? analyst, RatingAction? action, int r0, int r1, bool mergeOnly)
+    private void Emit(string? ticker, string? company, string? firm, string? analyst, RatingAction? action, int r0, int r1, bool mergeOnly)
     {
         var (fromRating, toRating) = Ratings(r0, r1);
         var (fromTarget, toTarget, currency) = Targets(r0, r1);
@@ -1168,7 +1214,7 @@ internal sealed class Clause
     private RatingAction? Stated(RatingAction? action, string? fromRating, string? toRating) =>
         action ?? (!_verbWords && fromRating is null && toRating is not null ? RatingAction.Reiterate : null);
 
-    private void EmitSeveral(List<Item> companies, string firm, string? analyst, RatingAction? action, bool mergeOnly)
+    private void EmitSeveral(List<Item> companies, string? firm, string? analyst, RatingAction? action, bool mergeOnly)
     {
         var list = IsList(companies) && !EachHasFacts(companies);
         List<Item>? respective = null;
@@ -1176,9 +1222,9 @@ internal sealed class Clause
         {
             var amounts = new List<Item>();
             var says = false;
-            for (var p = _a; p < _b; p++)
+            for (var p = _start; p < _end; p++)
             {
-                if (_targetAmount[p - _a])
+                if (_targetAmount[p - _start])
                 {
                     amounts.Add(_items[p]);
                 }
@@ -1204,7 +1250,7 @@ internal sealed class Clause
 
         for (var i = 0; i < companies.Count; i++)
         {
-            var (r0, r1) = list ? (_a, _b) : Segment(companies, i);
+            var (r0, r1) = list ? (_start, _end) : Segment(companies, i);
             var segmentFirm = firm;
             if (!list)
             {
@@ -1229,7 +1275,7 @@ internal sealed class Clause
 
             Add(new Draft
             {
-                Ticker = companies[i].Ticker!,
+                Ticker = companies[i].Ticker,
                 Firm = segmentFirm,
                 FirmKey = RatingsKey(segmentFirm),
                 Company = companies[i].CompanyName,
@@ -1254,7 +1300,7 @@ internal sealed class Clause
             var has = false;
             for (var p = r0; p < r1; p++)
             {
-                has |= _acceptedRating[p - _a] || _targetAmount[p - _a];
+                has |= _acceptedRating[p - _start] || _targetAmount[p - _start];
             }
 
             if (!has)
@@ -1266,13 +1312,13 @@ internal sealed class Clause
         return true;
     }
 
-    private string RatingsKey(string firm) => FirmDirectory.Key(_firms.Directory.Canonicalize(firm));
+    private string? RatingsKey(string? firm) => firm is null ? null : FirmDirectory.Key(_firms.Directory.Canonicalize(firm));
 
     private void Add(Draft draft)
     {
         foreach (var existing in _drafts)
         {
-            if (existing.Ticker == draft.Ticker && existing.FirmKey == draft.FirmKey)
+            if (existing.SameChangeAs(draft))
             {
                 existing.MergeFrom(draft);
                 return;

@@ -37,7 +37,7 @@ internal sealed class ClauseReader(FirmMatcher firms)
                 j++;
             }
 
-            if (j < items.Count && items[j].IsEntity && (VerbFollows(items, j) || item.IsPunct(';')))
+            if (j < items.Count && ((items[j].IsEntity && (VerbFollows(items, j) || item.IsPunct(';'))) || StartsParticipleClause(items, j)))
             {
                 previous = new Clause(_firms, items, start, k, sentence, context, drafts, previous).Read();
                 start = j;
@@ -47,6 +47,37 @@ internal sealed class ClauseReader(FirmMatcher firms)
         }
 
         new Clause(_firms, items, start, items.Count, sentence, context, drafts, previous).Read();
+    }
+
+    /// <summary>
+    /// "JPMorgan Chase has reshaped its outlook for the mining sector, upgrading (CIFR) and (CLSK) to Overweight while
+    /// cutting price targets for legacy miners like Marathon Digital (MARA) and Riot Platforms (RIOT)" (AInvest, 24 Nov
+    /// 2025): a verb of change in "-ing" after "while", "and" or a comma starts a clause of its own, about the companies
+    /// it names, said by the same firm.
+    /// </summary>
+    private static bool StartsParticipleClause(List<Item> items, int j)
+    {
+        var verb = items[j];
+        if (verb.Kind != ItemKind.Word || !Lexicon.IsChangeVerb(verb.Kw) || verb.Kw is Kw.Have or Kw.Rate or Kw.Set or Kw.Earn
+            || !verb.Lower.EndsWith("ing", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        for (var q = j + 1; q < items.Count; q++)
+        {
+            if (items[q].Kind == ItemKind.Company)
+            {
+                return true;
+            }
+
+            if (items[q].IsPunct(';') || items[q].IsPunct('.'))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsSeparator(Item item) =>

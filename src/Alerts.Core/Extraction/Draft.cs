@@ -5,11 +5,20 @@ namespace Alerts.Core.Extraction;
 /// <summary>A change being read: what one clause (or several, merged) said about one ticker and one firm.</summary>
 internal sealed class Draft
 {
-    public required string Ticker { get; init; }
+    /// <summary>Null for a company with no listing known here (the change is then unresolved).</summary>
+    public required string? Ticker { get; init; }
 
-    public required string Firm { get; init; }
+    /// <summary>Null when no firm is named and none was named before (the change is then unresolved).</summary>
+    public required string? Firm { get; init; }
 
-    public required string FirmKey { get; init; }
+    public required string? FirmKey { get; init; }
+
+    /// <summary>
+    /// Whether this and <paramref name="other"/> speak of the same change: one ticker (or, unlisted, one company name) and one firm.
+    /// </summary>
+    public bool SameChangeAs(Draft other) =>
+        other.FirmKey == FirmKey
+        && (Ticker is not null ? other.Ticker == Ticker : other.Ticker is null && string.Equals(other.Company, Company, StringComparison.OrdinalIgnoreCase));
 
     public string? Company { get; set; }
 

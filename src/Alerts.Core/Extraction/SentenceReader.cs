@@ -22,7 +22,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             var t = tokens[k];
             switch (t.Kind)
             {
-                case TokKind.Punct when t.P == '(' && TryParenTicker(tokens, k, out var ticker, out var afterParen):
+                case TokKind.Punct when t.P is '(' or '<' && TryParenTicker(tokens, k, out var ticker, out var afterParen):
                     AttachTicker(sentence, items, ticker, context);
                     k = afterParen;
                     continue;
@@ -75,6 +75,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             }
         }
 
+        UnlistedCompanies.Mark(sentence, items);
         return items;
     }
 
@@ -96,6 +97,18 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             var end = k + 1 < n && tokens[k + 1].Kw == Kw.Price && !t.Possessive ? k + 1 : k;
             items.Add(Span(sentence, tokens, k, end, ItemKind.TargetWord, Kw.TargetWord));
             return end + 1;
+        }
+
+        if (t.Text == "Target" && IsCompanyTarget(tokens, k) && !(k + 1 < n && tokens[k + 1].IsPunct('('))
+            && companies.TryGet(CompanyDirectory.Key("Target Corp."), out var retailer))
+        {
+            // The retailer, named alone: "Target price target raised ...", "Target's price target".
+            items.Add(new Item
+            {
+                Kind = ItemKind.Company, Start = t.Start, End = t.End, Text = t.Text, Lower = t.Lower, Cap = true, Possessive = t.Possessive,
+                Ticker = retailer.Ticker, CompanyName = t.Text,
+            });
+            return k + 1;
         }
 
         if ((t.Cap || t.HasUpper) && TryEntity(sentence, tokens, k, context, out var entity, out var next))
@@ -128,9 +141,14 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         return k + 1;
     }
 
-    /// <summary>"Target Corp." and "Target (TGT)" are the retailer, not a price target.</summary>
+    /// <summary>
+    /// "Target Corp." and "Target (TGT)" are the retailer, not a price target; so is the "Target" that owns a price target
+    /// ("Target price target raised to $150 from $140 at Barclays", TheFly's shape) or is possessive ("Target's price target").
+    /// </summary>
     private static bool IsCompanyTarget(List<Token> tokens, int k) =>
-        k + 1 < tokens.Count && (tokens[k + 1].IsPunct('(') || (tokens[k + 1].IsWord && tokens[k + 1].Lower is "corp" or "corporation"));
+        k + 1 < tokens.Count && (tokens[k + 1].IsPunct('(') || (tokens[k + 1].IsWord && tokens[k + 1].Lower is "corp" or "corporation")
+            || (tokens[k].Possessive && tokens[k + 1].Kw is Kw.Price or Kw.TargetWord or Kw.RatingNoun)
+            || (k + 2 < tokens.Count && tokens[k + 1].Kw == Kw.Price && tokens[k + 2].Kw == Kw.TargetWord));
 
     private static Item Span(string sentence, List<Token> tokens, int first, int last, ItemKind kind, Kw kw)
     {
@@ -484,12 +502,17 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         return new string(chars.ToArray());
     }
 
-    /// <summary>"(CIFR)", "(NASDAQ:LULU)", "(NYSE: BRK.B)", "(TSLA.O)", "(0700.HK)", "(TYO: 7203)".</summary>
+    /// <summary>
+    /// "(CIFR)", "(NASDAQ:LULU)", "(NYSE: BRK.B)", "(TSLA.O)", "(0700.HK)", "(TYO: 7203)", and Reuters' angle brackets:
+    /// "* Agios Pharmaceuticals &lt;AGIO.O&gt;: Leerink raises target price to $51 from $38; outperform" (a Reuters research
+    /// roundup line, as kept in a public test fixture).
+    /// </summary>
     private static bool TryParenTicker(List<Token> tokens, int k, out string ticker, out int next)
     {
         ticker = string.Empty;
         next = k;
         var n = tokens.Count;
+        var closer = tokens[k].P == '<' ? '>' : ')';
         var j = k + 1;
         var exchange = false;
         if (j < n && tokens[j].IsWord && Lexicon.Exchanges.Contains(tokens[j].Lower))
@@ -535,16 +558,16 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         j++;
 
         // "(LON: RR.)": London tickers are written with their period.
-        if (j + 1 < n && tokens[j].IsPunct('.') && tokens[j + 1].IsPunct(')'))
+        if (j + 1 < n && tokens[j].IsPunct('.') && tokens[j + 1].IsPunct(closer))
         {
             j++;
         }
 
-        if (j < n && tokens[j].IsPunct(')'))
+        if (j < n && tokens[j].IsPunct(closer))
         {
             next = j + 1;
         }
-        else if (j < n && tokens[j].Kind == TokKind.Punct && tokens[j].P is ',' or ';' or '/')
+        else if (closer == ')' && j < n && tokens[j].Kind == TokKind.Punct && tokens[j].P is ',' or ';' or '/')
         {
             var close = -1;
             for (var c = j; c < n && c < j + 10; c++)
@@ -574,7 +597,8 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return false;
         }
 
-        if (!exchange)
+        // "<A.N>": a Reuters code is a ticker, even one that reads as a word.
+        if (!exchange && !raw.Contains('.'))
         {
             if (Lexicon.NotTickers.Contains(normalized) || normalized.Length > 10)
             {
@@ -590,9 +614,10 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
     internal static string? NormalizeTicker(string raw)
     {
         var text = raw.Trim().TrimEnd('.').Replace('/', '.').ToUpperInvariant();
-        foreach (var ric in (ReadOnlySpan<string>)[".OQ", ".O", ".N"])
+        // ".US" is the US listing as Futu and others write it: "American Electric Power(AEP.US)".
+        foreach (var ric in (ReadOnlySpan<string>)[".OQ", ".O", ".N", ".US"])
         {
-            if (text.Length > ric.Length + 1 && text.EndsWith(ric, StringComparison.Ordinal))
+            if (text.Length > ric.Length && text.EndsWith(ric, StringComparison.Ordinal))
             {
                 text = text[..^ric.Length];
                 break;

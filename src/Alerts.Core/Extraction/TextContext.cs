@@ -24,6 +24,9 @@ internal sealed class TextContext
     /// <summary>The company last spoken of.</summary>
     public CompanyName? LastCompany { get; set; }
 
+    /// <summary>The company last spoken of, when it has no listing known here (then <see cref="LastCompany"/> is null).</summary>
+    public string? LastUnlistedCompany { get; set; }
+
     /// <summary>The text has been speaking of price targets ("... lifted Cipher to $18 from $12, MARA to $25 ...").</summary>
     public bool TargetTopic { get; set; }
 

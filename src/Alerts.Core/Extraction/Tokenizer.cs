@@ -19,14 +19,32 @@ internal static class Tokenizer
         ["USD"] = "USD", ["EUR"] = "EUR", ["GBP"] = "GBP", ["GBX"] = "GBX", ["GBp"] = "GBX", ["CAD"] = "CAD", ["AUD"] = "AUD", ["HKD"] = "HKD",
         ["JPY"] = "JPY", ["CHF"] = "CHF", ["SEK"] = "SEK", ["NOK"] = "NOK", ["DKK"] = "DKK", ["INR"] = "INR", ["CNY"] = "CNY", ["RMB"] = "CNY",
         ["SGD"] = "SGD", ["NZD"] = "NZD", ["BRL"] = "BRL", ["MXN"] = "MXN", ["ZAR"] = "ZAR", ["KRW"] = "KRW", ["TWD"] = "TWD", ["PLN"] = "PLN",
-        ["Rs"] = "INR", ["Rs."] = "INR",
+        ["Rs"] = "INR", ["Rs."] = "INR", ["MYR"] = "MYR",
+
+        // "Sfr 120" (Reuters' Swiss francs), "RM5.20" (Malaysian ringgit, as The Edge writes it).
+        ["Sfr"] = "CHF", ["SFr"] = "CHF", ["SFr."] = "CHF", ["Sfr."] = "CHF", ["RM"] = "MYR",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Words written after an amount ("45 euros", "1,200 yen", "480 pence").</summary>
     private static readonly FrozenDictionary<string, string> CurrencyWords = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["euros"] = "EUR", ["euro"] = "EUR", ["yen"] = "JPY", ["pence"] = "GBX", ["dollars"] = "USD", ["francs"] = "CHF", ["kronor"] = "SEK",
-        ["yuan"] = "CNY", ["rupees"] = "INR", ["pounds"] = "GBP", ["sterling"] = "GBP",
+        ["yuan"] = "CNY", ["rupees"] = "INR", ["pounds"] = "GBP", ["sterling"] = "GBP", ["ringgit"] = "MYR", ["rupee"] = "INR",
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>"Swiss francs", "Danish crowns", "Hong Kong dollars": the word that names the country, and the currency words after it.</summary>
+    private static readonly FrozenDictionary<string, (string Code, string[] Words)> CurrencyCountries = new Dictionary<string, (string, string[])>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Swiss"] = ("CHF", ["francs", "franc"]),
+        ["Danish"] = ("DKK", ["crowns", "kroner", "krone"]),
+        ["Swedish"] = ("SEK", ["crowns", "kronor", "krona"]),
+        ["Norwegian"] = ("NOK", ["crowns", "kroner", "krone"]),
+        ["Canadian"] = ("CAD", ["dollars", "dollar"]),
+        ["Australian"] = ("AUD", ["dollars", "dollar"]),
+        ["Singapore"] = ("SGD", ["dollars", "dollar"]),
+        ["Malaysian"] = ("MYR", ["ringgit"]),
+        ["Indian"] = ("INR", ["rupees", "rupee"]),
+        ["Japanese"] = ("JPY", ["yen"]),
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenSet<string> AttachedMagnitudes = new[] { "bn", "b", "m", "mn", "mln", "k", "tn", "t", "billion", "million" }
@@ -68,6 +86,13 @@ internal static class Tokenizer
                 j++;
             }
 
+            if (c == '.' && j == i + 1 && IsGluedSentenceStart(text, i))
+            {
+                Add(result, text, start, j);
+                start = j;
+                continue;
+            }
+
             if (j >= n || !char.IsWhiteSpace(text[j]) || text[j] is '\n' or '\r')
             {
                 continue;
@@ -101,6 +126,33 @@ internal static class Tokenizer
 
         Add(result, text, start, n);
         return result;
+    }
+
+    /// <summary>
+    /// A period with no space after it that still ends a sentence, as pages whose links were stripped leave them: "... a
+    /// revised mining operation valuation of $1 billion.The report also raised IREN's price target to $39 from $28"
+    /// (AInvest, 24 Nov 2025). The word before is lower case (three letters or more, so not "U.S." or "p.m."), the word
+    /// after is capitalized and goes on in lower case ("The", "In"), so "Amazon.com" and "Node.JS" stay one word.
+    /// </summary>
+    private static bool IsGluedSentenceStart(string text, int period)
+    {
+        if (period + 2 >= text.Length || !char.IsUpper(text[period + 1]) || !char.IsLower(text[period + 2]))
+        {
+            return false;
+        }
+
+        var letters = 0;
+        for (var k = period - 1; k >= 0 && char.IsLetter(text[k]); k--)
+        {
+            if (!char.IsLower(text[k]))
+            {
+                return false;
+            }
+
+            letters++;
+        }
+
+        return letters >= 3 && (period - letters == 0 || !char.IsLetterOrDigit(text[period - letters - 1]) && text[period - letters - 1] is not ('.' or '@' or '/'));
     }
 
     /// <summary>
@@ -161,6 +213,14 @@ internal static class Tokenizer
                 }
 
                 var next = text[lines[l + 1].Start];
+
+                // A bulleted line starts an item of its own, however the lines are wrapped: "* Danske Bank : Jefferies
+                // raises target price to DKK 234 from DKK 229" (Reuters' research roundup).
+                if (next is '*' or '-' or '•' && lines[l + 1].Start + 1 < text.Length && text[lines[l + 1].Start + 1] == ' ')
+                {
+                    continue;
+                }
+
                 var continues = char.IsLower(next) || char.IsDigit(next) || next is '$' or '€' or '£' or '¥' or '(' or '&';
                 if (continues || wrapped || EndsWithConnector(text.AsSpan(start, end - start)))
                 {
@@ -702,6 +762,29 @@ internal static class Tokenizer
         while (we < n && char.IsLetter(s[we]))
         {
             we++;
+        }
+
+        // "365 Swiss francs", "1,050 Danish crowns": a country's adjective before the currency's word.
+        if (we > w && we + 1 < n && s[we] == ' ' && CurrencyCountries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(s.AsSpan(w, we - w), out var national))
+        {
+            var ne = we + 1;
+            while (ne < n && char.IsLetter(s[ne]))
+            {
+                ne++;
+            }
+
+            if (national.Words.Contains(s[(we + 1)..ne].ToLowerInvariant()) && (ne >= n || !char.IsLetterOrDigit(s[ne])))
+            {
+                if (token.Kind == TokKind.Number)
+                {
+                    token.Kind = TokKind.Money;
+                    token.Currency = national.Code;
+                }
+
+                token.End = ne;
+                tokens.Add(token);
+                return ne;
+            }
         }
 
         if (we > w && token.Kind != TokKind.Percent && (we >= n || !char.IsLetterOrDigit(s[we])))

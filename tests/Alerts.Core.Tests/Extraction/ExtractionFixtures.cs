@@ -6,11 +6,28 @@ using Alerts.Core.Ratings;
 
 namespace Alerts.Core.Tests.Extraction;
 
-/// <summary>One fixture: a text and the changes expected from it.</summary>
+/// <summary>
+/// One fixture: a text and the changes expected from it; where it came from (<see cref="Source"/>, for real text), and
+/// the changes expected in the unresolved list (<see cref="Unresolved"/>: null when the fixture does not check it).
+/// </summary>
 public sealed record ExtractionCase(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("expect")] IReadOnlyList<ExpectedChange> Expect);
+    [property: JsonPropertyName("expect")] IReadOnlyList<ExpectedChange> Expect,
+    [property: JsonPropertyName("source")] string? Source = null,
+    [property: JsonPropertyName("unresolved")] IReadOnlyList<ExpectedUnresolved>? Unresolved = null);
+
+/// <summary>An expected unresolved change: the fields read, and what is missing; an absent field is not checked.</summary>
+public sealed record ExpectedUnresolved(
+    [property: JsonPropertyName("company")] string Company,
+    [property: JsonPropertyName("missing")] IReadOnlyList<string> Missing,
+    [property: JsonPropertyName("firm")] string? Firm = null,
+    [property: JsonPropertyName("action")] string? Action = null,
+    [property: JsonPropertyName("fromRating")] string? FromRating = null,
+    [property: JsonPropertyName("toRating")] string? ToRating = null,
+    [property: JsonPropertyName("fromTarget")] decimal? FromTarget = null,
+    [property: JsonPropertyName("toTarget")] decimal? ToTarget = null,
+    [property: JsonPropertyName("currency")] string? Currency = null);
 
 /// <summary>
 /// An expected change, field by field; an absent field is expected absent. A null ticker (only in the development corpus)
@@ -40,6 +57,7 @@ internal static class ExtractionFixtures
     public const string Blind = "blind.json";
     public const string Blind2 = "blind2.json";
     public const string Blind3 = "blind3.json";
+    public const string RealStyles = "real-styles.json";
 
     private static readonly DateTimeOffset Received = new(2025, 12, 2, 13, 30, 0, TimeSpan.Zero);
 

@@ -278,4 +278,81 @@ public class NewsTextExtractorTests
 
         Parallel.For(0, 2_000, _ => Assert.Equal(expected, Assert.Single(Extractor.Extract(text))));
     }
+
+    [Fact]
+    public void Read_SeedArticle_FindsItsFiveChanges()
+    {
+        // Issue 20's seed: JPMorgan's bitcoin-miner note of 24 Nov 2025 as AInvest published it (real-styles.json, "seed-ainvest").
+        var seed = ExtractionFixtures.Load(ExtractionFixtures.RealStyles).Single(c => c.Id == "seed-ainvest");
+
+        var read = Extractor.Read(seed.Text);
+
+        Assert.Empty(read.Unresolved);
+        Assert.Equal(["CIFR", "CLSK", "MARA", "RIOT", "IREN"], read.Changes.Select(c => c.Ticker));
+        Assert.All(read.Changes, c => Assert.Equal("JPMorgan", FirmDirectory.Default.Canonicalize(c.Firm)));
+        var riot = read.Changes.Single(c => c.Ticker == "RIOT");
+        Assert.Equal((RatingAction.TargetCut, 19m, 17m), (riot.Action!.Value, riot.FromTarget!.Value, riot.ToTarget!.Value));
+        var iren = read.Changes.Single(c => c.Ticker == "IREN");
+        Assert.Equal((RatingAction.TargetRaise, 28m, 39m), (iren.Action!.Value, iren.FromTarget!.Value, iren.ToTarget!.Value));
+        // Each change carries the sentence that first stated it: Riot's and MARA's, the opening one's "cutting price targets".
+        Assert.StartsWith("JPMorgan Chase has reshaped its outlook", riot.Sentence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_UnlistedCompany_IsUnresolvedWithEveryFieldRead()
+    {
+        var read = Extractor.Read("Ideaya Biosciences price target raised to $34 from $28 at JPMorgan");
+
+        Assert.Empty(read.Changes);
+        var unresolved = Assert.Single(read.Unresolved);
+        Assert.Equal("Ideaya Biosciences", unresolved.Company);
+        Assert.Null(unresolved.Ticker);
+        Assert.Equal("JPMorgan", unresolved.Firm);
+        Assert.Equal(RatingAction.TargetRaise, unresolved.Action);
+        Assert.Equal((28m, 34m, "USD"), (unresolved.FromTarget!.Value, unresolved.ToTarget!.Value, unresolved.Currency));
+        Assert.Equal([UnresolvedChange.MissingTicker], unresolved.Missing);
+        Assert.Equal("Ideaya Biosciences price target raised to $34 from $28 at JPMorgan", unresolved.Sentence);
+    }
+
+    [Fact]
+    public void Read_ChangeWithoutAFirm_IsUnresolvedWithItsTicker()
+    {
+        var read = Extractor.Read("The bank upgraded Cipher Mining (CIFR) to Overweight from Neutral.");
+
+        Assert.Empty(read.Changes);
+        var unresolved = Assert.Single(read.Unresolved);
+        Assert.Equal(("CIFR", RatingAction.Upgrade), (unresolved.Ticker, unresolved.Action!.Value));
+        Assert.Equal([UnresolvedChange.MissingFirm], unresolved.Missing);
+    }
+
+    [Theory]
+    [InlineData("Apple upgraded its iPhone lineup with a faster chip")]
+    [InlineData("Morgan Stanley Raises Quarterly Dividend to $1.00 Per Share")]
+    [InlineData("Gold price target raised to $4,000 at Goldman Sachs")]
+    [InlineData("Goldman raises S&P 500 target to 7,000")]
+    [InlineData("Keysight Technologies (KEYS) Price Target Increased by 10.08% to 216.73")]
+    [InlineData("Medtronic (MDT) Upgraded to Buy: Here's Why")]
+    public void Read_LookAlike_IsNeitherChangeNorUnresolved(string text)
+    {
+        var read = Extractor.Read(text);
+
+        Assert.Empty(read.Changes);
+        Assert.Empty(read.Unresolved);
+    }
+
+    [Fact]
+    public void Extract_SeveralChangesInOneLine_EqualsReadChanges()
+    {
+        const string text = "BofA downgraded Asbury Auto from Buy to Neutral and Genuine Parts from Neutral to Underperform";
+
+        Assert.Equal(Extractor.Read(text).Changes, Extractor.Extract(text));
+    }
+
+    [Fact]
+    public void Read_PenceTarget_IsGBpNeverPounds()
+    {
+        var unresolved = Assert.Single(Extractor.Read("JPMORGAN CUTS TARGET FOR BABCOCK TO 335 PENCE FROM 400 PENCE").Unresolved);
+
+        Assert.Equal(("BABCOCK", "GBp", 400m, 335m), (unresolved.Company, unresolved.Currency, unresolved.FromTarget!.Value, unresolved.ToTarget!.Value));
+    }
 }
