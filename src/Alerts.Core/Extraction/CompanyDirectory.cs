@@ -47,6 +47,9 @@ public sealed class CompanyDirectory
 
     internal bool IsKnownTicker(ReadOnlySpan<char> upperTicker) => _master.IsListed(upperTicker);
 
+    /// <summary>A ticker news writes bare, with no parentheses or exchange ("NVDA"): see <see cref="SecuritiesMaster.IsWellKnownTicker"/>.</summary>
+    internal bool IsWellKnownTicker(ReadOnlySpan<char> upperTicker) => _master.IsWellKnownTicker(upperTicker);
+
     /// <summary>Looks a name key up as it is, then without its corporate suffix ("nioinc" -> "nio").</summary>
     internal bool TryGet(ReadOnlySpan<char> key, out CompanyName company) => _master.TryGetName(key, out company);
 

@@ -380,7 +380,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return true;
         }
 
-        return t.Text.Length >= 2 && companies.IsKnownTicker(t.Text.AsSpan()) && t.Kw == Kw.None;
+        return t.Text.Length >= 2 && companies.IsWellKnownTicker(t.Text.AsSpan()) && t.Kw == Kw.None;
     }
 
     private string? NameFor(string ticker, TextContext context) =>

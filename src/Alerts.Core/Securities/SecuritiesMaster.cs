@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using Alerts.Core.Extraction;
@@ -29,11 +30,14 @@ public sealed class SecuritiesMaster
     private static readonly Lazy<SecuritiesMaster> LazyDefault = new(() => Load(extraNamesJson: null));
 
     private readonly NameData _names;
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _wellKnown;
     private SecuritiesSnapshot _snapshot;
 
     private SecuritiesMaster(NameData names, SecuritiesSnapshot snapshot)
     {
         _names = names;
+        _wellKnown = names.Aliases.Select(a => TickerKey.Of(a.Ticker)).ToFrozenSet(StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
         _snapshot = snapshot;
     }
 
@@ -81,6 +85,24 @@ public sealed class SecuritiesMaster
 
     /// <summary>True when <paramref name="ticker"/> is listed (see <see cref="TryGetListing"/>).</summary>
     public bool IsListed(string ticker) => TryGetListing(ticker, out _);
+
+    /// <summary>
+    /// True when <paramref name="upperTicker"/> (upper case, in the key form of <see cref="TickerKey"/>) has an entry in the
+    /// alias table: a ticker news writes bare ("NVDA", "AMD"). Most of the SEC's 10,000 tickers are also words or
+    /// abbreviations in other markets' news ("IAG" is Iamgold on the NYSE and International Airlines Group in London,
+    /// "ALL", "SAIL"), so a bare capitalized word stands for a ticker only when it is one of these.
+    /// </summary>
+    public bool IsWellKnownTicker(ReadOnlySpan<char> upperTicker)
+    {
+        if (upperTicker.IndexOfAny('-', '/') < 0)
+        {
+            return _wellKnown.Contains(upperTicker);
+        }
+
+        Span<char> key = upperTicker.Length <= 32 ? stackalloc char[upperTicker.Length] : new char[upperTicker.Length];
+        TickerKey.Write(upperTicker, key);
+        return _wellKnown.Contains(key);
+    }
 
     /// <summary>The name shown for <paramref name="ticker"/> ("Microsoft" for MSFT), or null when it is not listed.</summary>
     public string? DisplayName(string ticker) => TryGetListing(ticker, out var listing) ? listing.DisplayName : null;

@@ -18,13 +18,13 @@ public class CorpusTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, (double Precision, double Recall, double NegativesRead)> Floors = new()
     {
-        // Measured 2026-12-08 (after OTC-only foreign listings were labelled unresolved): precision 92.6 %, recall 70.0 %,
-        // 1 of 99 look-alikes read.
-        ["corpus-a.jsonl"] = (0.91, 0.68, 0.03),
+        // Measured 2026-12-08, unresolved changes scored (a change read right but on no listing counts as read):
+        // precision 94.4 %, recall 93.0 %, 1 of 99 look-alikes read.
+        ["corpus-a.jsonl"] = (0.93, 0.91, 0.03),
 
-        // Measured 2026-12-08: precision 34.7 %, recall 30.4 %, 0 of 42 look-alikes read (most of its changes are on
-        // companies with no US listing, expected unresolved, and not scored until the extractor reports them).
-        ["corpus-b.jsonl"] = (0.33, 0.29, 0.03),
+        // Measured 2026-12-08: precision 80.6 %, recall 39.3 %, 1 of 42 look-alikes read: most of these international
+        // styles (UK, Indian, Nordic round-ups) are not read yet.
+        ["corpus-b.jsonl"] = (0.79, 0.37, 0.05),
     };
 
     private static readonly HashSet<string> Kinds = ["headline", "article"];
@@ -57,7 +57,7 @@ public class CorpusTests(ITestOutputHelper output)
         var overall = report.Overall;
 
         output.WriteLine(overall.Summary("corpus"));
-        output.WriteLine($"negatives read as a change: {overall.NegativesRead} of {overall.NegativeCases}; unresolved expected (not scored yet): {report.UnresolvedExpected}");
+        output.WriteLine($"negatives read as a change: {overall.NegativesRead} of {overall.NegativeCases}; of the changes expected, {report.UnresolvedExpected} are on companies with no US listing (expected under unresolved)");
         output.WriteLine("");
         output.WriteLine(report.Table());
         foreach (var miss in overall.Misses)

@@ -53,16 +53,14 @@ internal static class DevelopmentCorpus
         var report = new CorpusReport();
         foreach (var item in items)
         {
-            var predicted = ExtractionFixtures.Predict(extractor, item.Text);
-
-            // Changes whose company has no US listing are expected under "unresolved", not among the changes.
-            // TODO(unresolved): when NewsTextExtractor.Read(...) returns changes and unresolved, count an unresolved
-            // expectation as found when Read lists it under unresolved (same firm, action and fields), and score it.
-            var resolved = item.Expect.Where(e => e.Ticker is not null).Select(ExtractionFixtures.Fields.Of).ToList();
+            // Changes whose company has no US listing are expected under "unresolved" (scored as changes on
+            // Fields.UnresolvedTicker), the others among the changes.
+            var predicted = ExtractionFixtures.PredictWithUnresolved(extractor, item.Text);
+            var expected = item.Expect.Select(ExtractionFixtures.Fields.Of).ToList();
             var unresolved = item.Expect.Count(e => e.Ticker is null);
             foreach (var score in report.For(item.Publisher))
             {
-                score.Add(item.ToCase(), resolved, predicted);
+                score.Add(item.ToCase(), expected, predicted);
             }
 
             report.AddUnresolved(item.Publisher, unresolved);

@@ -114,6 +114,42 @@ internal static class ExtractionFixtures
             .ToList();
     }
 
+    /// <summary>
+    /// The changes <paramref name="extractor"/> reads, and those it lists as unresolved for want of a listing, each normalized
+    /// as a change on <see cref="Fields.UnresolvedTicker"/> (a change read right but not placed on a listing counts as read).
+    /// Unresolved changes that also lack a firm are left out: they could not become alerts even with a listing.
+    /// </summary>
+    public static List<Fields> PredictWithUnresolved(NewsTextExtractor extractor, string text)
+    {
+        var normalizer = new RatingChangeNormalizer(FirmDirectory.Default);
+        var read = extractor.Read(text);
+        var fields = read.Changes.Select(s => Fields.Of(normalizer.Normalize(s, Received), s)).ToList();
+        foreach (var u in read.Unresolved)
+        {
+            if (u.Firm is null)
+            {
+                continue;
+            }
+
+            var submission = new RatingChangeSubmission
+            {
+                Ticker = Fields.UnresolvedTicker,
+                Firm = u.Firm,
+                Company = u.Company,
+                Analyst = u.Analyst,
+                Action = u.Action,
+                FromRating = u.FromRating,
+                ToRating = u.ToRating,
+                FromTarget = u.FromTarget,
+                ToTarget = u.ToTarget,
+                Currency = Fields.CurrencyOf(u.Currency),
+            };
+            fields.Add(Fields.Of(normalizer.Normalize(submission, Received), submission));
+        }
+
+        return fields;
+    }
+
     /// <summary>The scored fields of one change, canonicalized for comparison.</summary>
     internal sealed record Fields(
         string Ticker, string Firm, string Action, string? FromRating, string? ToRating, decimal? FromTarget, decimal? ToTarget,
@@ -122,16 +158,15 @@ internal static class ExtractionFixtures
         public static Fields Of(ExpectedChange e)
         {
             var hasTarget = e.FromTarget is not null || e.ToTarget is not null;
-            ArgumentNullException.ThrowIfNull(e.Ticker);
             return new Fields(
-                e.Ticker.ToUpperInvariant(),
+                e.Ticker?.ToUpperInvariant() ?? UnresolvedTicker,
                 FirmDirectory.Default.Canonicalize(e.Firm),
                 e.Action,
                 Key(e.FromRating),
                 Key(e.ToRating),
                 e.FromTarget,
                 e.ToTarget,
-                hasTarget ? (e.Currency ?? "USD") : null,
+                hasTarget ? CurrencyOf(e.Currency ?? "USD") : null,
                 e.Analyst,
                 $"{e.Ticker} {e.Firm} {e.Action} {e.FromRating}->{e.ToRating} {e.FromTarget}->{e.ToTarget} {e.Currency}");
         }
@@ -151,6 +186,12 @@ internal static class ExtractionFixtures
                 s.Analyst,
                 $"{c.Ticker} {s.Firm} {c.Action.ToWireName()}[{s.Action?.ToWireName() ?? "-"}] {s.FromRating}->{s.ToRating} {c.FromTarget}->{c.ToTarget} {s.Currency} co={s.Company} an={s.Analyst}");
         }
+
+        /// <summary>The ticker an unresolved change is scored under (read, but placed on no listing).</summary>
+        public const string UnresolvedTicker = "UNRESOLVED";
+
+        /// <summary>Pence as the contract writes them ("GBp") and as stored changes carry them ("GBX") are one currency.</summary>
+        public static string? CurrencyOf(string? currency) => currency == "GBp" ? "GBX" : currency;
 
         private static string? Key(string? rating) => rating is null ? null : RatingScale.Key(rating);
 

@@ -301,17 +301,18 @@ public class NewsTextExtractorTests
     [Fact]
     public void Read_UnlistedCompany_IsUnresolvedWithEveryFieldRead()
     {
-        var read = Extractor.Read("Ideaya Biosciences price target raised to $34 from $28 at JPMorgan");
+        // Banca Mediolanum is listed in Milan only (the SEC's list does not have it).
+        var read = Extractor.Read("Banca Mediolanum price target raised to $34 from $28 at JPMorgan");
 
         Assert.Empty(read.Changes);
         var unresolved = Assert.Single(read.Unresolved);
-        Assert.Equal("Ideaya Biosciences", unresolved.Company);
+        Assert.Equal("Banca Mediolanum", unresolved.Company);
         Assert.Null(unresolved.Ticker);
         Assert.Equal("JPMorgan", unresolved.Firm);
         Assert.Equal(RatingAction.TargetRaise, unresolved.Action);
         Assert.Equal((28m, 34m, "USD"), (unresolved.FromTarget!.Value, unresolved.ToTarget!.Value, unresolved.Currency));
         Assert.Equal([UnresolvedChange.MissingTicker], unresolved.Missing);
-        Assert.Equal("Ideaya Biosciences price target raised to $34 from $28 at JPMorgan", unresolved.Sentence);
+        Assert.Equal("Banca Mediolanum price target raised to $34 from $28 at JPMorgan", unresolved.Sentence);
     }
 
     [Fact]
