@@ -14,7 +14,7 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
 {
-    private const string Secret = "feeds-e2e-secret";
+    private const string Secret = "feeds-end-to-end-webhook-secret-0123456789";
 
     /// <summary>The day every moved sample's newest record lands on: yesterday (UTC), in the past for any clock today.</summary>
     private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);

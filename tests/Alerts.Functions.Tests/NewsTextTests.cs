@@ -28,7 +28,7 @@ public sealed class NewsTextTests(AlertsApp app)
     [Fact]
     public async Task UnlistedCompany_IsAnsweredUnresolvedWithWhatWasRead()
     {
-        const string Headline = "Ideaya Biosciences price target raised to $34 from $28 at JPMorgan";
+        const string Headline = "Banca Mediolanum price target raised to $34 from $28 at JPMorgan";
 
         var response = await app.PostRatingsAsync(Headline, "text/plain");
 
@@ -38,7 +38,7 @@ public sealed class NewsTextTests(AlertsApp app)
         Assert.Empty(json.GetProperty("changes").EnumerateArray());
         Assert.Contains("could not be completed", json.GetProperty("message").GetString(), StringComparison.Ordinal);
         var unresolved = Assert.Single(json.GetProperty("unresolved").EnumerateArray());
-        Assert.Equal("Ideaya Biosciences", unresolved.GetProperty("company").GetString());
+        Assert.Equal("Banca Mediolanum", unresolved.GetProperty("company").GetString());
         Assert.Equal("JPMorgan", unresolved.GetProperty("firm").GetString());
         Assert.Equal("target_raise", unresolved.GetProperty("action").GetString());
         Assert.Equal(28m, unresolved.GetProperty("fromTarget").GetDecimal());

@@ -160,7 +160,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     {
         var before = UnresolvedCount();
 
-        var response = await PostAsync("Ideaya Biosciences price target raised to $34 from $28 at JPMorgan", "text/plain");
+        var response = await PostAsync("Banca Mediolanum price target raised to $34 from $28 at JPMorgan", "text/plain");
         var after = UnresolvedCount();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
