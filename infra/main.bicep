@@ -183,7 +183,7 @@ module api 'app/api.bicep' = {
     appSettings: {
       AZURE_CLIENT_ID: identity.outputs.clientId
       DISPATCH_SCHEDULE: dispatchSchedule
-      OUTBOX_SCHEDULE: '*/30 * * * * *'
+      SWEEP_SCHEDULE: '0 */5 * * * *'
       DIGEST_SCHEDULE: '0 * * * * *'
       FEEDS_SCHEDULE: feedsSchedule
       Storage__TableServiceUri: storage.outputs.tableEndpoint

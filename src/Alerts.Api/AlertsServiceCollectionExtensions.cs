@@ -1,4 +1,3 @@
-using Alerts.Api.Hosting;
 using Alerts.Api.Http;
 using Alerts.Api.Telemetry;
 using Alerts.Core;
@@ -48,7 +47,6 @@ public static class AlertsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
         services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
@@ -78,12 +76,8 @@ public static class AlertsServiceCollectionExtensions
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();
         services.AddSingleton<PendingChangeDispatcher>();
-        services.AddSingleton<BackgroundFanOut>();
-        services.AddSingleton<QueueBackpressure>();
-        services.AddSingleton<AlertsInFlight>();
-        services.AddSingleton<AlertsStillQueued>();
-        services.AddHostedService<BackgroundFanOutService>();
-        services.AddSingleton<OutboxRedriver>();
+        services.AddSingleton<FanOutHandler>();
+        services.AddSingleton<PendingChangeSweep>();
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<AlertDispatcher>();
@@ -181,6 +175,8 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddSingleton<StorageFanOutQueue>();
+        services.AddSingleton<IFanOutQueue>(sp => sp.GetRequiredService<StorageFanOutQueue>());
         services.AddSingleton<TableHeldAlertStore>();
         services.AddSingleton<IHeldAlertStore>(sp => sp.GetRequiredService<TableHeldAlertStore>());
         services.AddSingleton<IHourlySendCounter>(sp => sp.GetRequiredService<TableHeldAlertStore>());

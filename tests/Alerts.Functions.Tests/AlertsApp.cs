@@ -24,7 +24,7 @@ public sealed class AlertsApp : IAsyncLifetime
     private readonly AzuriteFixture _azurite = new();
     private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
 
-    /// <summary>An app with settings on top of the tests' own (e.g. <c>Ingest:MaxHoldSeconds</c>); a fixture has one constructor, so this is not one.</summary>
+    /// <summary>An app with settings on top of the tests' own (e.g. <c>Delivery:LockSeconds</c>); a fixture has one constructor, so this is not one.</summary>
     public static AlertsApp With(IReadOnlyDictionary<string, string?> settings) => new() { _settings = settings };
 
     /// <summary>Stands in for SendGrid's Event Webhook signing key (the app gets its public half, as in SendGrid's settings).</summary>
@@ -41,7 +41,15 @@ public sealed class AlertsApp : IAsyncLifetime
 
     public SubscriptionsFunctions Subscriptions => Services.GetRequiredService<SubscriptionsFunctions>();
 
-    public DispatchAlertsFunction Dispatch => Services.GetRequiredService<DispatchAlertsFunction>();
+    /// <summary>
+    /// The steps after a post, as the Functions host runs them: the <c>FanOut</c> queue trigger for every message on the
+    /// <c>changes</c> queue, then the <c>DispatchAlerts</c> timer (<see cref="DispatchFunction"/> alone for the timer only).
+    /// </summary>
+    public StepsAfterAPost Dispatch => new(this);
+
+    public DispatchAlertsFunction DispatchFunction => Services.GetRequiredService<DispatchAlertsFunction>();
+
+    public FanOutFunction FanOut => Services.GetRequiredService<FanOutFunction>();
 
     public SendGridEventsFunction SendGridEvents => Services.GetRequiredService<SendGridEventsFunction>();
 
@@ -77,6 +85,8 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<RatingsFunctions>();
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();
+        services.AddSingleton<FanOutFunction>();
+        services.AddSingleton<SweepPendingChangesFunction>();
         services.AddSingleton<SendGridEventsFunction>();
         services.AddSingleton<AdminFunctions>();
         services.AddSingleton<AssetsFunction>();
@@ -139,6 +149,42 @@ public sealed class AlertsApp : IAsyncLifetime
         var result = await function(request);
         await result.ExecuteAsync(context);
         return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(responseBody.ToArray()));
+    }
+
+    /// <summary>
+    /// Hands every message on the <c>changes</c> queue to the <c>FanOut</c> function, as its queue trigger does (a message
+    /// is deleted once the function returns), until the queue is empty; returns how many messages there were.
+    /// </summary>
+    public Task<int> FanOutAsync(CancellationToken cancellationToken = default) =>
+        FanOutAsync(Azurite.ConnectionString, FanOut, cancellationToken);
+
+    /// <summary>The same on the storage of <paramref name="connectionString"/>, with <paramref name="fanOut"/>.</summary>
+    public static async Task<int> FanOutAsync(string connectionString, FanOutFunction fanOut, CancellationToken cancellationToken = default)
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(connectionString, Alerts.Core.Ingest.ChangesStored.QueueName);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var handled = 0;
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                await fanOut.RunAsync(message.Body.ToString(), cancellationToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                handled++;
+            }
+        }
+
+        return handled;
+    }
+
+    /// <summary>The fan-out queue trigger, then the dispatch timer (see <see cref="Dispatch"/>).</summary>
+    public sealed class StepsAfterAPost(AlertsApp app)
+    {
+        public async Task RunAsync(Microsoft.Azure.Functions.Worker.TimerInfo timer, CancellationToken cancellationToken)
+        {
+            await app.FanOutAsync(cancellationToken);
+            await app.DispatchFunction.RunAsync(timer, cancellationToken);
+        }
     }
 
     /// <summary>POSTs a body to /api/ratings, signed with <paramref name="secret"/> at <paramref name="signedAt"/> (default: now).</summary>

@@ -12,7 +12,7 @@ namespace Alerts.Infrastructure.Storage;
 /// <c>yyyyMMddHHmm</c>), so that "minutes that ended before X" is a range over a few small partitions. A ticker is
 /// written once per minute by this process: the first post of the minute waits for the row, the others find it noted
 /// (and wait for that same write while it is still in flight). The rows of a minute stay until the re-driver has found
-/// their tickers with nothing pending, <see cref="OutboxRedriver.Retention"/> after the minute, so a row this process
+/// their tickers with nothing pending, <see cref="PendingChangeSweep.Grace"/> after the minute, so a row this process
 /// counts as written is never gone while its minute lasts.
 /// </summary>
 internal sealed class TableOutbox(StorageBootstrapper storage) : IOutbox

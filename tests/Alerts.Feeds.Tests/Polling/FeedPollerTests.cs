@@ -160,7 +160,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
-        Assert.Equal((10, 1), (first.Accepted, first.AlertsMatched));
+        Assert.Equal((10, 1), (first.Accepted, first.FanningOut));
 
         // Benzinga corrects the CIFR record: same id, newer "updated", another target.
         Serve("benzinga-ratings-updated.json", BenzingaTickers);
@@ -168,7 +168,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var second = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
         Assert.Equal(first.Cursor, Assert.Single(_server.Requests).Query["parameters[updated]"]);
-        Assert.Equal((0, 1, 0, 0), (second.Accepted, second.Corrections, second.Duplicates, second.AlertsMatched));
+        Assert.Equal((0, 1, 0, 0), (second.Accepted, second.Corrections, second.Duplicates, second.FanningOut));
         Assert.Equal(
             DateTimeOffset.Parse("2025-12-02T14:30:00Z", CultureInfo.InvariantCulture).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             second.Cursor);
@@ -187,7 +187,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // The corrected record delivered once more: a plain repeat.
         var third = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
-        Assert.Equal((0, 0, 1, 0), (third.Accepted, third.Corrections, third.Duplicates, third.AlertsMatched));
+        Assert.Equal((0, 0, 1, 0), (third.Accepted, third.Corrections, third.Duplicates, third.FanningOut));
         Assert.Equal(2, (await host.HistoryAsync(cifr)).Count);
     }
 
