@@ -53,8 +53,8 @@ param emailFromName string = 'Alerts'
 @description('Base of the links in emails (Alerts__PublicBaseUrl), e.g. https://alerts.example.com. Empty: https://<function app default host name>.')
 param publicBaseUrl string = ''
 
-@description('How often the dispatcher drains the alert queue (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds).')
-param dispatchSchedule string = '*/5 * * * * *'
+@description('How often the dispatcher drains the alert queue besides its wake-up messages (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds): retries after a delay, anything queued without a wake-up.')
+param dispatchSchedule string = '0 * * * * *'
 
 @minValue(1)
 @maxValue(1000)

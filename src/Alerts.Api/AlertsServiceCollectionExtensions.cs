@@ -80,6 +80,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<PendingChangeSweep>();
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<DispatchSignal>();
+        services.TryAddSingleton<IDispatchWakeUp>(sp => sp.GetRequiredService<DispatchSignal>());
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<DeliveryRouter>();
         services.AddSingleton<DigestSender>();

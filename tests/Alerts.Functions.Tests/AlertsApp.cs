@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alerts.Api;
 using Alerts.Core.Security;
 using Alerts.Functions.Functions;
+using Alerts.Infrastructure.Queues;
 using Alerts.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -43,7 +44,8 @@ public sealed class AlertsApp : IAsyncLifetime
 
     /// <summary>
     /// The steps after a post, as the Functions host runs them: the <c>FanOut</c> queue trigger for every message on the
-    /// <c>changes</c> queue, then the <c>DispatchAlerts</c> timer (<see cref="DispatchFunction"/> alone for the timer only).
+    /// <c>changes</c> queue, the <c>DispatchAlerts</c> trigger for every wake-up on <c>dispatch</c>, then the dispatcher's
+    /// timer (<see cref="DispatchFunction"/> alone for the dispatcher only).
     /// </summary>
     public StepsAfterAPost Dispatch => new(this);
 
@@ -82,6 +84,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddAlerts(configuration);
+        services.AddDispatchWakeUpQueue(); // as the Functions app's Program does
         services.AddSingleton<RatingsFunctions>();
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();
@@ -159,16 +162,24 @@ public sealed class AlertsApp : IAsyncLifetime
         FanOutAsync(Azurite.ConnectionString, FanOut, cancellationToken);
 
     /// <summary>The same on the storage of <paramref name="connectionString"/>, with <paramref name="fanOut"/>.</summary>
-    public static async Task<int> FanOutAsync(string connectionString, FanOutFunction fanOut, CancellationToken cancellationToken = default)
+    public static Task<int> FanOutAsync(string connectionString, FanOutFunction fanOut, CancellationToken cancellationToken = default) =>
+        TriggerAsync(connectionString, Alerts.Core.Ingest.ChangesStored.QueueName, fanOut.RunAsync, cancellationToken);
+
+    /// <summary>Hands every wake-up message on the <c>dispatch</c> queue to the <c>DispatchAlerts</c> queue trigger; returns how many there were.</summary>
+    public Task<int> WakeDispatcherAsync(CancellationToken cancellationToken = default) =>
+        TriggerAsync(Azurite.ConnectionString, Alerts.Core.Delivery.IDispatchWakeUp.QueueName, DispatchFunction.OnWakeUpAsync, cancellationToken);
+
+    /// <summary>Runs <paramref name="function"/> for every message on a queue, as a queue trigger does, until the queue is empty.</summary>
+    private static async Task<int> TriggerAsync(string connectionString, string queueName, Func<string, CancellationToken, Task> function, CancellationToken cancellationToken)
     {
-        var queue = new Azure.Storage.Queues.QueueClient(connectionString, Alerts.Core.Ingest.ChangesStored.QueueName);
+        var queue = new Azure.Storage.Queues.QueueClient(connectionString, queueName);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var handled = 0;
         while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value is { Length: > 0 } messages)
         {
             foreach (var message in messages)
             {
-                await fanOut.RunAsync(message.Body.ToString(), cancellationToken);
+                await function(message.Body.ToString(), cancellationToken);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 handled++;
             }
@@ -177,12 +188,13 @@ public sealed class AlertsApp : IAsyncLifetime
         return handled;
     }
 
-    /// <summary>The fan-out queue trigger, then the dispatch timer (see <see cref="Dispatch"/>).</summary>
+    /// <summary>The fan-out queue trigger, the dispatcher's wake-up trigger, then its timer (see <see cref="Dispatch"/>).</summary>
     public sealed class StepsAfterAPost(AlertsApp app)
     {
         public async Task RunAsync(Microsoft.Azure.Functions.Worker.TimerInfo timer, CancellationToken cancellationToken)
         {
             await app.FanOutAsync(cancellationToken);
+            await app.WakeDispatcherAsync(cancellationToken);
             await app.DispatchFunction.RunAsync(timer, cancellationToken);
         }
     }

@@ -34,12 +34,13 @@ public sealed class FanOutStepTests(AlertsApp app)
     private async Task<DispatchState?> StateAsync(string ticker, string id) => (await Store.GetAsync(ticker, id, CancellationToken.None))?.State;
 
     [Fact]
-    public async Task Post_OnAFollowedTicker_IsStoredPendingWithOneMessage_WhichTheFanOutFinishes()
+    public async Task Post_OnAFollowedTicker_IsStoredPendingWithOneMessage_WhichTheFanOutFinishes_AndItsWakeUpSends()
     {
         var email = TestData.Email();
         var ticker = TestData.Ticker();
         await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
         await app.FanOutAsync();
+        await app.WakeDispatcherAsync();
 
         var response = await app.PostRatingsAsync(TestData.Change(ticker));
         var id = response.Json().GetProperty("changes")[0].GetProperty("id").GetString()!;
@@ -51,7 +52,8 @@ public sealed class FanOutStepTests(AlertsApp app)
         Assert.Equal(1, messages);
         Assert.Equal(DispatchState.Dispatched, await StateAsync(ticker, id));
         Assert.Empty(await Store.GetPendingAsync(ticker, DateTimeOffset.UtcNow.AddYears(1), 100, CancellationToken.None));
-        await app.DispatchFunction.RunAsync(new TimerInfo(), CancellationToken.None);
+        Assert.Empty(app.AlertEmails(email));
+        Assert.Equal(1, await app.WakeDispatcherAsync());
         Assert.Single(app.AlertEmails(email));
     }
 

@@ -6,7 +6,8 @@ namespace Alerts.Core.Ingest;
 
 /// <summary>
 /// The fan-out step: for a <see cref="ChangesStored"/> message, reads each named change and, for those still pending,
-/// matches its subscribers, enqueues the alerts and marks it dispatched (<see cref="PendingChangeDispatcher"/>).
+/// matches its subscribers, enqueues the alerts and marks it dispatched (<see cref="PendingChangeDispatcher"/>), then wakes
+/// the dispatcher (<see cref="Delivery.IDispatchWakeUp"/>).
 /// Safe to repeat: a change found dispatched is left alone, one half done is finished (alert ids are deterministic and
 /// the sent log claims each alert once). A change that could not be finished makes <see cref="HandleAsync"/> throw, so the
 /// queue delivers the message again (and sets it aside after its last attempt: the sweep then finds the pending row).
@@ -15,6 +16,7 @@ namespace Alerts.Core.Ingest;
 public sealed partial class FanOutHandler(
     IRatingChangeStore store,
     PendingChangeDispatcher dispatcher,
+    Delivery.IDispatchWakeUp wakeUp,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<FanOutHandler> logger)
@@ -54,6 +56,11 @@ public sealed partial class FanOutHandler(
         }
 
         var result = await dispatcher.DispatchAsync(pending.Except(old).Select(change => new PendingDispatch(change, parent)).ToList(), cancellationToken);
+        if (result.Matched > 0)
+        {
+            await wakeUp.WakeAsync(cancellationToken);
+        }
+
         if (result.Failed > 0)
         {
             throw new FanOutIncompleteException($"{result.Failed} of {pending.Count - old.Count} changes could not be fanned out; they stay pending.");

@@ -51,6 +51,7 @@ public sealed class FanOutQueueListenerTests(AzuriteFixture azurite) : IAsyncLif
         var handler = new FanOutHandler(
             store,
             new PendingChangeDispatcher(store, fanOut, NullLogger<PendingChangeDispatcher>.Instance),
+            new DispatchSignal(),
             Options.Create(new AlertsOptions()),
             TimeProvider.System,
             NullLogger<FanOutHandler>.Instance);
