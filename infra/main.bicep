@@ -56,8 +56,8 @@ param emailFromName string = 'Alerts'
 @description('Base of the links in emails (Alerts__PublicBaseUrl), e.g. https://alerts.example.com. Empty: https://<function app default host name>.')
 param publicBaseUrl string = ''
 
-@description('How often the dispatcher drains the alert queue (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds).')
-param dispatchSchedule string = '*/5 * * * * *'
+@description('How often the dispatcher drains the alert queue besides its wake-up messages (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds): retries after a delay, anything queued without a wake-up.')
+param dispatchSchedule string = '0 * * * * *'
 
 @minValue(1)
 @maxValue(1000)
@@ -186,7 +186,7 @@ module api 'app/api.bicep' = {
     appSettings: {
       AZURE_CLIENT_ID: identity.outputs.clientId
       DISPATCH_SCHEDULE: dispatchSchedule
-      OUTBOX_SCHEDULE: '*/30 * * * * *'
+      SWEEP_SCHEDULE: '0 */5 * * * *'
       DIGEST_SCHEDULE: '0 * * * * *'
       FEEDS_SCHEDULE: feedsSchedule
       SECURITIES_SCHEDULE: '0 15 6 * * *'

@@ -115,6 +115,10 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
     AzureWebJobsStorage__accountName: storage.name
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The FanOut queue trigger's connection ("Storage"): the queue service URI comes with the app settings
+    // (Storage__QueueServiceUri), the identity from here.
+    Storage__credential: 'managedidentity'
+    Storage__clientId: identityClientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     Alerts__PublicBaseUrl: effectivePublicBaseUrl

@@ -1,4 +1,3 @@
-using Alerts.Api.Hosting;
 using Alerts.Api.Http;
 using Alerts.Api.Telemetry;
 using Alerts.Core;
@@ -52,7 +51,6 @@ public static class AlertsServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
             .Validate(o => o.Invalid.Count == 0, "Http:TrustedProxies holds an entry that is neither an IP address nor a CIDR range.")
@@ -83,14 +81,11 @@ public static class AlertsServiceCollectionExtensions
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();
         services.AddSingleton<PendingChangeDispatcher>();
-        services.AddSingleton<BackgroundFanOut>();
-        services.AddSingleton<QueueBackpressure>();
-        services.AddSingleton<AlertsInFlight>();
-        services.AddSingleton<AlertsStillQueued>();
-        services.AddHostedService<BackgroundFanOutService>();
-        services.AddSingleton<OutboxRedriver>();
+        services.AddSingleton<FanOutHandler>();
+        services.AddSingleton<PendingChangeSweep>();
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<DispatchSignal>();
+        services.TryAddSingleton<IDispatchWakeUp>(sp => sp.GetRequiredService<DispatchSignal>());
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<DeliveryRouter>();
         services.AddSingleton<DigestSender>();
@@ -189,6 +184,8 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IOutbox, TableOutbox>();
+        services.AddSingleton<StorageFanOutQueue>();
+        services.AddSingleton<IFanOutQueue>(sp => sp.GetRequiredService<StorageFanOutQueue>());
         services.AddSingleton<TableHeldAlertStore>();
         services.AddSingleton<IHeldAlertStore>(sp => sp.GetRequiredService<TableHeldAlertStore>());
         services.AddSingleton<IHourlySendCounter>(sp => sp.GetRequiredService<TableHeldAlertStore>());

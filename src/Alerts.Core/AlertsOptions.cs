@@ -62,43 +62,6 @@ public sealed class WebhookOptions
         Secrets.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
 
-/// <summary>Settings of ingest (section <c>Ingest</c>): how posts give way to delivery when the alert queue falls behind.</summary>
-public sealed class IngestOptions
-{
-    public const string SectionName = "Ingest";
-
-    /// <summary>
-    /// When the alert work waiting longest (a change stored but not yet fanned out, a queued message no dispatcher has taken
-    /// yet, or one still being handled) has waited longer than this, a post (or a feed's poll) waits before its changes are
-    /// stored, up to <see cref="MaxHoldSeconds"/>, so that the storage account and the machine go to delivering the alerts
-    /// already queued rather than to queueing more (see <c>Ingest.QueueBackpressure</c>). Seconds, fractions allowed; 0
-    /// turns it off. The default, 15 seconds, is above the Functions app's dispatch timer (<c>DISPATCH_SCHEDULE</c>, every 5
-    /// seconds), where messages wait for the next tick; the local runner, whose dispatcher wakes as soon as alerts are
-    /// queued, uses 0.5.
-    /// </summary>
-    [Range(0.0, 3600.0)]
-    public double MaxQueueWaitSeconds { get; set; } = 15;
-
-    /// <summary>
-    /// When more alerts than this wait for delivery, as this process counts them (those it queued that no dispatcher has
-    /// taken yet, those its dispatcher is still sending, and about as many as the changes waiting for its fan-out will
-    /// make), a post waits as for <see cref="MaxQueueWaitSeconds"/>. The age of the oldest is a late signal: posts keep
-    /// coming in until something has waited that long, and then the hold lasts until all of it is sent; the count stops
-    /// them as soon as enough is waiting. Set it to what delivery sends in about <see cref="MaxQueueWaitSeconds"/>. 0 (the
-    /// default) turns it off: a Functions app's dispatcher runs on a timer, possibly on another instance, and its speed
-    /// depends on the carrier; the local runner uses 400.
-    /// </summary>
-    [Range(0, 10_000_000)]
-    public int MaxAlertsWaiting { get; set; }
-
-    /// <summary>
-    /// The longest a post waits for the queue to catch up; its changes are then stored anyway (nothing is refused). The
-    /// default, 5 seconds, is well inside the timeouts webhook senders use (10 seconds and more).
-    /// </summary>
-    [Range(0, 60)]
-    public int MaxHoldSeconds { get; set; } = 5;
-}
-
 /// <summary>Settings of outgoing email (section <c>Email</c>).</summary>
 public sealed class EmailOptions
 {

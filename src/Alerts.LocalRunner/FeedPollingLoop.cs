@@ -34,7 +34,7 @@ internal sealed partial class FeedPollingLoop(FeedPoller poller, IOptions<FeedsO
         var summaries = await poller.PollAllAsync(cancellationToken);
         foreach (var summary in summaries.Where(s => s.Succeeded && (s.Accepted > 0 || s.Corrections > 0 || s.Skipped > 0)))
         {
-            LogPolled(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.AlertsMatched);
+            LogPolled(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.FanningOut);
         }
     }
 
@@ -44,6 +44,6 @@ internal sealed partial class FeedPollingLoop(FeedPoller poller, IOptions<FeedsO
     [LoggerMessage(Level = LogLevel.Information, Message = "Polling {Count} feeds ({Sources}) every {IntervalSeconds} s")]
     private partial void LogStarted(int count, string sources, double intervalSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
-    private partial void LogPolled(string source, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {FanningOut} queued for their fan-out")]
+    private partial void LogPolled(string source, int accepted, int corrections, int duplicates, int skipped, int fanningOut);
 }

@@ -8,9 +8,7 @@ namespace Alerts.LocalRunner;
 /// <summary>
 /// What the local runner sets up that Azure provides in production: an address (http://127.0.0.1:7071), a data
 /// folder under the working directory (<c>.alerts/</c>), a development webhook secret, a link-signing key kept in
-/// that folder, the pickup directory for emails, and a shorter wait before posts give way to a queue that is behind
-/// (its dispatcher wakes at once), with a limit on the alerts waiting. Every one of them can be overridden by the usual
-/// settings.
+/// that folder and the pickup directory for emails. Every one of them can be overridden by the usual settings.
 /// </summary>
 internal sealed class LocalEnvironment
 {
@@ -18,12 +16,6 @@ internal sealed class LocalEnvironment
 
     /// <summary>Used only when <c>Webhook__Secrets</c> is not set, and printed at start so a script can sign with it.</summary>
     public const string DevelopmentWebhookSecret = SecretRules.DevelopmentWebhookSecret;
-
-    /// <summary><c>Ingest__MaxQueueWaitSeconds</c> here unless set (see <see cref="Alerts.Core.IngestOptions"/>).</summary>
-    public const double LocalMaxQueueWaitSeconds = 0.5;
-
-    /// <summary><c>Ingest__MaxAlertsWaiting</c> here unless set: about what this dispatcher sends in half a second.</summary>
-    public const int LocalMaxAlertsWaiting = 400;
 
     private LocalEnvironment(string dataDirectory, string url, bool usesDevelopmentSecret)
     {
@@ -68,17 +60,6 @@ internal sealed class LocalEnvironment
         if (string.IsNullOrWhiteSpace(configuration["Alerts:SigningKeys"]))
         {
             defaults["Alerts:SigningKeys"] = SigningKey(dataDirectory);
-        }
-
-        // The dispatcher here wakes as soon as alerts are queued: a message waiting half a second means delivery is behind.
-        if (string.IsNullOrWhiteSpace(configuration["Ingest:MaxQueueWaitSeconds"]))
-        {
-            defaults["Ingest:MaxQueueWaitSeconds"] = LocalMaxQueueWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (string.IsNullOrWhiteSpace(configuration["Ingest:MaxAlertsWaiting"]))
-        {
-            defaults["Ingest:MaxAlertsWaiting"] = LocalMaxAlertsWaiting.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         // Metrics on the console once a minute (only what happened in it); spans only on request (Telemetry__ConsoleSpans).

@@ -9,7 +9,7 @@ internal abstract partial class PeriodicJob(TimeProvider time, ILogger logger) :
     /// <summary>Time between runs.</summary>
     protected abstract TimeSpan Interval { get; }
 
-    /// <summary>What the job is called in the log ("The outbox re-driver").</summary>
+    /// <summary>What the job is called in the log ("The pending-change sweep").</summary>
     protected abstract string Name { get; }
 
     /// <summary>One run.</summary>

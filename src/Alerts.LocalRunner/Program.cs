@@ -1,4 +1,5 @@
 using Alerts.Api;
+using Alerts.Infrastructure.Queues;
 using Alerts.LocalRunner;
 
 // The content root is the runner's own folder, not the working directory: the runner has no files to serve or reload, and
@@ -10,7 +11,8 @@ await using var azurite = await LocalAzurite.StartIfNeededAsync(builder.Configur
 
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddHostedService<DispatcherLoop>();
-builder.Services.AddHostedService<OutboxLoop>();
+builder.Services.AddFanOutQueueListener();
+builder.Services.AddHostedService<SweepLoop>();
 builder.Services.AddHostedService<DigestLoop>();
 builder.Services.AddHostedService<FeedPollingLoop>();
 builder.Services.AddHostedService<SecuritiesRefreshLoop>();

@@ -44,6 +44,7 @@ public sealed class AdminFunctionsTests(AlertsApp app)
         await app.SubscribeAndConfirmAsync(email, $"[\"{ticker}\"]");
         await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
         await app.PostRatingsAsync(TestData.Change(ticker));
+        await app.FanOutAsync();
         var message = (await Queue("alerts").ReceiveMessageAsync()).Value;
         await Queue("alerts").DeleteMessageAsync(message.MessageId, message.PopReceipt);
         var messageId = JsonDocument.Parse(message.Body.ToString()).RootElement.GetProperty("messageId").GetString();

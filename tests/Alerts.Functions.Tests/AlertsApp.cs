@@ -3,6 +3,7 @@ using System.Text.Json;
 using Alerts.Api;
 using Alerts.Core.Security;
 using Alerts.Functions.Functions;
+using Alerts.Infrastructure.Queues;
 using Alerts.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +25,7 @@ public sealed class AlertsApp : IAsyncLifetime
     private readonly AzuriteFixture _azurite = new();
     private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
 
-    /// <summary>An app with settings on top of the tests' own (e.g. <c>Ingest:MaxHoldSeconds</c>); a fixture has one constructor, so this is not one.</summary>
+    /// <summary>An app with settings on top of the tests' own (e.g. <c>Delivery:LockSeconds</c>); a fixture has one constructor, so this is not one.</summary>
     public static AlertsApp With(IReadOnlyDictionary<string, string?> settings) => new() { _settings = settings };
 
     /// <summary>An app whose clock is <paramref name="time"/> (e.g. a <c>FakeTimeProvider</c>), with optional settings on top of the tests' own.</summary>
@@ -47,7 +48,16 @@ public sealed class AlertsApp : IAsyncLifetime
 
     public SubscriptionsFunctions Subscriptions => Services.GetRequiredService<SubscriptionsFunctions>();
 
-    public DispatchAlertsFunction Dispatch => Services.GetRequiredService<DispatchAlertsFunction>();
+    /// <summary>
+    /// The steps after a post, as the Functions host runs them: the <c>FanOut</c> queue trigger for every message on the
+    /// <c>changes</c> queue, the <c>DispatchAlerts</c> trigger for every wake-up on <c>dispatch</c>, then the dispatcher's
+    /// timer (<see cref="DispatchFunction"/> alone for the dispatcher only).
+    /// </summary>
+    public StepsAfterAPost Dispatch => new(this);
+
+    public DispatchAlertsFunction DispatchFunction => Services.GetRequiredService<DispatchAlertsFunction>();
+
+    public FanOutFunction FanOut => Services.GetRequiredService<FanOutFunction>();
 
     public SendGridEventsFunction SendGridEvents => Services.GetRequiredService<SendGridEventsFunction>();
 
@@ -88,9 +98,12 @@ public sealed class AlertsApp : IAsyncLifetime
         }
 
         services.AddAlerts(configuration);
+        services.AddDispatchWakeUpQueue(); // as the Functions app's Program does
         services.AddSingleton<RatingsFunctions>();
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();
+        services.AddSingleton<FanOutFunction>();
+        services.AddSingleton<SweepPendingChangesFunction>();
         services.AddSingleton<SendGridEventsFunction>();
         services.AddSingleton<AdminFunctions>();
         services.AddSingleton<AssetsFunction>();
@@ -167,6 +180,51 @@ public sealed class AlertsApp : IAsyncLifetime
         var result = await function(request);
         await result.ExecuteAsync(context);
         return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(responseBody.ToArray()));
+    }
+
+    /// <summary>
+    /// Hands every message on the <c>changes</c> queue to the <c>FanOut</c> function, as its queue trigger does (a message
+    /// is deleted once the function returns), until the queue is empty; returns how many messages there were.
+    /// </summary>
+    public Task<int> FanOutAsync(CancellationToken cancellationToken = default) =>
+        FanOutAsync(Azurite.ConnectionString, FanOut, cancellationToken);
+
+    /// <summary>The same on the storage of <paramref name="connectionString"/>, with <paramref name="fanOut"/>.</summary>
+    public static Task<int> FanOutAsync(string connectionString, FanOutFunction fanOut, CancellationToken cancellationToken = default) =>
+        TriggerAsync(connectionString, Alerts.Core.Ingest.ChangesStored.QueueName, fanOut.RunAsync, cancellationToken);
+
+    /// <summary>Hands every wake-up message on the <c>dispatch</c> queue to the <c>DispatchAlerts</c> queue trigger; returns how many there were.</summary>
+    public Task<int> WakeDispatcherAsync(CancellationToken cancellationToken = default) =>
+        TriggerAsync(Azurite.ConnectionString, Alerts.Core.Delivery.IDispatchWakeUp.QueueName, DispatchFunction.OnWakeUpAsync, cancellationToken);
+
+    /// <summary>Runs <paramref name="function"/> for every message on a queue, as a queue trigger does, until the queue is empty.</summary>
+    private static async Task<int> TriggerAsync(string connectionString, string queueName, Func<string, CancellationToken, Task> function, CancellationToken cancellationToken)
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(connectionString, queueName);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var handled = 0;
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                await function(message.Body.ToString(), cancellationToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                handled++;
+            }
+        }
+
+        return handled;
+    }
+
+    /// <summary>The fan-out queue trigger, the dispatcher's wake-up trigger, then its timer (see <see cref="Dispatch"/>).</summary>
+    public sealed class StepsAfterAPost(AlertsApp app)
+    {
+        public async Task RunAsync(Microsoft.Azure.Functions.Worker.TimerInfo timer, CancellationToken cancellationToken)
+        {
+            await app.FanOutAsync(cancellationToken);
+            await app.WakeDispatcherAsync(cancellationToken);
+            await app.DispatchFunction.RunAsync(timer, cancellationToken);
+        }
     }
 
     /// <summary>POSTs a body to /api/ratings, signed with <paramref name="secret"/> at <paramref name="signedAt"/> (default: now).</summary>

@@ -218,9 +218,13 @@ public sealed class TelemetryTests : IAsyncLifetime
         return _http.SendAsync(request);
     }
 
-    /// <summary>What the Functions timer (or the local runner's loop) does: drain the alert queue.</summary>
-    private Task<DispatchSummary> DrainAsync() =>
-        _app.Services.GetRequiredService<AlertDispatcher>().DrainAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+    /// <summary>What the Functions app does after a post: the fan-out queue trigger for every queued message, then the dispatch timer's drain.</summary>
+    private async Task<DispatchSummary> DrainAsync()
+    {
+        var fanOut = new Functions.FanOutFunction(_app.Services.GetRequiredService<Core.Ingest.FanOutHandler>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Functions.FanOutFunction>.Instance);
+        await AlertsApp.FanOutAsync(_azurite.ConnectionString, fanOut);
+        return await _app.Services.GetRequiredService<AlertDispatcher>().DrainAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+    }
 
     private Counted Counts()
     {

@@ -581,7 +581,7 @@ internal sealed class LoadTest(LoadTestOptions options)
             {
                 md.AppendLine($"- {s.Name}: {s.ArrivedBeforeAck:N0} of {s.AlertsArrived:N0} emails were written before the client had read the 202; " +
                               $"{s.LateStarts:N0} fixed-rate starts were late (over {MaxInFlight} in flight); " +
-                              $"the outbox re-driver picked up {s.OutboxEntriesRedriven?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} entries (posts running longer than its 30 s grace).");
+                              $"the sweep fanned out {s.OutboxEntriesRedriven?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} changes left pending.");
             }
         }
 

@@ -39,7 +39,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
     /// <summary>Started with the Azure SDK's request log on (--trace-storage): storage requests and slow responses are counted.</summary>
     public bool TracesStorage { get; private init; }
 
-    /// <summary>Sum of "N alerts matched" over the runner's "Ingested ..." and "Fanned out ..." lines so far.</summary>
+    /// <summary>Sum of "N alerts matched" over the runner's "Fanned out ..." lines (the fan-out step) so far.</summary>
     public long AlertsMatched => Interlocked.Read(ref _alertsMatched);
 
     /// <summary>Sum of "N sent" over the runner's "Emails: ..." lines so far.</summary>
@@ -48,7 +48,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
     /// <summary>Storage responses the Azure SDK logged as slow ("Response [...] took 3.7s", over its 3 s threshold).</summary>
     public long SlowStorageResponses => Interlocked.Read(ref _slowResponses);
 
-    /// <summary>Outbox entries the re-driver timer picked up (entries older than its 30 s grace: a crash, or a post still running).</summary>
+    /// <summary>Pending changes the sweep fanned out (left by a lost fan-out message: a crash between the store and the enqueue).</summary>
     public long OutboxEntriesRedriven => Interlocked.Read(ref _outboxEntries);
 
     /// <summary>
@@ -192,11 +192,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
             return;
         }
 
-        if (IngestedLine().Match(line) is { Success: true } ingested)
-        {
-            Interlocked.Add(ref _alertsMatched, long.Parse(ingested.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
-        }
-        else if (FannedOutLine().Match(line) is { Success: true } fannedOut)
+        if (FannedOutLine().Match(line) is { Success: true } fannedOut)
         {
             Interlocked.Add(ref _alertsMatched, long.Parse(fannedOut.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -266,10 +262,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
     [GeneratedRegex(@"Azure\.Core\[\d+\] Request \[[^\]]*\] ([A-Z]+) (\S+)")]
     private static partial Regex RequestLine();
 
-    [GeneratedRegex(@"Ingested \d+ changes \(\d+ duplicates\), (\d+) alerts matched")]
-    private static partial Regex IngestedLine();
-
-    [GeneratedRegex(@"Fanned out \d+ changes after their answer: (\d+) alerts matched")]
+    [GeneratedRegex(@"Fanned out \d+ changes: (\d+) alerts matched")]
     private static partial Regex FannedOutLine();
 
     [GeneratedRegex(@"Emails: (\d+) sent")]
@@ -278,6 +271,6 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
     [GeneratedRegex(@"Azure\.Core\[\d+\] Response \[[^\]]*\] took ")]
     private static partial Regex SlowResponseLine();
 
-    [GeneratedRegex(@"Outbox: (\d+) entries")]
+    [GeneratedRegex(@"Sweep: \d+ tickers looked at, (\d+) pending changes fanned out")]
     private static partial Regex OutboxLine();
 }

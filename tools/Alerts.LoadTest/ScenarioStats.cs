@@ -56,7 +56,7 @@ internal sealed class ScenarioStats(string name, string description, int changes
     /// <summary>Storage responses over 3 s the runner's Azure SDK logged during this scenario (null: not our runner).</summary>
     public long? SlowStorageResponses { get; set; }
 
-    /// <summary>Outbox entries the runner's re-driver timer picked up during this scenario (null: not our runner).</summary>
+    /// <summary>Pending changes the runner's sweep fanned out during this scenario (null: not our runner).</summary>
     public long? OutboxEntriesRedriven { get; set; }
 
     /// <summary>With --trace-storage: the runner's storage requests during this scenario (and its drain), by kind.</summary>

@@ -98,8 +98,8 @@ public sealed partial class RatingsApi(
         IngestResult result;
         try
         {
-            // Answered once stored: the alerts are matched and queued after the 202 (a stored change is never lost; see BackgroundFanOut).
-            result = await ingest.IngestAsync(parsed.Value!, dryRun, cancellationToken, fanOutInBackground: true);
+            // Answered once stored and its fan-out message queued: the alerts are matched and queued by the fan-out step.
+            result = await ingest.IngestAsync(parsed.Value!, dryRun, cancellationToken);
         }
         catch (Exception ex) when (Unavailable.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -107,7 +107,7 @@ public sealed partial class RatingsApi(
             return Unavailable.Result("Storage");
         }
 
-        LogIngested(result.Accepted, result.Duplicates, result.AlertsMatched, result.FanningOut, dryRun);
+        LogIngested(result.Accepted, result.Duplicates, result.FanningOut, dryRun);
         return TypedResults.Json(IngestResponse.From(result, dryRun, unresolved), ApiJsonContext.Default.IngestResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -235,6 +235,6 @@ public sealed partial class RatingsApi(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a post to /api/ratings: signature {Check}")]
     private partial void LogRefused(SignatureCheck check);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Accepted} changes ({Duplicates} duplicates), {Matched} alerts matched, {FanningOut} changes fanning out after the answer, dry run {DryRun}")]
-    private partial void LogIngested(int accepted, int duplicates, int matched, int fanningOut, bool dryRun);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Accepted} changes ({Duplicates} duplicates), {FanningOut} changes queued for their fan-out, dry run {DryRun}")]
+    private partial void LogIngested(int accepted, int duplicates, int fanningOut, bool dryRun);
 }

@@ -45,8 +45,7 @@ public sealed partial class AlertDispatcher(
     DeliveryRouter router,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<AlertDispatcher> logger,
-    AlertsInFlight? inFlight = null)
+    ILogger<AlertDispatcher> logger)
 {
     /// <summary>How many sent-log and suppression requests one batch makes at once.</summary>
     private const int StorageConcurrency = 32;
@@ -86,7 +85,6 @@ public sealed partial class AlertDispatcher(
     /// </summary>
     public async Task<DispatchSummary> HandleAsync(IReadOnlyList<ReceivedAlerts> messages, CancellationToken cancellationToken)
     {
-        using var handling = inFlight?.Handling(messages);
         var summary = DispatchSummary.Empty;
         var deliveries = new List<MessageDelivery>(messages.Count);
         foreach (var message in messages)
@@ -122,11 +120,7 @@ public sealed partial class AlertDispatcher(
         await Parallel.ForEachAsync(
             changes,
             new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
-            async (change, ct) =>
-            {
-                await SendChangeAsync(change, ready, accepted, ct);
-                handling?.Done(change.Count(p => p.Delivery.Message.DeliveryCount <= 1));
-            });
+            async (change, ct) => await SendChangeAsync(change, ready, accepted, ct));
         await MarkSentAsync(accepted.ToList(), cancellationToken);
 
         // Each message is completed, retried or dead-lettered on its own outcome: independent requests, made at once.

@@ -29,29 +29,12 @@ public interface IAlertQueue
 
     /// <summary>The message cannot be handled: move it aside (dead-letter or poison queue) with the reason.</summary>
     Task DeadLetterAsync(ReceivedAlerts message, string reason, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The oldest message that no dispatcher has received yet: since when it has waited (how far behind delivery is) and
-    /// when its alerts were matched. Null when no such message waits, or the transport cannot tell (messages being
-    /// handled, and messages waiting for a retry after a failure, are not counted: they say nothing about load). One
-    /// cheap peek, for <see cref="Ingest.QueueBackpressure"/>.
-    /// </summary>
-    Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// The oldest message waiting in a queue (<see cref="IAlertQueue.PeekOldestWaitingAsync"/>).
-/// <see cref="Since"/> is since when it has waited, as exactly as the transport tells (a Storage queue dates a message to
-/// the second). <see cref="FirstMatchedAt"/> is the earliest match time of its alerts, on the clock of the process that
-/// matched them (null when its body cannot be read): what <see cref="AlertsStillQueued"/> compares its notes with.
-/// </summary>
-public readonly record struct WaitingMessage(DateTimeOffset Since, DateTimeOffset? FirstMatchedAt);
 
 /// <summary>
 /// A received message. <see cref="Alerts"/> holds what it carries, one <see cref="AlertsMatched"/> per change (one or
 /// more), and is null when the body could not be read (it is then dead-lettered).
 /// <see cref="Receipt"/> is the transport's own handle (a Service Bus message, a Storage queue pop receipt).
 /// <see cref="Parent"/> is the trace context the message carries (its enqueue span), default when it carries none.
-/// <see cref="QueuedAt"/> is when the transport says it was queued (a Storage queue: the end of the second it gives), if it says.
 /// </summary>
-public sealed record ReceivedAlerts(string MessageId, IReadOnlyList<AlertsMatched>? Alerts, int DeliveryCount, object Receipt, ActivityContext Parent = default, DateTimeOffset? QueuedAt = null);
+public sealed record ReceivedAlerts(string MessageId, IReadOnlyList<AlertsMatched>? Alerts, int DeliveryCount, object Receipt, ActivityContext Parent = default);

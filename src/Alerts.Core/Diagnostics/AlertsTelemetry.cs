@@ -48,15 +48,6 @@ public static class AlertsTelemetry
     /// <summary>From the change's receipt to the carrier's acceptance of its alert email.</summary>
     public static readonly Histogram<double> DispatchLatency = Meter.CreateHistogram<double>("alerts.dispatch.latency", "ms", "From a change's receipt to the carrier's acceptance of its alert email");
 
-    /// <summary>How long posts waited for a queue that was behind before they were stored (<see cref="Ingest.QueueBackpressure"/>), by <c>alerts.origin</c>; only posts that waited.</summary>
-    public static readonly Histogram<double> IngestHeld = Meter.CreateHistogram<double>("alerts.ingest.held", "ms", "How long a post waited for the alert queue to catch up before it was stored");
-
-    /// <summary>
-    /// The alerts waiting for delivery as this process counts them (<see cref="Ingest.QueueBackpressure"/>), at each of
-    /// its readings (at most one per 200 ms, while posts arrive): what <c>Ingest__MaxAlertsWaiting</c> is compared with.
-    /// </summary>
-    public static readonly Histogram<long> AlertsWaiting = Meter.CreateHistogram<long>("alerts.delivery.waiting", "{alert}", "Alerts waiting for delivery as this process counts them, at each reading before a post");
-
     /// <summary>
     /// Rating changes read from posted text that could not be completed (no listing known for the company, no firm named),
     /// answered as <c>unresolved</c> and never stored; by <c>alerts.origin</c>, <c>alerts.missing</c> (<c>ticker</c>,
@@ -76,18 +67,6 @@ public static class AlertsTelemetry
     /// <summary>A post (or a feed's poll) entering: the parent of its store and match spans.</summary>
     public static Activity? StartIngest(string origin, int changes, bool dryRun) =>
         Source.StartActivity(Spans.Ingest)?.SetTag(OriginTag, origin).SetTag("alerts.changes", changes).SetTag("alerts.dry_run", dryRun);
-
-    /// <summary>The post waited <paramref name="held"/> for the queue to catch up (nothing recorded when it did not wait).</summary>
-    public static void Held(Activity? ingest, string origin, TimeSpan held)
-    {
-        if (held <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        ingest?.SetTag("alerts.ingest.held_ms", Math.Round(held.TotalMilliseconds));
-        IngestHeld.Record(held.TotalMilliseconds, new KeyValuePair<string, object?>(OriginTag, origin));
-    }
 
     public static void Ingested(Activity? ingest, string origin, int accepted, int duplicates, bool dryRun)
     {

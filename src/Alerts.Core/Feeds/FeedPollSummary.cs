@@ -3,14 +3,14 @@ namespace Alerts.Core.Feeds;
 /// <summary>What polling one source did.</summary>
 /// <param name="Source">The source's name.</param>
 /// <param name="Succeeded">False when the source could not be read or its changes could not be stored: its cursor was kept.</param>
-/// <param name="Accepted">New changes stored now (and matched against subscribers).</param>
+/// <param name="Accepted">New changes stored now.</param>
 /// <param name="Corrections">
 /// Records the vendor changed after publishing them (same record id, other content): stored as corrections of the first
 /// version, visible in history, alerting nobody a second time.
 /// </param>
 /// <param name="Duplicates">Changes read again that were stored before (overlapping windows, re-polls).</param>
 /// <param name="Skipped">Records left out: malformed, or outside the contract's limits (bad ticker, non-positive target...).</param>
-/// <param name="AlertsMatched">Subscribers the new changes matched.</param>
+/// <param name="FanningOut">Changes on followed tickers queued for their fan-out (matched and alerted by the fan-out step).</param>
 /// <param name="Cursor">The cursor the next poll starts from.</param>
 /// <param name="Error">Why the poll failed, when it did; for a poll that succeeded, the parts skipped with their cursor kept (see <see cref="FeedPoll.Problems"/>).</param>
 public sealed record FeedPollSummary(
@@ -20,6 +20,6 @@ public sealed record FeedPollSummary(
     int Corrections,
     int Duplicates,
     int Skipped,
-    int AlertsMatched,
+    int FanningOut,
     string? Cursor,
     string? Error);

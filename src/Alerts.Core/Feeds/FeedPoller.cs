@@ -101,7 +101,7 @@ public sealed partial class FeedPoller
                 accepted += result.Accepted - corrected;
                 corrections += corrected;
                 duplicates += result.Duplicates;
-                matched += result.AlertsMatched;
+                matched += result.FanningOut;
             }
 
             // Only now that every change is stored may the cursor move past them.
@@ -141,8 +141,8 @@ public sealed partial class FeedPoller
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
-    private partial void LogPolled(string source, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {FanningOut} queued for their fan-out")]
+    private partial void LogPolled(string source, int accepted, int corrections, int duplicates, int skipped, int fanningOut);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source}: record {SenderId} skipped: {Problem}")]
     private partial void LogRecordSkipped(string source, string? senderId, string? problem);

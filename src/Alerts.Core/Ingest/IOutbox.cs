@@ -8,9 +8,8 @@ public sealed record OutboxEntry(string Ticker, DateTimeOffset Minute);
 /// in the change's own partition and transaction (<see cref="IRatingChangeStore.AddAsync(IReadOnlyList{Ratings.RatingChange}, Func{Ratings.RatingChange, DispatchState}, CancellationToken)"/>),
 /// so storing a change and its outbox record is one write. Before a post stores pending changes, each of their tickers
 /// is noted here for the minute of receipt (once per ticker and minute: later posts of that minute write nothing).
-/// Whatever crashes after that, <see cref="OutboxRedriver"/> finds the ticker here, reads its pending rows and finishes
-/// the work (safe to repeat: alert ids are deterministic, the queue drops repeated message ids where it can, and the
-/// sent log never emails anyone twice).
+/// Whatever is lost after that (a crash before the fan-out message is queued, a message set aside after its last
+/// attempt), <see cref="PendingChangeSweep"/> finds the ticker here, reads its pending rows and finishes the work.
 /// </summary>
 public interface IOutbox
 {

@@ -6,11 +6,7 @@ namespace Alerts.Core.Ingest;
 public sealed record IngestedChange(RatingChange Change, bool Duplicate);
 
 /// <summary>
-/// What a post did: how many changes were stored, how many were repeats, each change in order, and how many alerts were
-/// matched and queued before the answer.
+/// What a post did: how many changes were stored, how many were repeats, each change in order, and how many of the new
+/// changes are on followed tickers, queued for their fan-out (matched and alerted by the fan-out step, after the answer).
 /// </summary>
-public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestedChange> Changes, int AlertsMatched)
-{
-    /// <summary>Changes handed to the background fan-out: their alerts are matched and queued after the answer.</summary>
-    public int FanningOut { get; init; }
-}
+public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<IngestedChange> Changes, int FanningOut);

@@ -18,7 +18,7 @@ public sealed record PendingDispatchResult(int Matched, int Dispatched, int Fail
 /// Dispatches stored, pending changes: matches each (<see cref="AlertFanOut"/>, concurrently, whatever their ticker),
 /// enqueues the last messages of many of them together (so that changes followed by a few people share queue messages),
 /// then marks those enqueued as dispatched, one transaction per ticker. A change whose alerts could not be enqueued stays
-/// pending, and the outbox re-driver finishes it.
+/// pending, and the fan-out step throws, so that its message is delivered again.
 /// The last messages wait to be enqueued together only while changes remain to be started, and at most
 /// <see cref="TailMessages"/> of them: once the last changes are in flight, each one that finishes enqueues what waits,
 /// so a popular ticker's long fan-out never holds back the alerts of the changes fanned out beside it.
@@ -31,46 +31,6 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
     /// <summary>How many last messages may wait to be enqueued together before they are.</summary>
     public const int TailMessages = 64;
 
-    /// <summary>How much a dispatch's share of <see cref="AlertsPerChange"/> keeps at the next dispatch.</summary>
-    private const double RecentWeight = 0.8;
-
-    private readonly Lock _recentLock = new();
-    private double _recentChanges;
-    private double _recentAlerts;
-
-    /// <summary>
-    /// The alerts matched per change by this process's latest dispatches, the most recent weighing most (0 before the
-    /// first): what changes not fanned out yet are expected to make (<see cref="QueueBackpressure"/>).
-    /// </summary>
-    public double AlertsPerChange
-    {
-        get
-        {
-            lock (_recentLock)
-            {
-                return _recentChanges <= 0 ? 0 : _recentAlerts / _recentChanges;
-            }
-        }
-    }
-
-    /// <summary>About how many alerts <paramref name="changes"/> changes not fanned out yet will make (<see cref="AlertsPerChange"/>).</summary>
-    public long ExpectedAlerts(long changes) => changes <= 0 ? 0 : (long)Math.Ceiling(changes * AlertsPerChange);
-
-    /// <summary>The ids of the changes being dispatched in this process now, each with how many dispatches hold it.</summary>
-    private readonly Dictionary<string, int> _dispatching = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Whether this process is dispatching the change now (a big post dispatching before its answer, a background batch):
-    /// the outbox re-driver, which finds it still pending, leaves it alone however long it takes.
-    /// </summary>
-    public bool IsDispatching(string changeId)
-    {
-        lock (_dispatching)
-        {
-            return _dispatching.ContainsKey(changeId);
-        }
-    }
-
     public async Task<PendingDispatchResult> DispatchAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
@@ -78,38 +38,6 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
             return new PendingDispatchResult(0, 0, 0);
         }
 
-        Hold(changes, +1);
-        try
-        {
-            return await DispatchHeldAsync(changes, cancellationToken);
-        }
-        finally
-        {
-            Hold(changes, -1);
-        }
-    }
-
-    private void Hold(IReadOnlyList<PendingDispatch> changes, int by)
-    {
-        lock (_dispatching)
-        {
-            foreach (var change in changes)
-            {
-                var held = _dispatching.GetValueOrDefault(change.Change.Id) + by;
-                if (held > 0)
-                {
-                    _dispatching[change.Change.Id] = held;
-                }
-                else
-                {
-                    _dispatching.Remove(change.Change.Id);
-                }
-            }
-        }
-    }
-
-    private async Task<PendingDispatchResult> DispatchHeldAsync(IReadOnlyList<PendingDispatch> changes, CancellationToken cancellationToken)
-    {
         var run = new Run(changes.Count);
         await Parallel.ForEachAsync(
             changes.Select(change =>
@@ -127,7 +55,7 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The change is stored with its dispatch pending (its pending row kept): the re-driver finishes it.
+                    // The change is stored with its dispatch pending (its pending row kept): the message's retry, or the sweep, finishes it.
                     LogDispatchFailed(ex, pending.Change.Id, pending.Change.Ticker);
                     return;
                 }
@@ -152,12 +80,6 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
             unmarked = queued.Count;
         }
 
-        lock (_recentLock)
-        {
-            _recentChanges = (_recentChanges * RecentWeight) + changes.Count;
-            _recentAlerts = (_recentAlerts * RecentWeight) + run.Matched;
-        }
-
         return new PendingDispatchResult(run.Matched, queued.Count, changes.Count - queued.Count + unmarked);
     }
 
@@ -176,7 +98,7 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Not all of these changes' alerts are queued: they stay pending, and the re-driver finishes them.
+            // Not all of these changes' alerts are queued: they stay pending, for the message's retry.
             foreach (var (change, tail) in waiting)
             {
                 LogDispatchFailed(ex, change.Id, change.Ticker);
@@ -237,9 +159,9 @@ public sealed partial class PendingChangeDispatcher(IRatingChangeStore store, Al
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; the re-driver will")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} dispatched changes could not be marked so; they stay pending for a retry")]
     private partial void LogMarkFailed(Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts of change {ChangeId} on {Ticker} could not be enqueued; the change stays pending in the outbox")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alerts of change {ChangeId} on {Ticker} could not be enqueued; the change stays pending")]
     private partial void LogDispatchFailed(Exception exception, string changeId, string ticker);
 }

@@ -7,38 +7,29 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Core.Ingest;
 
 /// <summary>
-/// Where a rating change enters: normalize, drop repeats, store, then match against the ticker's subscribers and
-/// enqueue the alerts. Every source (the webhook, the feed pollers) comes through here. A change on a ticker that
-/// somebody follows is stored pending, with its outbox record in the same transaction, and marked dispatched once its
-/// alerts are queued (one transaction per ticker and post); a change nobody follows, or too old to alert, is stored
-/// finished, in one write. A webhook post asks for its fan-out in the background (<see cref="BackgroundFanOut"/>), so that
-/// its answer waits only for the store. While delivery is behind, a post first waits for it (<see cref="QueueBackpressure"/>).
+/// Where a rating change enters: normalize, drop repeats, store, then hand the fan-out step a message naming the changes
+/// (<see cref="ChangesStored"/>, <see cref="IFanOutQueue"/>). Every source (the webhook, the feed pollers) comes through
+/// here. A change on a ticker that somebody follows is stored pending, with its outbox record in the same transaction;
+/// the fan-out step (<see cref="FanOutHandler"/>) matches it, queues its alerts and marks it dispatched. A change nobody
+/// follows, or too old to alert, is stored finished, in one write. The answer waits for the store and the enqueue: if
+/// the enqueue fails, the call fails (the sender sends again, and the repeat names the changes again), and the pending
+/// rows stay for <see cref="PendingChangeSweep"/> should nobody send again.
 /// </summary>
 public sealed partial class RatingIngestService(
     RatingChangeNormalizer normalizer,
     IRatingChangeStore store,
     IOutbox outbox,
     ISubscriberIndex index,
-    PendingChangeDispatcher dispatcher,
-    BackgroundFanOut background,
-    QueueBackpressure backpressure,
+    IFanOutQueue fanOutQueue,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<RatingIngestService> logger)
 {
     /// <param name="origin">Where the post came from, for telemetry: <see cref="AlertsTelemetry.WebhookOrigin"/> or a feed's <see cref="AlertsTelemetry.FeedOrigin"/>.</param>
-    /// <param name="fanOutInBackground">
-    /// Return once the changes are stored, their alerts matched and queued by <see cref="BackgroundFanOut"/> (when it
-    /// runs and has room; else here, before returning).
-    /// </param>
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingChangeSubmission> submissions, bool dryRun, CancellationToken cancellationToken, string origin = AlertsTelemetry.WebhookOrigin, bool fanOutInBackground = false)
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<RatingChangeSubmission> submissions, bool dryRun, CancellationToken cancellationToken, string origin = AlertsTelemetry.WebhookOrigin)
     {
         ArgumentNullException.ThrowIfNull(submissions);
         using var activity = AlertsTelemetry.StartIngest(origin, submissions.Count, dryRun);
-        // Counted as being stored from the moment it is let through (as the alerts they are expected to make), so that the
-        // posts behind it see them; lowered below to the changes that will make alerts.
-        using var storing = dryRun ? QueueBackpressure.ChangesBeingStored.None : await AdmitAsync(submissions.Count, activity, origin, cancellationToken);
-
         var receivedAt = time.GetUtcNow();
         var changes = submissions.Select(s => normalizer.Normalize(s, receivedAt)).ToList();
 
@@ -66,7 +57,6 @@ public sealed partial class RatingIngestService(
 
         var freshChanges = fresh.Select(i => changes[i]).ToList();
         var initial = dryRun ? null : await InitialStatesAsync(freshChanges, receivedAt, cancellationToken);
-        storing.Expect(initial?.Values.Count(state => state == DispatchState.Pending) ?? 0);
         IReadOnlyList<StoreResult> stored;
         using (AlertsTelemetry.StartStore(freshChanges.Count))
         {
@@ -76,7 +66,7 @@ public sealed partial class RatingIngestService(
             }
             else
             {
-                // The outbox first (once per ticker and minute): from here on, a crash leaves a trace the re-driver follows.
+                // The outbox first (once per ticker and minute): from here on, a crash leaves a trace the sweep follows.
                 // Each pending change then goes with its own outbox record, in its own transaction.
                 await outbox.AddAsync(freshChanges.Where(c => initial[c] == DispatchState.Pending).Select(c => c.Ticker), receivedAt, cancellationToken);
                 stored = await store.AddAsync(freshChanges, c => initial[c], cancellationToken);
@@ -95,68 +85,37 @@ public sealed partial class RatingIngestService(
             _ => new IngestedChange(change, Duplicate: false),
         }).ToList();
 
-        // Only news alerts: a duplicate was alerted the first time, and a correction's first version was alerted.
-        // Except a duplicate whose first post never got as far as its alerts (the sender resending after a crash):
-        // it is dispatched now (safe to repeat: alert ids are deterministic and the sent log claims each alert once).
-        int matched = 0, handedOff = 0;
+        // Only news alerts: a correction's first version was alerted, and so was a duplicate's, unless its first post never
+        // got as far as its fan-out message (the sender resending after a crash): so a duplicate on a followed ticker is
+        // named again, and the fan-out step, which reads each change's state, fans it out only if it is still pending.
+        var toFanOut = new List<RatingChange>();
+        var fanningOut = 0;
         if (initial is not null)
         {
-            var news = new List<RatingChange>();
             for (var j = 0; j < fresh.Count; j++)
             {
                 var change = freshChanges[j];
-                if (stored[j].Kind != StoreResultKind.Stored)
+                switch (stored[j].Kind, initial[change])
                 {
-                    continue;
-                }
-
-                if (initial[change] == DispatchState.Pending)
-                {
-                    news.Add(change);
-                }
-                else if (initial[change] == DispatchState.TooOld)
-                {
-                    LogTooOld(change.Id, change.Ticker, change.PublishedAt);
+                    case (StoreResultKind.Stored, DispatchState.Pending):
+                        toFanOut.Add(change);
+                        fanningOut++;
+                        break;
+                    case (StoreResultKind.Duplicate, DispatchState.Pending):
+                        toFanOut.Add(change with { Id = stored[j].ExistingId! });
+                        break;
+                    case (StoreResultKind.Stored, DispatchState.TooOld):
+                        LogTooOld(change.Id, change.Ticker, change.PublishedAt);
+                        break;
                 }
             }
 
-            news.AddRange(await StillPendingAsync(items.Where(item => item.Duplicate).Select(item => item.Change).ToList(), cancellationToken));
-            var pending = news.Select(change => new PendingDispatch(change, activity?.Context ?? default)).ToList();
-            handedOff = fanOutInBackground ? background.TryHandOff(pending) : 0;
-            storing.HandedOff(handedOff);
-            matched = (await dispatcher.DispatchAsync(handedOff == 0 ? pending : pending[handedOff..], cancellationToken)).Matched;
+            await fanOutQueue.EnqueueAsync(ChangesStored.For(toFanOut, activity?.Context ?? default), cancellationToken);
         }
 
         var duplicates = items.Count(item => item.Duplicate);
         AlertsTelemetry.Ingested(activity, origin, changes.Count - duplicates, duplicates, dryRun);
-        return new IngestResult(changes.Count - duplicates, duplicates, items, matched) { FanningOut = handedOff };
-    }
-
-    private async Task<QueueBackpressure.ChangesBeingStored> AdmitAsync(int changes, System.Diagnostics.Activity? activity, string origin, CancellationToken cancellationToken)
-    {
-        var admission = await backpressure.AdmitAsync(changes, cancellationToken);
-        AlertsTelemetry.Held(activity, origin, admission.Held);
-        return admission.Storing;
-    }
-
-    /// <summary>
-    /// The stored versions of <paramref name="duplicates"/> whose alerts were never dispatched (and are not waiting for
-    /// their fan-out here, handed off by the first post).
-    /// </summary>
-    private async Task<IReadOnlyList<RatingChange>> StillPendingAsync(IReadOnlyList<RatingChange> duplicates, CancellationToken cancellationToken)
-    {
-        var pending = new System.Collections.Concurrent.ConcurrentBag<RatingChange>();
-        await Parallel.ForEachAsync(
-            duplicates.Where(d => !background.IsWaiting(d.Id)).DistinctBy(d => (d.Ticker, d.Id)),
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (duplicate, ct) =>
-            {
-                if (await store.GetAsync(duplicate.Ticker, duplicate.Id, ct) is { State: DispatchState.Pending } stored)
-                {
-                    pending.Add(stored.Change);
-                }
-            });
-        return pending.ToList();
+        return new IngestResult(changes.Count - duplicates, duplicates, items, fanningOut);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace Alerts.Core.Matching;
 /// (<see cref="EnqueueAsync"/>): the queue then carries several changes' alerts in one message, rather than a message,
 /// and its send and delete, for every change followed by a few people.
 /// </summary>
-public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time, AlertsStillQueued? stillQueued = null)
+public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
 {
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     /// <param name="parent">The trace of the post that stored the change, when matched after its answer (else the current one).</param>
@@ -114,11 +114,10 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         await QueueAsync(tail, cancellationToken);
     }
 
-    /// <summary>Enqueues, notes the alerts as queued (for <see cref="Ingest.QueueBackpressure"/>) and wakes the dispatcher.</summary>
+    /// <summary>Enqueues and wakes the dispatcher.</summary>
     private async Task QueueAsync(IReadOnlyList<AlertsMatched> messages, CancellationToken cancellationToken)
     {
         await queue.EnqueueAsync(messages, cancellationToken);
-        stillQueued?.Added(messages);
         signal.Notify();
     }
 

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Alerts.Functions.Functions;
 
 /// <summary>
-/// Drains the alert queue on a timer (<c>DISPATCH_SCHEDULE</c>, default every 5 seconds). There is no Service Bus
-/// trigger extension here, so the queue is drained with the SDK's receiver; the dispatcher is the same class the
-/// local runner loops on.
+/// Drains the alert queue when woken: by a message on the Storage queue <c>dispatch</c>, which the fan-out step sends once
+/// it has queued alerts (<see cref="IDispatchWakeUp"/>), and once a minute (<c>DISPATCH_SCHEDULE</c>) for what is back
+/// after a retry delay or was queued without a wake-up. There is no Service Bus trigger extension here, so the queue is
+/// drained with the SDK's receiver whichever carries the alerts; the dispatcher is the same class the local runner loops on.
 /// </summary>
 public sealed partial class DispatchAlertsFunction(AlertDispatcher dispatcher, ILogger<DispatchAlertsFunction> logger)
 {
@@ -15,7 +16,14 @@ public sealed partial class DispatchAlertsFunction(AlertDispatcher dispatcher, I
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);
 
     [Function("DispatchAlerts")]
-    public async Task RunAsync([TimerTrigger("%DISPATCH_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
+    public Task OnWakeUpAsync([QueueTrigger(IDispatchWakeUp.QueueName, Connection = "Storage")] string wakeUp, CancellationToken cancellationToken) =>
+        DrainAsync(cancellationToken);
+
+    [Function("DispatchAlertsOnSchedule")]
+    public Task RunAsync([TimerTrigger("%DISPATCH_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        DrainAsync(cancellationToken);
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
         var summary = await dispatcher.DrainAsync(Budget, cancellationToken);
         if (summary.Messages > 0)

@@ -21,7 +21,7 @@ public sealed partial class PollFeedsFunction(FeedPoller poller, ILogger<PollFee
 
         foreach (var summary in summaries.Where(s => s.Succeeded))
         {
-            LogSource(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.AlertsMatched);
+            LogSource(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.FanningOut);
         }
 
         LogPolled(
@@ -31,12 +31,12 @@ public sealed partial class PollFeedsFunction(FeedPoller poller, ILogger<PollFee
             summaries.Sum(s => s.Corrections),
             summaries.Sum(s => s.Duplicates),
             summaries.Sum(s => s.Skipped),
-            summaries.Sum(s => s.AlertsMatched));
+            summaries.Sum(s => s.FanningOut));
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
-    private partial void LogSource(string source, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feed {Source}: {Accepted} new, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {FanningOut} queued for their fan-out")]
+    private partial void LogSource(string source, int accepted, int corrections, int duplicates, int skipped, int fanningOut);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Polled {Sources} feeds ({Failed} failed): {Accepted} new changes, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {AlertsMatched} alerts matched")]
-    private partial void LogPolled(int sources, int failed, int accepted, int corrections, int duplicates, int skipped, int alertsMatched);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled {Sources} feeds ({Failed} failed): {Accepted} new changes, {Corrections} corrections, {Duplicates} already stored, {Skipped} skipped, {FanningOut} queued for their fan-out")]
+    private partial void LogPolled(int sources, int failed, int accepted, int corrections, int duplicates, int skipped, int fanningOut);
 }

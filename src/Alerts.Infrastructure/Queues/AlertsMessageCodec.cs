@@ -90,10 +90,6 @@ internal static class AlertsMessageCodec
     /// The message's id and what it carries (one or more changes' alerts), or null when the body is not an alert message
     /// (it is then dead-lettered, not retried).
     /// </summary>
-    /// <summary>The earliest match time of <paramref name="alerts"/>; null when there are none (an unreadable body).</summary>
-    public static DateTimeOffset? FirstMatchedAt(IReadOnlyList<AlertsMatched>? alerts) =>
-        alerts is { Count: > 0 } ? alerts.Min(a => a.MatchedAt) : null;
-
     public static DecodedMessage? Decode(BinaryData body)
     {
         try

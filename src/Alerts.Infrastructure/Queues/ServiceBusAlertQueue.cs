@@ -80,30 +80,6 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
             deadLetterErrorDescription: reason.Length > 1024 ? reason[..1024] : reason,
             cancellationToken: cancellationToken);
 
-    /// <summary>
-    /// A peek from the start of the queue (a receiver's peeks otherwise go on from the last one): the oldest message, and
-    /// when that one is not waiting for its first delivery (it is locked by a dispatcher, back for a retry, scheduled or
-    /// deferred), the next few.
-    /// </summary>
-    public async Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken)
-    {
-        var head = await receiver.PeekMessageAsync(FirstSequenceNumber, cancellationToken);
-        if (head is null)
-        {
-            return null;
-        }
-
-        var waiting = IsWaiting(head)
-            ? head
-            : (await receiver.PeekMessagesAsync(OldestWaitingPeekLimit, head.SequenceNumber + 1, cancellationToken)).FirstOrDefault(IsWaiting);
-        return waiting is null ? null : new WaitingMessage(waiting.EnqueuedTime, AlertsMessageCodec.FirstMatchedAt(AlertsMessageCodec.Decode(waiting.Body)?.Alerts));
-
-        static bool IsWaiting(ServiceBusReceivedMessage message) => message.State == ServiceBusMessageState.Active && message.DeliveryCount == 0;
-    }
-
-    /// <summary>How many messages <see cref="PeekOldestWaitingAsync"/> looks at after a head that is not waiting.</summary>
-    public const int OldestWaitingPeekLimit = 8;
-
     /// <summary>Where a peek from the start of the queue starts (a queue's sequence numbers start at 1).</summary>
     public const long FirstSequenceNumber = 1;
 
@@ -201,6 +177,6 @@ internal sealed class ServiceBusAlertQueue(ServiceBusSender sender, ServiceBusRe
         var properties = message.ApplicationProperties;
         var traceParent = (properties.GetValueOrDefault(DiagnosticIdProperty) ?? properties.GetValueOrDefault("traceparent")) as string;
         var parent = AlertsTelemetry.ParentFrom(traceParent, properties.GetValueOrDefault(TraceStateProperty) as string);
-        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body)?.Alerts, message.DeliveryCount, message, parent, message.EnqueuedTime);
+        return new ReceivedAlerts(message.MessageId, AlertsMessageCodec.Decode(message.Body)?.Alerts, message.DeliveryCount, message, parent);
     }
 }

@@ -59,7 +59,7 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         {
             var decoded = AlertsMessageCodec.Decode(m.Body);
             var parent = decoded is null ? default : AlertsMessageCodec.DecodeTrace(m.Body);
-            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent, WaitingSince(m.InsertedOn, decoded?.Alerts));
+            return new ReceivedAlerts(decoded?.MessageId ?? m.MessageId, decoded?.Alerts, (int)m.DequeueCount, new Receipt(m.MessageId, m.PopReceipt, m.Body), parent);
         }).ToList();
     }
 
@@ -83,58 +83,6 @@ internal sealed class StorageQueueAlertQueue(QueueServiceClient queues, StorageB
         await _poison.SendMessageAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(poisoned, InfrastructureJsonContext.Default.PoisonedMessage)), cancellationToken: cancellationToken);
         await _queue.DeleteMessageAsync(receipt.MessageId, receipt.PopReceipt, cancellationToken);
     }
-
-    /// <summary>
-    /// A peek at the head of the queue (messages being handled are invisible, so not seen); when the head is a message
-    /// back for a retry, a peek at the next few. The service dates a message to the second, so this answers the latest
-    /// moment it may have been queued: the end of that second (a message queued 10 ms ago never reads as a second old).
-    /// </summary>
-    public async Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken)
-    {
-        await storage.EnsureCreatedAsync(cancellationToken);
-        PeekedMessage[] head = await _queue.PeekMessagesAsync(1, cancellationToken);
-        if (head.Length == 0)
-        {
-            return null;
-        }
-
-        var waiting = head[0].DequeueCount == 0
-            ? head[0]
-            : (await _queue.PeekMessagesAsync(OldestWaitingPeekLimit, cancellationToken)).Value.FirstOrDefault(m => m.DequeueCount == 0);
-        if (waiting is null)
-        {
-            return null;
-        }
-
-        var alerts = AlertsMessageCodec.Decode(waiting.Body)?.Alerts;
-        return WaitingSince(waiting.InsertedOn, alerts) is { } since ? new WaitingMessage(since, AlertsMessageCodec.FirstMatchedAt(alerts)) : null;
-    }
-
-
-    /// <summary>
-    /// Since when a message has waited. The service dates it to the second; when its alerts were matched within that
-    /// second, the earliest match (exact, on this clock, and never after the message was queued) is the answer, else the
-    /// end of that second (so a message just queued never looks a second old; a replayed dead letter, matched long before,
-    /// is dated by its queueing).
-    /// </summary>
-    internal static DateTimeOffset? WaitingSince(DateTimeOffset? insertedOn, IReadOnlyList<AlertsMatched>? alerts)
-    {
-        if (insertedOn is not { } at || at.Ticks % TimeSpan.TicksPerSecond != 0)
-        {
-            return insertedOn;
-        }
-
-        var endOfSecond = at.AddTicks(TimeSpan.TicksPerSecond - 1);
-        if (AlertsMessageCodec.FirstMatchedAt(alerts) is { } matched && matched >= at && matched <= endOfSecond)
-        {
-            return matched;
-        }
-
-        return endOfSecond;
-    }
-
-    /// <summary>How many messages <see cref="PeekOldestWaitingAsync"/> looks at when the head is a retry.</summary>
-    public const int OldestWaitingPeekLimit = 8;
 
     private sealed record Receipt(string MessageId, string PopReceipt, BinaryData Body);
 

@@ -51,6 +51,11 @@ internal static class StorageNames
     /// <summary>Where Storage-queue messages go after the last failed attempt.</summary>
     public const string AlertsPoisonQueue = "alerts-poison";
 
+    /// <summary>The Storage queue of fan-out messages (<see cref="Core.Ingest.ChangesStored"/>), and where they go after their last attempt.</summary>
+    public const string ChangesQueue = Core.Ingest.ChangesStored.QueueName;
+
+    public const string ChangesPoisonQueue = Core.Ingest.ChangesStored.PoisonQueueName;
+
     /// <summary>RowKey prefix of log rows: <c>log_{inverted ticks of publishedAt}_{change id}</c>.</summary>
     public const string LogRowPrefix = "log_";
 

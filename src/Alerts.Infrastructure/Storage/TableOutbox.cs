@@ -11,8 +11,8 @@ namespace Alerts.Infrastructure.Storage;
 /// The outbox's index in Table Storage: a row per ticker (row key) and minute of receipt (partition key,
 /// <c>yyyyMMddHHmm</c>), so that "minutes that ended before X" is a range over a few small partitions. A ticker is
 /// written once per minute by this process: the first post of the minute waits for the row, the others find it noted
-/// (and wait for that same write while it is still in flight). The rows of a minute stay until the re-driver has found
-/// their tickers with nothing pending, <see cref="OutboxRedriver.Retention"/> after the minute, so a row this process
+/// (and wait for that same write while it is still in flight). The rows of a minute stay until the sweep has found
+/// their tickers with nothing pending, <see cref="PendingChangeSweep.Grace"/> after the minute, so a row this process
 /// counts as written is never gone while its minute lasts.
 /// </summary>
 internal sealed class TableOutbox(StorageBootstrapper storage) : IOutbox
@@ -98,7 +98,7 @@ internal sealed class TableOutbox(StorageBootstrapper storage) : IOutbox
             }
             catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
             {
-                // One of them is gone already (removed by another re-driver): remove the rest one by one.
+                // One of them is gone already (removed by another sweep): remove the rest one by one.
                 await Task.WhenAll(chunk.Select(async e =>
                 {
                     try

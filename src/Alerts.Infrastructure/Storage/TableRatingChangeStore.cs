@@ -120,7 +120,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound)
                 {
-                    // A pending row is gone already (the re-driver, or a resend, finished that change): one by one.
+                    // A pending row is gone already (a redelivered message, or the sweep, finished that change): one by one.
                     foreach (var mark in chunk)
                     {
                         await table.UpdateEntityAsync(StateRow(mark), ETag.All, TableUpdateMode.Merge, ct);

@@ -24,8 +24,6 @@ public class AlertDispatcherTests
 
     private StreetContextReader StreetContext(TimeProvider time) => new(_history, time, NullLogger<StreetContextReader>.Instance);
 
-    private readonly AlertsInFlight _inFlight = new();
-
     private AlertDispatcher Dispatcher(int receiveBatchSize = 16) => new(
         _queue,
         _sender,
@@ -36,8 +34,7 @@ public class AlertDispatcherTests
         new DeliveryRouter(_held, _held, _sentLog, _time),
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
-        NullLogger<AlertDispatcher>.Instance,
-        _inFlight);
+        NullLogger<AlertDispatcher>.Instance);
 
     private static AlertRecipient Recipient(int i) =>
         new(AlertIds.For("change-cifr-1", $"sub-{i}"), $"sub-{i}", $"user{i}@example.com");
@@ -616,49 +613,4 @@ public class AlertDispatcherTests
     [Fact]
     public void DispatchSummary_Add_SumsEachCount() =>
         Assert.Equal(new DispatchSummary(11, 22, 33, 44, 55, 66), new DispatchSummary(1, 2, 3, 4, 5, 6).Add(new DispatchSummary(10, 20, 30, 40, 50, 60)));
-
-    [Fact]
-    public async Task HandleAsync_WhileItSends_TheMessagesAreInFlightByWhenTheyWereQueued_AndNotAfter()
-    {
-        var queuedAt = TestChanges.Now.AddSeconds(-3);
-        DateTimeOffset? seenWhileSending = null;
-        _sender.AnswerWith("user0@example.com", () =>
-        {
-            seenWhileSending = _inFlight.OldestQueuedAt();
-            return EmailSendResult.Accepted;
-        });
-
-        var summary = await Dispatcher().HandleAsync([Message(recipients: 1) with { QueuedAt = queuedAt }], CancellationToken.None);
-
-        Assert.Equal(1, summary.Sent);
-        Assert.Equal(queuedAt, seenWhileSending);
-        Assert.Null(_inFlight.OldestQueuedAt());
-    }
-
-    [Fact]
-    public async Task HandleAsync_WhileItSends_TheUnsentAlertsOfFirstDeliveriesAreInFlight_AndNoneAfter()
-    {
-        // A first delivery of 3 recipients and a retry of 2 (of another change) received together: the retry is not load.
-        var queuedAt = TestChanges.Now.AddSeconds(-1);
-        var first = Message(recipients: 3) with { QueuedAt = queuedAt };
-        var nvda = TestChanges.CifrUpgrade() with { Id = "change-nvda-1", Ticker = "NVDA" };
-        var retried = new ReceivedAlerts(
-            "msg-retried",
-            [new AlertsMatched("msg-retried", nvda, [new AlertRecipient(AlertIds.For(nvda.Id, "sub-9"), "sub-9", "nvda9@example.com"), new AlertRecipient(AlertIds.For(nvda.Id, "sub-8"), "sub-8", "nvda8@example.com")], TestChanges.Now)],
-            2,
-            new object(),
-            QueuedAt: queuedAt);
-        long? seenWhileSending = null;
-        _sender.AnswerWith("user0@example.com", () =>
-        {
-            seenWhileSending = _inFlight.Alerts();
-            return EmailSendResult.Accepted;
-        });
-
-        var summary = await Dispatcher().HandleAsync([first, retried], CancellationToken.None);
-
-        Assert.Equal(5, summary.Sent);
-        Assert.Equal(3, seenWhileSending);
-        Assert.Equal(0, _inFlight.Alerts());
-    }
 }

@@ -33,8 +33,7 @@ public class NotableOnlyDispatchTests
         new DeliveryRouter(_held, _held, _sentLog, _time),
         Options.Create(new DeliveryOptions()),
         _time,
-        NullLogger<AlertDispatcher>.Instance,
-        new AlertsInFlight());
+        NullLogger<AlertDispatcher>.Instance);
 
     /// <summary>sub-0 takes every alert, sub-1 notable calls only.</summary>
     private static ReceivedAlerts Message(RatingChange change, string messageId = "msg-1") => new(

@@ -81,21 +81,4 @@ internal sealed class InMemoryAlertQueue : IAlertQueue
         DeadLettered.Add((message, reason));
         return Task.CompletedTask;
     }
-
-    /// <summary>
-    /// Since when the message <see cref="PeekOldestWaitingAsync"/> finds has waited, null for none (a test sets it); its
-    /// alerts count as matched then. When it throws, the queue cannot be read.
-    /// </summary>
-    public Func<DateTimeOffset?> OldestWaitingSince { get; set; } = () => null;
-
-    /// <summary>How many times <see cref="PeekOldestWaitingAsync"/> was called.</summary>
-    public int OldestWaitingReads => _oldestWaitingReads;
-
-    private int _oldestWaitingReads;
-
-    public Task<WaitingMessage?> PeekOldestWaitingAsync(CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _oldestWaitingReads);
-        return Task.FromResult(OldestWaitingSince() is { } since ? new WaitingMessage(since, since) : (WaitingMessage?)null);
-    }
 }

@@ -180,7 +180,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
         // Moved to the test's day, only Redburn's of "today" is recent enough to alert (72 hours); all are history.
-        Assert.Equal((100, 0, 1), (first.Accepted, first.Skipped, first.AlertsMatched));
+        Assert.Equal((100, 0, 1), (first.Accepted, first.Skipped, first.FanningOut));
         var history = await host.HistoryAsync(aapl);
         Assert.Equal(100, history.Count);
         Assert.Equal(100, history.Select(c => c.SenderId).Distinct().Count());
@@ -194,7 +194,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // The same answer again: stored and alerted once.
         var again = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
-        Assert.Equal((0, 100, 0), (again.Accepted, again.Duplicates, again.AlertsMatched));
+        Assert.Equal((0, 100, 0), (again.Accepted, again.Duplicates, again.FanningOut));
         Assert.Equal(100, (await host.HistoryAsync(aapl)).Count);
     }
 
@@ -208,7 +208,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
             VendorSample.BenzingaAapl, BenzingaDays, ticker: Apart, keep: r => (string)r["date"]! == "2024-01-10")));
 
         var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
-        Assert.Equal((1, 1), (first.Accepted, first.AlertsMatched));
+        Assert.Equal((1, 1), (first.Accepted, first.FanningOut));
 
         // Benzinga corrects Redburn's record an hour later: same id, newer "updated", another target.
         _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
@@ -226,7 +226,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var moved = 1704887528L + (BenzingaDays * 86_400L);
         Assert.Equal((moved - 5).ToString(CultureInfo.InvariantCulture), Assert.Single(_server.Requests).Query["parameters[updated]"]);
-        Assert.Equal((0, 1, 0, 0), (second.Accepted, second.Corrections, second.Duplicates, second.AlertsMatched));
+        Assert.Equal((0, 1, 0, 0), (second.Accepted, second.Corrections, second.Duplicates, second.FanningOut));
         Assert.Equal((moved + 3600).ToString(CultureInfo.InvariantCulture), second.Cursor);
 
         var history = await host.HistoryAsync(aapl);

@@ -95,7 +95,6 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
     {
         services.AddOptions<AlertsOptions>();
         services.AddOptions<DeliveryOptions>();
-        services.AddOptions<IngestOptions>();
         var tables = new TableServiceClient(connectionString);
         var queues = new QueueServiceClient(connectionString);
         services.AddSingleton(tables);
@@ -112,10 +111,7 @@ internal sealed class FeedTestHost : IAsyncDisposable, IDisposable
         services.AddSingleton<AlertFanOut>();
         services.AddSingleton<IOutbox, TableOutbox>();
         services.AddSingleton<PendingChangeDispatcher>();
-        services.AddSingleton<BackgroundFanOut>(); // never started here: feeds dispatch before their poll ends anyway
-        services.AddSingleton<AlertsInFlight>();
-        services.AddSingleton<AlertsStillQueued>();
-        services.AddSingleton<QueueBackpressure>();
+        services.AddSingleton<IFanOutQueue, StorageFanOutQueue>();
         services.AddSingleton<RatingIngestService>();
     }
 }

@@ -122,7 +122,6 @@ public sealed class ServiceBusAlertQueueTests
         Assert.Equal(2, received.Count);
         Assert.Equal(first.MessageId, received[0].MessageId);
         Assert.Equal(1, received[0].DeliveryCount);
-        Assert.Equal(QueuedAt, received[0].QueuedAt);
         TestData.AssertSameAlerts(first, received[0].Alerts);
         Assert.Same(firstMessage, received[0].Receipt);
         Assert.Equal(second.MessageId, received[1].MessageId);
@@ -337,73 +336,4 @@ public sealed class ServiceBusAlertQueueTests
         Assert.Equal(old, second.OldestPendingEnqueuedAt);
     }
 
-    [Fact]
-    public async Task PeekOldestWaitingAsync_EmptyQueue_IsNull()
-    {
-        var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver);
-
-        Assert.Null((await queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_IsTheOldestMessageWaitingForItsFirstDelivery_AskedFromTheStartEachTime()
-    {
-        var now = DateTimeOffset.UtcNow;
-        // Being handled (locked, delivered once), scheduled, back for a retry: none of them says the queue is behind.
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "locked", sequenceNumber: 3, enqueuedTime: now.AddSeconds(-30), deliveryCount: 1));
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "scheduled", sequenceNumber: 4, enqueuedTime: now.AddSeconds(-20), serviceBusMessageState: ServiceBusMessageState.Scheduled));
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "retry", sequenceNumber: 5, enqueuedTime: now.AddSeconds(-15), deliveryCount: 2));
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "waiting", sequenceNumber: 6, enqueuedTime: now.AddSeconds(-9)));
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "newer", sequenceNumber: 7, enqueuedTime: now.AddSeconds(-1)));
-        var queue = new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver);
-
-        var first = (await queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since;
-        var second = (await queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since;
-
-        Assert.Equal(now.AddSeconds(-9), first);
-        Assert.Equal(first, second);
-        Assert.DoesNotContain(null, _receiver.PeekCalls);
-        Assert.Empty(_receiver.Settlements);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_IsDatedByTheService_AndTellsWhenItsAlertsWereMatched()
-    {
-        // Matched here 40 ms before the service took it: its age is the service's date, the match time is what the
-        // count of this process's queued alerts compares its notes with.
-        var enqueuedTime = DateTimeOffset.UtcNow.AddSeconds(-2);
-        var alerts = TestData.Alerts() with { MatchedAt = enqueuedTime.AddMilliseconds(-40) };
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(body: AlertsMessageCodec.Encode(alerts), messageId: "a", sequenceNumber: 10, enqueuedTime: enqueuedTime));
-
-        var oldest = await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).PeekOldestWaitingAsync(CancellationToken.None);
-
-        Assert.Equal(new WaitingMessage(enqueuedTime, alerts.MatchedAt), oldest);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_HeadWaiting_PeeksOnce()
-    {
-        var queuedAt = DateTimeOffset.UtcNow.AddSeconds(-4);
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "a", sequenceNumber: 10, enqueuedTime: queuedAt));
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "b", sequenceNumber: 11, enqueuedTime: queuedAt.AddSeconds(1)));
-
-        var since = (await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).PeekOldestWaitingAsync(CancellationToken.None))?.Since;
-
-        Assert.Equal(queuedAt, since);
-        Assert.Equal([ServiceBusAlertQueue.FirstSequenceNumber], _receiver.PeekCalls);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_NothingWaitingAmongThoseLookedAt_IsNull()
-    {
-        var now = DateTimeOffset.UtcNow;
-        for (var i = 1; i <= ServiceBusAlertQueue.OldestWaitingPeekLimit + 1; i++)
-        {
-            _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: $"retry-{i}", sequenceNumber: i, enqueuedTime: now.AddMinutes(-10), deliveryCount: 3));
-        }
-
-        _receiver.ToPeek.Add(ServiceBusModelFactory.ServiceBusReceivedMessage(messageId: "beyond", sequenceNumber: 100, enqueuedTime: now.AddSeconds(-5)));
-
-        Assert.Null((await new ServiceBusAlertQueue(new RecordingServiceBusSender(), _receiver).PeekOldestWaitingAsync(CancellationToken.None))?.Since);
-    }
 }

@@ -48,14 +48,12 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
     {
         var alerts = TestData.Alerts(recipients: 3);
 
-        var before = DateTimeOffset.UtcNow;
         await _queue.EnqueueAsync([alerts], CancellationToken.None);
         var received = await _queue.ReceiveAsync(16, CancellationToken.None);
 
         var message = Assert.Single(received);
         Assert.Equal(alerts.MessageId, message.MessageId);
         Assert.Equal(1, message.DeliveryCount);
-        Assert.InRange(message.QueuedAt!.Value, before, DateTimeOffset.UtcNow.AddSeconds(1));
         TestData.AssertSameAlerts(alerts, message.Alerts);
         Assert.Equal(alerts.Change.Firm, message.Alerts![0].Change.Firm);
         Assert.Equal(alerts.Change.TargetChangePct, message.Alerts[0].Change.TargetChangePct);
@@ -234,94 +232,6 @@ public sealed class StorageQueueAlertQueueTests(AzuriteFixture azurite) : IAsync
             Timeout,
             "the retried message was visible again");
         Assert.Equal(2, again!.DeliveryCount);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_EmptyQueue_IsNull()
-    {
-        Assert.Null((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_WhileAMessageWaits_IsWhenItWasQueued_AndNullOnceItIsBeingHandled()
-    {
-        var before = DateTimeOffset.UtcNow;
-        await _queue.EnqueueAsync([TestData.Alerts()], CancellationToken.None);
-        var after = DateTimeOffset.UtcNow;
-
-        // The service dates a message to the second: the answer is the end of that second, never before the message was sent.
-        var since = (await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since;
-        Assert.NotNull(since);
-        Assert.InRange(since.Value, before, after.AddSeconds(1));
-        Assert.Equal(TimeSpan.TicksPerSecond - 1, since.Value.Ticks % TimeSpan.TicksPerSecond);
-
-        Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
-        Assert.Null((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_AlertsMatchedInTheSecondTheMessageIsDatedTo_IsTheirMatchTime_ToTheTick()
-    {
-        // Early in a second, so that the message is dated to the second its alerts were matched in.
-        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow.Millisecond < 300), Timeout, "early in a second");
-        var alerts = TestData.Alerts() with { MatchedAt = DateTimeOffset.UtcNow };
-        await _queue.EnqueueAsync([alerts], CancellationToken.None);
-
-        Assert.Equal(alerts.MatchedAt, (await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
-        Assert.Equal(alerts.MatchedAt, Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None)).QueuedAt);
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_AlertsMatchedInTheSecondBefore_AgeFromTheEndOfItsSecond_MatchTimeExact()
-    {
-        // Matched in the second before the one the service dates the message to (as when a match and its enqueue straddle
-        // a second): its age counts from the end of its second, and its match time is still told exactly.
-        var alerts = TestData.Alerts() with { MatchedAt = DateTimeOffset.UtcNow.AddSeconds(-1.5) };
-        await _queue.EnqueueAsync([alerts], CancellationToken.None);
-
-        var oldest = await _queue.PeekOldestWaitingAsync(CancellationToken.None);
-
-        Assert.NotNull(oldest);
-        Assert.Equal(TimeSpan.TicksPerSecond - 1, oldest.Value.Since.Ticks % TimeSpan.TicksPerSecond);
-        Assert.Equal(alerts.MatchedAt, oldest.Value.FirstMatchedAt);
-    }
-
-    [Fact]
-    public void WaitingSince_ADateToTheSecond_IsNarrowedByAMatchInThatSecond_ElseReadAsItsEnd()
-    {
-        var second = new DateTimeOffset(2026, 12, 3, 9, 30, 15, TimeSpan.Zero);
-        var endOfSecond = second.AddTicks(TimeSpan.TicksPerSecond - 1);
-        AlertsMatched[] MatchedAt(params DateTimeOffset[] times) => times.Select(t => TestData.Alerts() with { MatchedAt = t }).ToArray();
-
-        // The earliest match within the second: never after the message was queued.
-        Assert.Equal(second.AddMilliseconds(120), StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second.AddMilliseconds(480), second.AddMilliseconds(120))));
-        Assert.Equal(second, StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second)));
-
-        // Matched in an earlier second (a replayed dead letter, a slow fan-out) or after it (another clock): the end of the second.
-        Assert.Equal(endOfSecond, StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second.AddMinutes(-10))));
-        Assert.Equal(endOfSecond, StorageQueueAlertQueue.WaitingSince(second, MatchedAt(second.AddSeconds(1))));
-        Assert.Equal(endOfSecond, StorageQueueAlertQueue.WaitingSince(second, alerts: null));
-
-        // A date with a fraction is exact already; no date, no answer.
-        Assert.Equal(second.AddMilliseconds(250), StorageQueueAlertQueue.WaitingSince(second.AddMilliseconds(250), MatchedAt(second.AddMilliseconds(100))));
-        Assert.Null(StorageQueueAlertQueue.WaitingSince(null, MatchedAt(second)));
-    }
-
-    [Fact]
-    public async Task PeekOldestWaitingAsync_AMessageBackForARetry_DoesNotCount_TheFreshOneBehindItDoes()
-    {
-        await _queue.EnqueueAsync([TestData.Alerts("AAPL")], CancellationToken.None);
-        var first = Assert.Single(await _queue.ReceiveAsync(16, CancellationToken.None));
-        await _queue.RetryLaterAsync(first, TimeSpan.Zero, CancellationToken.None);
-        await Eventually.UntilAsync(
-            async () => (await _alerts.PeekMessagesAsync(1)).Value.Length == 1,
-            Timeout,
-            "the retried message was visible again");
-
-        Assert.Null((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
-
-        await _queue.EnqueueAsync([TestData.Alerts("CIFR")], CancellationToken.None);
-        Assert.NotNull((await _queue.PeekOldestWaitingAsync(CancellationToken.None))?.Since);
     }
 
     [Fact]
