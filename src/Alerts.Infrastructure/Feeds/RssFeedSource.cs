@@ -64,7 +64,7 @@ internal sealed partial class RssFeedSource(FeedSourceOptions options, FeedHttp 
             IReadOnlyList<RatingChangeSubmission> found;
             try
             {
-                found = reader.Read(item.Text, item.PublishedAt, item.Link);
+                found = reader.Read(item.Text, item.PublishedAt, item.Link, Name);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

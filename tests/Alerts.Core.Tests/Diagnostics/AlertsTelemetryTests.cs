@@ -101,6 +101,23 @@ public sealed class AlertsTelemetryTests : IDisposable
     }
 
     [Fact]
+    public void ExtractorNewsTextReader_UnlistedCompanyInAFeedItem_IsCountedUnresolvedUnderTheFeed()
+    {
+        var feed = "rss-" + Guid.NewGuid().ToString("N");
+        var reader = new Alerts.Core.Extraction.ExtractorNewsTextReader(Alerts.Core.Extraction.NewsTextExtractor.Default);
+
+        var changes = reader.Read(
+            "Banca Mediolanum initiated with a Buy at Jefferies. Cipher Mining (CIFR) upgraded to Overweight from Neutral at JPMorgan.",
+            publishedAt: null,
+            url: null,
+            feed);
+
+        Assert.Equal("CIFR", Assert.Single(changes).Ticker);
+        var counted = Assert.Single(_counted, c => Equals(c.Tags.GetValueOrDefault(AlertsTelemetry.OriginTag), AlertsTelemetry.FeedOrigin(feed)));
+        Assert.Equal(("alerts.text.unresolved", 1L, "ticker"), (counted.Instrument, counted.Value, (string?)counted.Tags["alerts.missing"]));
+    }
+
+    [Fact]
     public async Task TracedEmailSender_BatchOfSeveralRefused_IsNotCountedYet_ItsSplitSendsAre()
     {
         var carrier = new ScriptedEmailSender().Answer("user0@example.com", EmailSendResult.Permanent("SendGrid answered 400"));

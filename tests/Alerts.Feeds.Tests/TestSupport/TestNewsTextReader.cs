@@ -15,7 +15,7 @@ internal sealed partial class TestNewsTextReader : INewsTextReader
 
     public IReadOnlyList<(string Text, DateTimeOffset? PublishedAt, string? Url)> Calls => [.. _calls];
 
-    public IReadOnlyList<RatingChangeSubmission> Read(string text, DateTimeOffset? publishedAt, string? url)
+    public IReadOnlyList<RatingChangeSubmission> Read(string text, DateTimeOffset? publishedAt, string? url, string feedName)
     {
         _calls.Enqueue((text, publishedAt, url));
         if (text.Contains("BOOM", StringComparison.Ordinal))
