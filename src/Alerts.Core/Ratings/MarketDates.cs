@@ -24,17 +24,11 @@ public static class MarketDates
     /// <summary>The instant a date-only record sorts at: 16:00 on <paramref name="date"/> in New York.</summary>
     public static DateTimeOffset SortInstant(DateOnly date) => FromNewYork(date, Close);
 
-    /// <summary>A New York wall-clock date and time as an instant (UTC), with that day's offset (EST or EDT).</summary>
-    public static DateTimeOffset FromNewYork(DateOnly date, TimeOnly time)
-    {
-        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        var zone = NewYork;
-
-        // A time skipped by the spring change (02:00-02:59) is read as the standard offset; an ambiguous one (the autumn
-        // hour seen twice) as the first, daylight, reading.
-        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
-    }
+    /// <summary>
+    /// A New York wall-clock date and time as an instant (UTC), with that day's offset (EST or EDT); a time the DST jump
+    /// skips or repeats is resolved as everywhere else in the product (<see cref="Digests.TimeZones.At"/>).
+    /// </summary>
+    public static DateTimeOffset FromNewYork(DateOnly date, TimeOnly time) => Digests.TimeZones.At(date, time, NewYork);
 
     /// <summary>The New York date of an instant.</summary>
     public static DateOnly NewYorkDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, NewYork).DateTime);
