@@ -221,7 +221,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     /// <summary>What the Functions app does after a post: the fan-out queue trigger for every queued message, then the dispatch timer's drain.</summary>
     private async Task<DispatchSummary> DrainAsync()
     {
-        var fanOut = new Functions.FanOutFunction(_app.Services.GetRequiredService<Core.Ingest.FanOutHandler>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Functions.FanOutFunction>.Instance);
+        var fanOut = new Functions.FanOutFunction(_app.Services.GetRequiredService<Core.Ingest.FanOutHandler>());
         await AlertsApp.FanOutAsync(_azurite.ConnectionString, fanOut);
         return await _app.Services.GetRequiredService<AlertDispatcher>().DrainAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
     }

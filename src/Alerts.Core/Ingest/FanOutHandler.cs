@@ -38,7 +38,13 @@ public sealed partial class FanOutHandler(
                     pending.Enqueue(stored.Change);
                 }
             });
-        return await FanOutAsync(pending.ToList(), message.Parent, cancellationToken);
+        var result = await FanOutAsync(pending.ToList(), message.Parent, cancellationToken);
+        if (result.Dispatched > 0)
+        {
+            LogFannedOut(result.Dispatched, result.Matched);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -68,6 +74,9 @@ public sealed partial class FanOutHandler(
 
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fanned out {Changes} changes: {Matched} alerts matched")]
+    private partial void LogFannedOut(int changes, int matched);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} pending changes had grown too old to alert anyone; marked so")]
     private partial void LogTooOld(int count);

@@ -72,8 +72,17 @@ public sealed partial class PendingChangeSweep(
             await outbox.RemoveAsync(cleared, cancellationToken);
         }
 
-        return new SweepSummary(due.Select(e => e.Ticker).Distinct(StringComparer.Ordinal).Count(), dispatched, failed, cleared.Count);
+        var summary = new SweepSummary(due.Select(e => e.Ticker).Distinct(StringComparer.Ordinal).Count(), dispatched, failed, cleared.Count);
+        if (summary.DidWork)
+        {
+            LogSweep(summary.Tickers, summary.Dispatched, summary.Failed);
+        }
+
+        return summary;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep: {Tickers} tickers looked at, {Dispatched} pending changes fanned out, {Failed} tickers failed")]
+    private partial void LogSweep(int tickers, int dispatched, int failed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Swept {Count} changes left pending on {Ticker}: {Matched} alerts matched")]
     private partial void LogSwept(int count, string ticker, int matched);

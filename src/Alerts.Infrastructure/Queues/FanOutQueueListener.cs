@@ -62,12 +62,8 @@ internal sealed partial class FanOutQueueListener(StorageFanOutQueue queue, FanO
     {
         try
         {
-            var result = await handler.HandleAsync(ChangesStored.Parse(message.Body.ToString()), cancellationToken);
+            await handler.HandleAsync(ChangesStored.Parse(message.Body.ToString()), cancellationToken);
             await queue.DeleteAsync(message, cancellationToken);
-            if (result.Dispatched > 0)
-            {
-                LogFannedOut(result.Dispatched, result.Matched);
-            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -83,9 +79,6 @@ internal sealed partial class FanOutQueueListener(StorageFanOutQueue queue, FanO
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fanned out {Changes} changes: {Matched} alerts matched")]
-    private partial void LogFannedOut(int changes, int matched);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fan-out message {MessageId} (attempt {DequeueCount}) failed and will be retried: {Reason}")]
     private partial void LogRetrying(string messageId, long dequeueCount, string reason);
