@@ -181,7 +181,7 @@ public sealed partial class AlertDispatcher(
         try
         {
             claims = await sentLog.TryClaimAsync(
-                claimable.Select(p => new SentAlert(p.Recipient.AlertId, p.Recipient.SubscriptionId, p.Redelivered)).ToList(),
+                claimable.Select(p => p.Record).ToList(),
                 time.GetUtcNow(),
                 cancellationToken);
         }
@@ -290,7 +290,7 @@ public sealed partial class AlertDispatcher(
             return;
         }
 
-        var alerts = accepted.Select(p => new SentAlert(p.Recipient.AlertId, p.Recipient.SubscriptionId)).ToList();
+        var alerts = accepted.Select(p => p.Record).ToList();
         await UntilRecordedAsync(ct => sentLog.MarkSentAsync(alerts, time.GetUtcNow(), ct), $"{alerts.Count} alerts from {alerts[0].AlertId}", cancellationToken);
         foreach (var pending in accepted)
         {
@@ -345,9 +345,8 @@ public sealed partial class AlertDispatcher(
 
     private async Task RefuseAsync(Pending pending, string reason, CancellationToken cancellationToken)
     {
-        var recipient = pending.Recipient;
-        await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
-        LogRefused(recipient.AlertId, reason);
+        await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync([pending.Record], reason, time.GetUtcNow(), ct), pending.Recipient.AlertId, cancellationToken);
+        LogRefused(pending.Recipient.AlertId, reason);
         pending.Refused(reason);
     }
 
@@ -362,22 +361,15 @@ public sealed partial class AlertDispatcher(
         var reason = unreadable
             ? "Skipped: the subscriber asked for notable calls only, and the ticker's history could not be read to tell."
             : "Skipped: the subscriber asked for notable calls only, and this change is not one.";
-        var rest = new List<Pending>(claimed.Count);
-        foreach (var pending in claimed)
+        var skipped = claimed.FindAll(p => p.Recipient.NotableOnly == true);
+        await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(skipped.ConvertAll(p => p.Record), reason, time.GetUtcNow(), ct), skipped[0].Recipient.AlertId, cancellationToken);
+        foreach (var pending in skipped)
         {
-            if (pending.Recipient.NotableOnly != true)
-            {
-                rest.Add(pending);
-                continue;
-            }
-
-            var recipient = pending.Recipient;
-            await UntilRecordedAsync(ct => sentLog.MarkRefusedAsync(recipient.AlertId, recipient.SubscriptionId, reason, time.GetUtcNow(), ct), recipient.AlertId, cancellationToken);
-            LogSkipped(recipient.AlertId, reason);
+            LogSkipped(pending.Recipient.AlertId, reason);
             pending.AlreadySent();
         }
 
-        return rest;
+        return claimed.FindAll(p => p.Recipient.NotableOnly != true);
     }
 
     /// <summary>
@@ -403,20 +395,15 @@ public sealed partial class AlertDispatcher(
     /// <summary>Gives claims up after a transient failure, so that the retry can claim them (a claim left behind expires anyway).</summary>
     private async Task ReleaseAsync(IEnumerable<Pending> batch, CancellationToken cancellationToken)
     {
-        await Parallel.ForEachAsync(
-            batch,
-            new ParallelOptions { MaxDegreeOfParallelism = StorageConcurrency, CancellationToken = cancellationToken },
-            async (pending, ct) =>
-            {
-                try
-                {
-                    await sentLog.ReleaseAsync(pending.Recipient.AlertId, ct);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogReleaseFailed(pending.Recipient.AlertId, ex.Message);
-                }
-            });
+        var alerts = batch.Select(p => p.Record).ToList();
+        try
+        {
+            await sentLog.ReleaseAsync(alerts, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReleaseFailed(alerts[0].AlertId, ex.Message);
+        }
     }
 
     /// <summary>Completes, retries or dead-letters a message on the outcome of its recipients.</summary>
@@ -469,6 +456,9 @@ public sealed partial class AlertDispatcher(
     private sealed record Pending(MessageDelivery Delivery, AlertsMatched Alerts, AlertRecipient Recipient)
     {
         public IReadOnlyList<MessageDelivery> Copies { get; init; } = [];
+
+        /// <summary>How the sent log knows it: the alert of one change to one subscriber.</summary>
+        public SentAlert Record => new(Recipient.AlertId, Recipient.SubscriptionId, Redelivered) { ChangeId = Alerts.Change.Id };
 
         /// <summary>A message carrying it was delivered before (the sent log then also honours rows of its earlier layout).</summary>
         public bool Redelivered => Delivery.Message.DeliveryCount > 1 || Copies.Any(c => c.Message.DeliveryCount > 1);
@@ -562,7 +552,7 @@ public sealed partial class AlertDispatcher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} not sent: {Reason}")]
     private partial void LogSkipped(string alertId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim of alert {AlertId} ({Reason}); it expires by itself")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claims of alerts from {AlertId} ({Reason}); they expire by themselves")]
     private partial void LogReleaseFailed(string alertId, string reason);
 
     /// <summary>

@@ -15,7 +15,11 @@ public enum SendClaim
 
 /// <summary>One alert to claim or mark in the sent log.</summary>
 /// <param name="Redelivered">From a message delivered before (it may have been claimed under an earlier layout of the log).</param>
-public sealed record SentAlert(string AlertId, string SubscriptionId, bool Redelivered = false);
+public sealed record SentAlert(string AlertId, string SubscriptionId, bool Redelivered = false)
+{
+    /// <summary>The change it alerts of, when it is one change's alert: a store may then record the change's recipients together.</summary>
+    public string? ChangeId { get; init; }
+}
 
 /// <summary>
 /// The sent log, by alert id: an alert is claimed (a conditional insert) before its email is handed to the carrier,
@@ -56,6 +60,15 @@ public interface ISentAlertLog
     /// <summary>The carrier refused the alert for good (e.g. an invalid address): it is not tried again.</summary>
     Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Marks many alerts refused (or skipped) for good at once, for one reason (see the claim of many).</summary>
+    async Task MarkRefusedAsync(IReadOnlyList<SentAlert> alerts, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        foreach (var alert in alerts)
+        {
+            await MarkRefusedAsync(alert.AlertId, alert.SubscriptionId, reason, at, cancellationToken);
+        }
+    }
+
     /// <summary>
     /// The alert was held for a digest (see <see cref="Digests.DeliveryRouter"/>): it is not claimed, held or sent on its
     /// own again; the digest that carries it marks it sent.
@@ -64,4 +77,16 @@ public interface ISentAlertLog
 
     /// <summary>Gives the claim up after a transient failure, so that the retry can claim it.</summary>
     Task ReleaseAsync(string alertId, CancellationToken cancellationToken);
+
+    /// <summary>Gives many claims up at once (see the claim of many).</summary>
+    async Task ReleaseAsync(IReadOnlyList<SentAlert> alerts, CancellationToken cancellationToken)
+    {
+        foreach (var alert in alerts)
+        {
+            await ReleaseAsync(alert.AlertId, cancellationToken);
+        }
+    }
+
+    /// <summary>Of <paramref name="subscriptionIds"/>, those who were sent (or are being sent) the alert of change <paramref name="changeId"/>.</summary>
+    Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken);
 }

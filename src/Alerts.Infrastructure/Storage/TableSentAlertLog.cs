@@ -22,6 +22,8 @@ namespace Alerts.Infrastructure.Storage;
 /// </remarks>
 internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<DeliveryOptions> options) : ISentAlertLog
 {
+    private readonly ChangeRecipientRows _changes = new(storage, options);
+
     /// <summary>How many partitions the log's rows are spread over.</summary>
     public const int Partitions = 16;
 
@@ -58,8 +60,19 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         await storage.EnsureCreatedAsync(cancellationToken);
         var claims = new SendClaim[alerts.Count];
         var token = NewClaimToken();
+        var ofChanges = alerts.Select((alert, index) => (alert, index)).Where(a => a.alert.ChangeId is not null).ToList();
+        if (ofChanges.Count > 0)
+        {
+            var found = await _changes.ClaimAsync(ofChanges.ConvertAll(a => a.alert), now, token, cancellationToken);
+            await HonourAlertRowsAsync(ofChanges.ConvertAll(a => a.alert), found, now, cancellationToken);
+            for (var i = 0; i < ofChanges.Count; i++)
+            {
+                claims[ofChanges[i].index] = found[i];
+            }
+        }
+
         await Parallel.ForEachAsync(
-            InTransactions(alerts.Select((alert, index) => (alert, index)), a => a.alert.AlertId),
+            InTransactions(alerts.Select((alert, index) => (alert, index)).Where(a => a.alert.ChangeId is null), a => a.alert.AlertId),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (chunk, ct) =>
             {
@@ -106,8 +119,9 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
     {
         ArgumentNullException.ThrowIfNull(alerts);
         await storage.EnsureCreatedAsync(cancellationToken);
+        await _changes.MarkAsync(alerts.Where(a => a.ChangeId is not null).ToList(), ChangeRecipientRows.Sent, sentAt, reason: null, cancellationToken);
         await Parallel.ForEachAsync(
-            InTransactions(alerts, a => a.AlertId),
+            InTransactions(alerts.Where(a => a.ChangeId is null), a => a.AlertId),
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (chunk, ct) => await Table.SubmitTransactionAsync(
                 chunk.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Final(a.AlertId, a.SubscriptionId, Sent, sentAt, reason: null))), ct));
@@ -115,6 +129,16 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
 
     public Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteFinalAsync(alertId, subscriptionId, Refused, at, reason.Length > 1000 ? reason[..1000] : reason, cancellationToken);
+
+    public async Task MarkRefusedAsync(IReadOnlyList<SentAlert> alerts, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        await _changes.MarkAsync(alerts.Where(a => a.ChangeId is not null).ToList(), ChangeRecipientRows.Refused, at, reason, cancellationToken);
+        foreach (var alert in alerts.Where(a => a.ChangeId is null))
+        {
+            await MarkRefusedAsync(alert.AlertId, alert.SubscriptionId, reason, at, cancellationToken);
+        }
+    }
 
     public Task MarkHeldAsync(string alertId, string subscriptionId, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteFinalAsync(alertId, subscriptionId, Held, at, reason: null, cancellationToken);
@@ -130,6 +154,105 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         {
             // Nothing to release.
         }
+    }
+
+    public async Task ReleaseAsync(IReadOnlyList<SentAlert> alerts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        await _changes.ReleaseAsync(alerts.Where(a => a.ChangeId is not null).ToList(), cancellationToken);
+        foreach (var alert in alerts.Where(a => a.ChangeId is null))
+        {
+            await ReleaseAsync(alert.AlertId, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// From the change's rows (one read of them all, or a read per bucket when few are asked about); a subscription they do
+    /// not name is looked up in the rows of one alert each (a held alert, an alert recorded before the change's rows existed).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionIds);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var states = await _changes.StatesAsync(changeId, subscriptionIds, cancellationToken);
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var (subscriptionId, state) in states)
+        {
+            if (state != ChangeRecipientRows.Refused)
+            {
+                sent[subscriptionId] = true;
+            }
+        }
+
+        await Parallel.ForEachAsync(
+            subscriptionIds.Where(id => !states.ContainsKey(id)).Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 * Concurrency, CancellationToken = cancellationToken },
+            async (subscriptionId, ct) =>
+            {
+                if (await AlertRowAsync(Alerts.Core.Matching.AlertIds.For(changeId, subscriptionId), ct) is { } row && row.GetString("State") is not Refused)
+                {
+                    sent[subscriptionId] = true;
+                }
+            });
+        return sent.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The alerts just claimed in the change's rows from a message delivered before: a row of one alert (this log's layout
+    /// before the change's rows, or the one before 2026-12) may say it was sent, or is being sent, already. Then the claim
+    /// just made is recorded as that row's final state (and answers <see cref="SendClaim.AlreadySent"/>), or given up
+    /// (<see cref="SendClaim.Busy"/>).
+    /// </summary>
+    private async Task HonourAlertRowsAsync(IReadOnlyList<SentAlert> alerts, SendClaim[] claims, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var done = new System.Collections.Concurrent.ConcurrentBag<(SentAlert Alert, char State, string? Reason)>();
+        var busy = new System.Collections.Concurrent.ConcurrentBag<SentAlert>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, alerts.Count).Where(i => alerts[i].Redelivered && claims[i] == SendClaim.Claimed),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 * Concurrency, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                if (await AlertRowAsync(alerts[i].AlertId, ct) is not { } row)
+                {
+                    return;
+                }
+
+                switch (StateOf(row, now))
+                {
+                    case SendClaim.AlreadySent:
+                        var state = row.GetString("State") switch { Refused => ChangeRecipientRows.Refused, Held => ChangeRecipientRows.Held, _ => ChangeRecipientRows.Sent };
+                        done.Add((alerts[i], state, row.GetString("Reason")));
+                        claims[i] = SendClaim.AlreadySent;
+                        break;
+                    case SendClaim.Busy:
+                        busy.Add(alerts[i]);
+                        claims[i] = SendClaim.Busy;
+                        break;
+                }
+            });
+
+        foreach (var group in done.GroupBy(d => (d.State, d.Reason)))
+        {
+            await _changes.MarkAsync(group.Select(d => d.Alert).ToList(), group.Key.State, now, group.Key.Reason, cancellationToken);
+        }
+
+        if (!busy.IsEmpty)
+        {
+            await _changes.ReleaseAsync(busy.ToList(), cancellationToken);
+        }
+    }
+
+    /// <summary>The row of one alert, in this log's layout of a row per alert, else in the one before 2026-12; null when neither has it.</summary>
+    private async Task<TableEntity?> AlertRowAsync(string alertId, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(alertId), alertId, cancellationToken: cancellationToken);
+        if (row.HasValue)
+        {
+            return row.Value;
+        }
+
+        var earlier = await Table.GetEntityIfExistsAsync<TableEntity>(alertId, StorageNames.SingletonRowKey, cancellationToken: cancellationToken);
+        return earlier.HasValue ? earlier.Value : null;
     }
 
     /// <summary>The rows that can share entity-group transactions: each alert once, by partition, at most 100 a transaction.</summary>
