@@ -35,39 +35,18 @@ public interface ISentAlertLog
 
     /// <summary>
     /// Claims many alerts at once (each as <see cref="TryClaimAsync(string, string, DateTimeOffset, CancellationToken)"/>),
-    /// in order; a store may write them together (Table Storage: one transaction per partition of the log).
+    /// in order; a store writes them together (Table Storage: the alerts of one change in its rows, a few transactions).
     /// </summary>
-    async Task<IReadOnlyList<SendClaim>> TryClaimAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var claims = new SendClaim[alerts.Count];
-        for (var i = 0; i < alerts.Count; i++)
-        {
-            claims[i] = await TryClaimAsync(alerts[i].AlertId, alerts[i].SubscriptionId, now, cancellationToken);
-        }
-
-        return claims;
-    }
+    Task<IReadOnlyList<SendClaim>> TryClaimAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Marks many alerts sent at once (see the claim of many).</summary>
-    async Task MarkSentAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset sentAt, CancellationToken cancellationToken)
-    {
-        foreach (var alert in alerts)
-        {
-            await MarkSentAsync(alert.AlertId, alert.SubscriptionId, sentAt, cancellationToken);
-        }
-    }
+    Task MarkSentAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset sentAt, CancellationToken cancellationToken);
 
     /// <summary>The carrier refused the alert for good (e.g. an invalid address): it is not tried again.</summary>
     Task MarkRefusedAsync(string alertId, string subscriptionId, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Marks many alerts refused (or skipped) for good at once, for one reason (see the claim of many).</summary>
-    async Task MarkRefusedAsync(IReadOnlyList<SentAlert> alerts, string reason, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        foreach (var alert in alerts)
-        {
-            await MarkRefusedAsync(alert.AlertId, alert.SubscriptionId, reason, at, cancellationToken);
-        }
-    }
+    Task MarkRefusedAsync(IReadOnlyList<SentAlert> alerts, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>
     /// The alert was held for a digest (see <see cref="Digests.DeliveryRouter"/>): it is not claimed, held or sent on its
@@ -79,13 +58,7 @@ public interface ISentAlertLog
     Task ReleaseAsync(string alertId, CancellationToken cancellationToken);
 
     /// <summary>Gives many claims up at once (see the claim of many).</summary>
-    async Task ReleaseAsync(IReadOnlyList<SentAlert> alerts, CancellationToken cancellationToken)
-    {
-        foreach (var alert in alerts)
-        {
-            await ReleaseAsync(alert.AlertId, cancellationToken);
-        }
-    }
+    Task ReleaseAsync(IReadOnlyList<SentAlert> alerts, CancellationToken cancellationToken);
 
     /// <summary>Of <paramref name="subscriptionIds"/>, those who were sent (or are being sent) the alert of change <paramref name="changeId"/>.</summary>
     Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken);

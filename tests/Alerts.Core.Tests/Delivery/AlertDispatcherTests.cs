@@ -428,6 +428,22 @@ public class AlertDispatcherTests
 
         public Task ReleaseAsync(string alertId, CancellationToken cancellationToken) => inner.ReleaseAsync(alertId, cancellationToken);
 
+        public Task<IReadOnlyList<SendClaim>> TryClaimAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.TryClaimAsync(alerts, now, cancellationToken);
+
+        public async Task MarkSentAsync(IReadOnlyList<SentAlert> alerts, DateTimeOffset sentAt, CancellationToken cancellationToken)
+        {
+            foreach (var alert in alerts)
+            {
+                await MarkSentAsync(alert.AlertId, alert.SubscriptionId, sentAt, cancellationToken);
+            }
+        }
+
+        public Task MarkRefusedAsync(IReadOnlyList<SentAlert> alerts, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+            inner.MarkRefusedAsync(alerts, reason, at, cancellationToken);
+
+        public Task ReleaseAsync(IReadOnlyList<SentAlert> alerts, CancellationToken cancellationToken) => inner.ReleaseAsync(alerts, cancellationToken);
+
         public Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken) =>
             inner.WhoWasSentAsync(changeId, subscriptionIds, cancellationToken);
     }

@@ -130,4 +130,20 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
             return Task.FromResult(sent);
         }
     }
+
+    public async Task MarkRefusedAsync(IReadOnlyList<SentAlert> alerts, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        foreach (var alert in alerts)
+        {
+            await MarkRefusedAsync(alert.AlertId, alert.SubscriptionId, reason, at, cancellationToken);
+        }
+    }
+
+    public async Task ReleaseAsync(IReadOnlyList<SentAlert> alerts, CancellationToken cancellationToken)
+    {
+        foreach (var alert in alerts)
+        {
+            await ReleaseAsync(alert.AlertId, cancellationToken);
+        }
+    }
 }
