@@ -259,7 +259,14 @@ internal sealed class ChangeRecipientRows(StorageBootstrapper storage, IOptions<
                 var result = await Table.SubmitTransactionAsync(actions, cancellationToken);
                 for (var i = 0; i < written.Count; i++)
                 {
-                    _known[written[i].Key] = new Known(result.Value[i].Headers.ETag ?? ETag.All, written[i].Entries);
+                    if (result.Value[i].Headers.ETag is { } etag)
+                    {
+                        _known[written[i].Key] = new Known(etag, written[i].Entries);
+                    }
+                    else
+                    {
+                        _known.TryRemove(written[i].Key, out _); // no ETag to write under: read it again first
+                    }
                 }
 
                 return;
