@@ -97,6 +97,49 @@ public sealed class ChangeRecipientRowsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task TryClaimAsync_ManySmallChangesReceivedTogether_ShareATransactionPerPartition()
+    {
+        // 45 changes followed by 2 people each, as one packed message carries them: as with a row per alert, a claim is
+        // an insert, the claims of all of them share the 16 partitions' transactions, and nothing is read first.
+        var counting = new CountingPolicy();
+        var options = new TableClientOptions();
+        options.AddPolicy(counting, Azure.Core.HttpPipelinePosition.PerRetry);
+        var storage = new StorageBootstrapper(new TableServiceClient(azurite.ConnectionString, options), queues: null);
+        var log = new TableSentAlertLog(storage, Options.Create(new DeliveryOptions()));
+        var alerts = Enumerable.Range(0, 45).SelectMany(_ => Alerts(NewChangeId(), Subscribers(2))).ToList();
+        await storage.EnsureCreatedAsync(CancellationToken.None);
+        var creating = counting.Count;
+
+        var claims = await log.TryClaimAsync(alerts, TestData.Now, CancellationToken.None);
+        var claiming = counting.Count - creating;
+        await log.MarkSentAsync(alerts, TestData.Now, CancellationToken.None);
+
+        Assert.All(claims, claim => Assert.Equal(SendClaim.Claimed, claim));
+        Assert.InRange(claiming, 1, ChangeRecipientRows.Partitions);
+        Assert.InRange(counting.Count - creating - claiming, 1, ChangeRecipientRows.Partitions);
+    }
+
+    /// <summary>Counts the requests that go through it.</summary>
+    private sealed class CountingPolicy : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            Interlocked.Increment(ref _count);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            Interlocked.Increment(ref _count);
+            return ProcessNextAsync(message, pipeline);
+        }
+    }
+
+    [Fact]
     public async Task WhoWasSentAsync_ChangeRowsAndRowsOfOneAlert_NamesThoseSentOrBeingSent()
     {
         var change = NewChangeId();
