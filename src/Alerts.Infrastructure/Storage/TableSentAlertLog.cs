@@ -13,7 +13,12 @@ namespace Alerts.Infrastructure.Storage;
 /// an insert, so exactly one dispatcher wins it; a stale claim is taken over under its ETag.
 /// </summary>
 /// <remarks>
-/// Rows live in <see cref="Partitions"/> partitions (<c>p0</c>..<c>pf</c>, by a stable hash of the alert id; RowKey = the
+/// Alerts claimed, marked or released many at once with their change id (<see cref="SentAlert.ChangeId"/>: the
+/// dispatcher's) are recorded in the change's rows (<see cref="ChangeRecipientRows"/>), a row per change and bucket of
+/// subscribers, so a popular ticker's 100,000 recipients cost a few dozen transactions; for a redelivered message's alerts
+/// the row per alert described below is still honoured (what a version before wrote). Other alerts (digests, holds, single
+/// claims) keep a row each.
+/// Rows of one alert live in <see cref="Partitions"/> partitions (<c>p0</c>..<c>pf</c>, by a stable hash of the alert id; RowKey = the
 /// alert id), so that the alerts of one received batch, whatever their change, are claimed and marked in a few
 /// entity-group transactions of up to 100 rows instead of a request each, while 16 partitions still spread the load
 /// beyond one partition's 2,000 entities/s. A transaction that finds one of its alerts claimed before fails whole; its
