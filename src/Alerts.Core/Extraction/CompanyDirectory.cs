@@ -50,6 +50,14 @@ public sealed class CompanyDirectory
     /// <summary>A ticker news writes bare, with no parentheses or exchange ("NVDA"): see <see cref="SecuritiesMaster.IsWellKnownTicker"/>.</summary>
     internal bool IsWellKnownTicker(ReadOnlySpan<char> upperTicker) => _master.IsWellKnownTicker(upperTicker);
 
+    /// <summary>
+    /// True when <paramref name="ticker"/>'s only listing here is over the counter (Babcock's BCKIF, ABB's ABLZF): a
+    /// company listed abroad that news names by its name is not placed on that line (a London target in pence is no
+    /// target on the OTC one), unless the text gives the OTC ticker itself ("Pandora (OTC:PNDRY)").
+    /// </summary>
+    internal bool IsOverTheCounter(string ticker) =>
+        _master.TryGetListing(ticker, out var listing) && string.Equals(listing.Exchange, "OTC", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Looks a name key up as it is, then without its corporate suffix ("nioinc" -> "nio").</summary>
     internal bool TryGet(ReadOnlySpan<char> key, out CompanyName company) => _master.TryGetName(key, out company);
 

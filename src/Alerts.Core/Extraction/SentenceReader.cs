@@ -185,6 +185,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         var bestEnd = -1;
         var bestCompany = default(CompanyName);
         var bestIsCompany = false;
+        var bestFromTable = false;
         var bestIsFirm = false;
         var n = tokens.Count;
         for (var j = k; j < n && j < k + MaxNameTokens; j++)
@@ -255,13 +256,15 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             }
 
             var span = key[..length];
-            var isCompany = context.TryGetName(span, out var company) || companies.TryGet(span, out company);
+            var inText = context.TryGetName(span, out var company);
+            var isCompany = inText || companies.TryGet(span, out company);
             var isFirm = t.Cap && firms.IsKnown(span);
             if (isCompany || isFirm)
             {
                 bestEnd = j;
                 bestCompany = company;
                 bestIsCompany = isCompany;
+                bestFromTable = isCompany && !inText;
                 bestIsFirm = isFirm;
             }
         }
@@ -322,7 +325,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             Cap = true,
             AllCaps = bestEnd == k && first.AllCaps,
             Possessive = tokens[last].Possessive,
-            Ticker = bestIsCompany ? bestCompany.Ticker : null,
+            Ticker = bestIsCompany && !(bestFromTable && companies.IsOverTheCounter(bestCompany.Ticker)) ? bestCompany.Ticker : null,
             CompanyName = bestIsCompany ? text : null,
             ShortAlias = bestIsFirm && bestEnd == k && first.AllCaps && first.Text.Length <= 2,
         };

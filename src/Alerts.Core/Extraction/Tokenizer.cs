@@ -488,6 +488,7 @@ internal static class Tokenizer
             i++;
         }
 
+        PreviousInParentheses.Rewrite(tokens);
         return tokens;
     }
 
