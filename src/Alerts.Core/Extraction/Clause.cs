@@ -411,7 +411,8 @@ internal sealed class Clause
         }
 
         var next = At(p + 1);
-        if (next is not null && (next.Lower is "per" or "a" || next.Kw is Kw.Magnitude || (next.Kind == ItemKind.Word && next.Kw == Kw.PriceMove)))
+        if (next is not null && !(next.Lower is "per" && IsTargetPerShare(p))
+            && (next.Lower is "per" or "a" || next.Kw is Kw.Magnitude || (next.Kind == ItemKind.Word && next.Kw == Kw.PriceMove)))
         {
             return false;
         }
@@ -451,6 +452,35 @@ internal sealed class Clause
                 && prev is not null && prev.Kw is Kw.To or Kw.From && item.Kind == ItemKind.Money)
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// "with a target of Rs 2,070 per share", "raised its target price to Rs 1,450 per share" (Indian brokers' notes as
+    /// Moneycontrol and CNBC-TV18 write them): an amount "per share" is a target when a target word comes just before it,
+    /// past at most a preposition, "is" and an article; otherwise it is earnings or a dividend ("$1.20 per share").
+    /// </summary>
+    private bool IsTargetPerShare(int p)
+    {
+        if (At(p + 2)?.Lower is not ("share" or "shares"))
+        {
+            return false;
+        }
+
+        for (var q = p - 1; q >= _start && q >= p - 4; q--)
+        {
+            var before = _items[q];
+            if (before.Kind == ItemKind.TargetWord)
+            {
+                return true;
+            }
+
+            if (!(before.Kind == ItemKind.Word && before.Kw is Kw.Of or Kw.At or Kw.To or Kw.From or Kw.Be or Kw.Article or Kw.Det or Kw.New))
+            {
+                return false;
             }
         }
 

@@ -65,7 +65,7 @@ internal static class UnlistedCompanies
 
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
                 || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
-                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end))
+                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -177,7 +177,14 @@ internal static class UnlistedCompanies
     /// </summary>
     private static bool RatedOn(List<Item> items, int start, int end)
     {
-        if (start < 2 || items[start - 1].Kw is not (Kw.On or Kw.For) || items[start - 2].Kind != ItemKind.Rating)
+        if (start < 2 || items[start - 1].Kw is not (Kw.On or Kw.For))
+        {
+            return false;
+        }
+
+        // "Jefferies has maintained an 'underperform' rating on IndiGo", "initiated a 'buy' call on SBI Card" (Moneycontrol).
+        var rating = items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.RatingNoun ? start - 3 : start - 2;
+        if (rating < 0 || items[rating].Kind != ItemKind.Rating)
         {
             return false;
         }
@@ -259,6 +266,21 @@ internal static class UnlistedCompanies
     }
 
     /// <summary>
+    /// "Morgan Stanley on SBI: The brokerage downgraded the stock to 'equal-weight' from 'overweight'" (Moneycontrol's
+    /// brokerage calls), "CLSA on Colgate" heading its story: a firm that opens the line, "on", then the company, alone or
+    /// before a colon.
+    /// </summary>
+    private static bool FirmOnCompany(List<Item> items, int start, int end)
+    {
+        if (start < 2 || items[start - 1].Kw != Kw.On || !items[start - 2].IsFirmCapable || !AtClauseStart(items, start - 2))
+        {
+            return false;
+        }
+
+        return end == items.Count || items[end].IsPunct(':') || (end + 1 == items.Count && items[end].Kind == ItemKind.Punct);
+    }
+
+    /// <summary>
     /// "Goldman Sachs price target raised to $600 from $550 at Berenberg" (the shape of issue 20's example): a broker that
     /// opens the clause and owns the price target, while another broker, after "at" or "by", is the one speaking. The first
     /// is the company rated; with no listing known for it here (a bank listed only abroad), it is unlisted.
@@ -289,6 +311,12 @@ internal static class UnlistedCompanies
 
     private static bool MayStateAChange(List<Item> items)
     {
+        if (items.Count >= 3 && items[0].IsFirmCapable && items[1].Kw == Kw.On)
+        {
+            // "CLSA on Colgate": the heading of a call; the change follows in the next sentence.
+            return true;
+        }
+
         foreach (var item in items)
         {
             if (item.Kind == ItemKind.TargetWord || IsChangeVerb(item) || (item.Kind == ItemKind.Rating && item.Cap))
