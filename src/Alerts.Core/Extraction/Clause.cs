@@ -236,6 +236,11 @@ internal sealed class Clause
         {
             _context.LastCompany = new CompanyName(companies[0].Ticker!, companies[0].CompanyName ?? companies[0].Text);
         }
+        else if (companies.Count > 0 && _context.LastCompany is null && _context.LastUnlistedCompany is null && companies[0].CompanyName is { } unlisted)
+        {
+            // "COOKSON" heading City A.M.'s paragraph: a company with no listing here is the topic all the same.
+            _context.LastUnlistedCompany = unlisted;
+        }
     }
 
     private void UpdateFirmContext(Item? firm)

@@ -40,6 +40,7 @@ internal static class UnlistedCompanies
     {
         if (!MayStateAChange(items))
         {
+            HeadingAlone(sentence, items);
             return;
         }
 
@@ -263,6 +264,32 @@ internal static class UnlistedCompanies
         }
 
         return items[end + 1].IsFirmCapable;
+    }
+
+    /// <summary>
+    /// "COOKSON" on a line of its own, then "Deutsche Bank has upgraded the materials specialist to “buy” from “hold”"
+    /// (City A.M.'s broker column); "Sumitomo Chemical | Brokerage: Elara Capital | Rating: Upgrade to accumulate"
+    /// (Business Standard): a line that is nothing but a name heads the story that follows, which calls it "the stock"
+    /// or "the group". The name becomes the company the following sentences speak of.
+    /// </summary>
+    private static void HeadingAlone(string sentence, List<Item> items)
+    {
+        var count = items.Count;
+        while (count > 0 && items[count - 1].Kind == ItemKind.Punct && items[count - 1].P is ':' or '.' or '-')
+        {
+            count--;
+        }
+
+        if (count == 0 || !StartsName(items[0]) || items[0].Possessive)
+        {
+            return;
+        }
+
+        var end = RunEnd(items, 0);
+        if (end == count && !items[end - 1].Possessive)
+        {
+            Merge(sentence, items, 0, end);
+        }
     }
 
     /// <summary>
