@@ -23,23 +23,53 @@ internal static class PreviousInParentheses
     {
         for (var i = 1; i + 2 < tokens.Count; i++)
         {
-            if (!tokens[i].IsPunct('(') || !tokens[i + 2].IsPunct(')'))
+            if (!tokens[i].IsPunct('('))
             {
                 continue;
             }
 
             var before = tokens[i - 1];
-            var inside = tokens[i + 1];
-            if (IsAmount(before) && IsAmount(inside))
+            if (tokens[i + 2].IsPunct(')') && IsAmount(before) && IsAmount(tokens[i + 1]))
             {
                 Amounts(tokens, i);
             }
-            else if (before.Kind == TokKind.Quote && inside.IsWord && IsRating(inside.Text))
+            else if (before.Kind == TokKind.Quote && RatingInside(tokens, i) is var close and > 0)
             {
+                // "TO 'HOLD' (REDUCE)", "TO 'NEUTRAL' ('OUTPERFORM')", "to 'equal weight' (overweight)".
                 tokens[i] = From(tokens[i]);
-                tokens.RemoveAt(i + 2);
+                tokens.RemoveAt(close);
             }
         }
+    }
+
+    /// <summary>The index of the ")" when a rating of up to three words, quoted or not, is all the parentheses hold; else -1.</summary>
+    private static int RatingInside(List<Token> tokens, int open)
+    {
+        var j = open + 1;
+        var quoted = j < tokens.Count && tokens[j].Kind == TokKind.Quote;
+        if (quoted)
+        {
+            j++;
+        }
+
+        var first = j;
+        while (j < tokens.Count && j - first < Lexicon.MaxRatingWords && tokens[j].IsWord)
+        {
+            j++;
+        }
+
+        if (j == first)
+        {
+            return -1;
+        }
+
+        var words = string.Join(' ', tokens.GetRange(first, j - first).Select(t => t.Text));
+        if (quoted && j < tokens.Count && tokens[j].Kind == TokKind.Quote)
+        {
+            j++;
+        }
+
+        return j < tokens.Count && tokens[j].IsPunct(')') && IsRating(words) ? j : -1;
     }
 
     /// <summary>"1775 (1800) PENCE": both amounts take the currency written after them (or the one written on either).</summary>

@@ -92,6 +92,12 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return k + 2;
         }
 
+        if (IsFairValueTarget(tokens, k))
+        {
+            items.Add(Span(sentence, tokens, k, k + 1, ItemKind.TargetWord, Kw.TargetWord));
+            return k + 2;
+        }
+
         if (t.Kw == Kw.TargetWord && !(t.Text == "Target" && IsCompanyTarget(tokens, k)))
         {
             var end = k + 1 < n && tokens[k + 1].Kw == Kw.Price && !t.Possessive ? k + 1 : k;
@@ -149,6 +155,14 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         k + 1 < tokens.Count && (tokens[k + 1].IsPunct('(') || (tokens[k + 1].IsWord && tokens[k + 1].Lower is "corp" or "corporation")
             || (tokens[k].Possessive && tokens[k + 1].Kw is Kw.Price or Kw.TargetWord or Kw.RatingNoun)
             || (k + 2 < tokens.Count && tokens[k + 1].Kw == Kw.Price && tokens[k + 2].Kw == Kw.TargetWord));
+
+    /// <summary>
+    /// "DZ BANK CUTS FAIR VALUE FOR BHP GROUP TO 1950 (2400) PENCE" (dpa-AFX): DZ Bank's and Morningstar's "fair value" is
+    /// their price target when it is followed by "for", "of", "on", "to" or an amount; "downgrades to fair value," is a rating.
+    /// </summary>
+    private static bool IsFairValueTarget(List<Token> tokens, int k) =>
+        k + 2 < tokens.Count && tokens[k].Lower == "fair" && tokens[k + 1].Lower == "value" && !tokens[k + 1].Possessive
+            && (tokens[k + 2].Kw is Kw.For or Kw.Of or Kw.On or Kw.To || tokens[k + 2].Kind is TokKind.Money or TokKind.Number);
 
     private static Item Span(string sentence, List<Token> tokens, int first, int last, ItemKind kind, Kw kw)
     {

@@ -382,7 +382,16 @@ internal static class UnlistedCompanies
             || items[start - 1].Kw is Kw.And or Kw.While or Kw.But;
 
     private static bool StartsName(Item item) =>
-        item.Kind == ItemKind.Word && item.Cap && item.Kw == Kw.None && !NotNames.Contains(item.Lower) && char.IsLetter(item.Text[0]);
+        item.Kind == ItemKind.Word && item.Cap && item.Kw == Kw.None && !NotNames.Contains(item.Lower)
+            && (char.IsLetter(item.Text[0]) || IsDigitLedName(item.Text));
+
+    /// <summary>"3i Infrastructure", "4imprint": a name that opens with a digit, not an ordinal ("4th") or a quarter.</summary>
+    private static bool IsDigitLedName(string text)
+    {
+        var letters = text.AsSpan().TrimStart("0123456789");
+        return letters.Length > 0 && letters.Length < text.Length && char.IsLetter(letters[0])
+            && !(letters.Length == 2 && letters is "st" or "nd" or "rd" or "th" or "ST" or "ND" or "RD" or "TH") && !text.Contains('-');
+    }
 
     /// <summary>The end (exclusive) of the run of name words from <paramref name="start"/>; <paramref name="start"/> when it is none.</summary>
     private static int RunEnd(List<Item> items, int start)
@@ -405,6 +414,13 @@ internal static class UnlistedCompanies
                 && (item.IsPunct('&') || (item.Kind == ItemKind.Word && item.Lower is "of" or "and" or "de")))
             {
                 // "Marks & Spencer", "Bank of Ireland".
+                end++;
+                continue;
+            }
+            else if (inside && item.Kind == ItemKind.Word && item.Cap && item.Kw == Kw.Stock && !item.Possessive && end + 1 < items.Count
+                && items[end + 1].Kind == ItemKind.Word && items[end + 1].Cap && items[end + 1].Kw == Kw.None)
+            {
+                // "London Stock Exchange".
                 end++;
                 continue;
             }
