@@ -447,7 +447,7 @@ internal sealed class Clause
                 return true;
             }
 
-            if (before.Kind == ItemKind.Word && before.Kw is Kw.PriceMove or Kw.Price)
+            if (before.Kind == ItemKind.Word && before.Kw is Kw.PriceMove or Kw.Price && !(before.Lower == "per" && IsTargetPerShare(q - 1)))
             {
                 return false;
             }
@@ -475,7 +475,8 @@ internal sealed class Clause
             return false;
         }
 
-        for (var q = p - 1; q >= _start && q >= p - 4; q--)
+        // Also "target cut to Rs 156 from Rs 171 per share", "Target: Cut to Rs 125 per share".
+        for (var q = p - 1; q >= _start && q >= p - 6; q--)
         {
             var before = _items[q];
             if (before.Kind == ItemKind.TargetWord)
@@ -483,7 +484,10 @@ internal sealed class Clause
                 return true;
             }
 
-            if (!(before.Kind == ItemKind.Word && before.Kw is Kw.Of or Kw.At or Kw.To or Kw.From or Kw.Be or Kw.Article or Kw.Det or Kw.New))
+            if (!(before.IsAmount || before.IsPunct(':')
+                || (before.Kind == ItemKind.Word && before.Kw is Kw.Of or Kw.At or Kw.To or Kw.From or Kw.Be or Kw.Article or Kw.Det or Kw.New
+                    or Kw.Raise or Kw.Lower or Kw.Move or Kw.Up or Kw.Down or Kw.Reit)
+                || before.Lower is "unchanged" or "left" or "kept" or "held" or "steady"))
             {
                 return false;
             }

@@ -22,8 +22,16 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             var t = tokens[k];
             switch (t.Kind)
             {
-                case TokKind.Punct when t.P is '(' or '<' && TryParenTicker(tokens, k, out var ticker, out var afterParen):
-                    AttachTicker(sentence, items, ticker, context);
+                case TokKind.Punct when t.P is '(' or '<' or '[' && TryParenTicker(tokens, k, out var ticker, out var afterParen, out var abroad):
+                    if (abroad)
+                    {
+                        AttachListingAbroad(sentence, items);
+                    }
+                    else
+                    {
+                        AttachTicker(sentence, items, ticker, context);
+                    }
+
                     k = afterParen;
                     continue;
                 case TokKind.Quote:
@@ -524,16 +532,18 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
     /// "* Agios Pharmaceuticals &lt;AGIO.O&gt;: Leerink raises target price to $51 from $38; outperform" (a Reuters research
     /// roundup line, as kept in a public test fixture).
     /// </summary>
-    private static bool TryParenTicker(List<Token> tokens, int k, out string ticker, out int next)
+    private static bool TryParenTicker(List<Token> tokens, int k, out string ticker, out int next, out bool abroad)
     {
         ticker = string.Empty;
         next = k;
+        abroad = false;
         var n = tokens.Count;
-        var closer = tokens[k].P == '<' ? '>' : ')';
+        var closer = tokens[k].P switch { '<' => '>', '[' => ']', _ => ')' };
         var j = k + 1;
         var exchange = false;
         if (j < n && tokens[j].IsWord && Lexicon.Exchanges.Contains(tokens[j].Lower))
         {
+            abroad = !Lexicon.UsExchanges.Contains(tokens[j].Lower);
             j++;
             if (j < n && tokens[j].IsWord && tokens[j].Lower is "american" or "arca" or "gs" or "gm" or "cm")
             {
@@ -670,6 +680,48 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
     }
 
     /// <summary>Gives the ticker in parentheses to the name just before it, or to the capitalized words there.</summary>
+    /// <summary>
+    /// "Tesco (LON:TSCO)", "Moss Bros [LON:MOSB]", "Novartis (VTX:NOVN)": a listing on an exchange abroad is no US ticker.
+    /// The name before it stays what the company table makes of it (Novartis is NVS); a name it does not know is a
+    /// company with no listing here, whose change is listed as unresolved.
+    /// </summary>
+    private static void AttachListingAbroad(string sentence, List<Item> items)
+    {
+        if (items.Count > 0 && items[^1].Kind is ItemKind.Company or ItemKind.Amb)
+        {
+            items[^1].Kind = ItemKind.Company;
+            items[^1].CompanyName ??= items[^1].Text;
+            return;
+        }
+
+        var start = items.Count;
+        while (start > 0 && items.Count - start < MaxNameTokens && IsNamePart(items, start - 1))
+        {
+            start--;
+        }
+
+        while (start < items.Count && (items[start].Kind == ItemKind.Punct || !items[start].Cap || Lexicon.NameLeadWords.Contains(items[start].Lower)))
+        {
+            start++;
+        }
+
+        if (start >= items.Count)
+        {
+            return;
+        }
+
+        var lastItem = items[^1];
+        var nameEnd = lastItem.Kind == ItemKind.Word ? lastItem.Start + lastItem.Text.Length : lastItem.End;
+        var name = sentence[items[start].Start..nameEnd].Trim();
+        var merged = new Item
+        {
+            Kind = ItemKind.Company, Start = items[start].Start, End = lastItem.End, Text = name, Lower = name.ToLowerInvariant(), Cap = true,
+            CompanyName = name, Possessive = lastItem.Possessive,
+        };
+        items.RemoveRange(start, items.Count - start);
+        items.Add(merged);
+    }
+
     private void AttachTicker(string sentence, List<Item> items, string ticker, TextContext context)
     {
         context.AddTicker(ticker);

@@ -66,7 +66,7 @@ internal static class UnlistedCompanies
 
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
                 || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
-                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end))
+                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end) || LeadOfTable(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -305,6 +305,16 @@ internal static class UnlistedCompanies
         }
 
         return end == items.Count || items[end].IsPunct(':') || (end + 1 == items.Count && items[end].Kind == ItemKind.Punct);
+    }
+
+    /// <summary>
+    /// "Sumitomo Chemical | Brokerage: Elara Capital | Rating: Upgrade to accumulate from reduce | Target price: Rs 533"
+    /// (Business Standard): the company heads a row whose next cell names the brokerage.
+    /// </summary>
+    private static bool LeadOfTable(List<Item> items, int start, int end)
+    {
+        return start == 0 && end + 2 < items.Count && items[end].IsPunct('-') && items[end + 1].Kind == ItemKind.Word
+            && items[end + 1].Lower is "brokerage" or "broker" && items[end + 2].IsPunct(':');
     }
 
     /// <summary>
