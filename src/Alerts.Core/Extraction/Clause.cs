@@ -615,11 +615,15 @@ internal sealed class Clause
                 return VerbKind.Down;
             case Kw.Init:
                 return VerbKind.Init;
-            case Kw.Start or Kw.Assume:
+            case Kw.Start:
                 // "Now Covered by JPMorgan": coverage starting, said the other way round.
                 return _hasCoverage || _hasAcceptedRating || (item.Lower == "covered" && At(p + 1)?.Kw is Kw.By or Kw.At)
                     ? VerbKind.Init
                     : VerbKind.None;
+            case Kw.Assume:
+                // "Peloton assumed at In Line from Outperform at Evercore ISI" (TheFly): an analyst takes over coverage the
+                // firm already had, often with its old rating; the coverage goes on, as after "reinstated" (issue 20).
+                return _hasCoverage || _hasAcceptedRating ? VerbKind.Resume : VerbKind.None;
             case Kw.Reit:
                 return _hasCoverage || hasRatingOrTarget || _hasRatingNoun || _hasTargetWord ? VerbKind.Reit : VerbKind.None;
             case Kw.Resume:
