@@ -125,7 +125,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return k + 1;
         }
 
-        if ((t.Cap || t.HasUpper) && TryEntity(sentence, tokens, k, context, out var entity, out var next))
+        if ((t.Cap || t.HasUpper || MayBeLowerCaseName(tokens, k)) && TryEntity(sentence, tokens, k, context, out var entity, out var next))
         {
             items.Add(entity);
             return next;
@@ -183,6 +183,15 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         };
     }
 
+    /// <summary>
+    /// "lululemon Is Maintained at Outperform by Oppenheimer", "elf Beauty Is Maintained at Buy" (MarketBeat/Dow Jones
+    /// headlines): a company that writes its name in lower case, where a name is expected: opening the headline or after
+    /// a verb of change. Only a name of the company table is taken so.
+    /// </summary>
+    private static bool MayBeLowerCaseName(List<Token> tokens, int k) =>
+        tokens[k].Kw == Kw.None && tokens[k].Text.Length >= 3 && char.IsLetter(tokens[k].Text[0])
+            && (k == 0 || (tokens[k - 1].IsWord && Lexicon.IsChangeVerb(tokens[k - 1].Kw)));
+
     private static bool IsConnector(Token t) =>
         t.Lower is "of" or "and" or "de" or "du" or "des" or "la" or "le" or "van" or "von" or "der" or "den" or "the" or "y" or "e" or "for";
 
@@ -196,7 +205,10 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         item = null!;
         next = k;
         var first = tokens[k];
-        if (StopsName(first.Kw) && first.Kw is not (Kw.Det or Kw.Article))
+
+        // "Affirm Holdings Is Maintained at Sector Perform": a verb may open a longer name, never be one alone.
+        var verbFirst = Lexicon.IsChangeVerb(first.Kw) && first.Cap && !first.AllCaps;
+        if (StopsName(first.Kw) && first.Kw is not (Kw.Det or Kw.Article) && !verbFirst)
         {
             // A verb or a preposition does not start a name ("Upgrades", "On").
             return false;
@@ -291,7 +303,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             }
         }
 
-        if (bestEnd < 0)
+        if (bestEnd < 0 || (verbFirst && bestEnd == k) || (!first.Cap && !first.HasUpper && !bestIsCompany))
         {
             return false;
         }
