@@ -66,7 +66,8 @@ internal static class UnlistedCompanies
 
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
                 || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
-                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end) || LeadOfTable(items, i, end))
+                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end) || LeadOfTable(items, i, end)
+                || CoverageOf(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -183,9 +184,14 @@ internal static class UnlistedCompanies
             return false;
         }
 
-        // "Jefferies has maintained an 'underperform' rating on IndiGo", "initiated a 'buy' call on SBI Card" (Moneycontrol).
-        var rating = items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.RatingNoun ? start - 3 : start - 2;
-        if (rating < 0 || items[rating].Kind != ItemKind.Rating)
+        // "Jefferies has maintained an 'underperform' rating on IndiGo", "initiated a 'buy' call on SBI Card" (Moneycontrol),
+        // "MIDF Research is maintaining a "buy" call on DiGi following ..." (Bernama): a rating noun names the company after it.
+        if (items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.RatingNoun && !items[start - 2].Possessive)
+        {
+            return true;
+        }
+
+        if (items[start - 2].Kind != ItemKind.Rating)
         {
             return false;
         }
@@ -305,6 +311,15 @@ internal static class UnlistedCompanies
         }
 
         return end == items.Count || items[end].IsPunct(':') || (end + 1 == items.Count && items[end].Kind == ItemKind.Punct);
+    }
+
+    /// <summary>
+    /// "Jefferies has initiated coverage on Ajanta Pharma with a buy rating" (NDTV Profit), "started coverage of Hikma
+    /// Pharmaceuticals": the company after "coverage on / of".
+    /// </summary>
+    private static bool CoverageOf(List<Item> items, int start, int end)
+    {
+        return start >= 2 && items[start - 1].Kw is Kw.On or Kw.Of && items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.Coverage;
     }
 
     /// <summary>
