@@ -51,11 +51,12 @@ public sealed class CompanyDirectory
     internal bool IsWellKnownTicker(ReadOnlySpan<char> upperTicker) => _master.IsWellKnownTicker(upperTicker);
 
     /// <summary>
-    /// True when <paramref name="ticker"/>'s only listing here is over the counter (Babcock's BCKIF, ABB's ABLZF): a
-    /// company listed abroad that news names by its name is not placed on that line (a London target in pence is no
-    /// target on the OTC one), unless the text gives the OTC ticker itself ("Pandora (OTC:PNDRY)").
+    /// True when a company named in text is not placed on <paramref name="ticker"/> by its name alone: the ticker's only
+    /// listing here is over the counter (Babcock's BCKIF, ABB's ABLZF: a London target in pence is no target on the OTC
+    /// line). The text may still give such a ticker itself ("Pandora (OTC:PNDRY)"). A ticker of the alias table with no
+    /// line in the SEC's list (a user's addition, a former listing) is placed.
     /// </summary>
-    internal bool IsOverTheCounter(string ticker) =>
+    internal bool IsNotPlacedByName(string ticker) =>
         _master.TryGetListing(ticker, out var listing) && string.Equals(listing.Exchange, "OTC", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Looks a name key up as it is, then without its corporate suffix ("nioinc" -> "nio").</summary>

@@ -359,7 +359,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             Cap = true,
             AllCaps = bestEnd == k && first.AllCaps,
             Possessive = tokens[last].Possessive,
-            Ticker = bestIsCompany && !(bestFromTable && companies.IsOverTheCounter(bestCompany.Ticker)) ? bestCompany.Ticker : null,
+            Ticker = bestIsCompany && !(bestFromTable && companies.IsNotPlacedByName(bestCompany.Ticker)) ? bestCompany.Ticker : null,
             CompanyName = bestIsCompany ? text : null,
             ShortAlias = bestIsFirm && bestEnd == k && first.AllCaps && first.Text.Length <= 2,
         };
@@ -635,6 +635,10 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         {
             return false;
         }
+
+        // "Rogers Communications Inc. (RCI.B-T)", "Aurora Cannabis Inc (ACB-T)": The Globe and Mail's Toronto (-T) and
+        // TSX Venture (-X) listings.
+        abroad |= !exchange && normalized.Length > 2 && (normalized.EndsWith("-T", StringComparison.Ordinal) || normalized.EndsWith("-X", StringComparison.Ordinal));
 
         // "<A.N>": a Reuters code is a ticker, even one that reads as a word.
         if (!exchange && !raw.Contains('.'))

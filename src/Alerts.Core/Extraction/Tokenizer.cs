@@ -514,6 +514,7 @@ internal static class Tokenizer
         }
 
         PreviousInParentheses.Rewrite(tokens);
+        DollarCountryInParentheses.Rewrite(tokens);
         return tokens;
     }
 
