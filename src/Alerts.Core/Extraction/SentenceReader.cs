@@ -207,7 +207,8 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         var first = tokens[k];
 
         // "Affirm Holdings Is Maintained at Sector Perform": a verb may open a longer name, never be one alone.
-        var verbFirst = Lexicon.IsChangeVerb(first.Kw) && first.Cap && !first.AllCaps;
+        var verbFirst = Lexicon.IsChangeVerb(first.Kw) && first.Cap && !first.AllCaps && (k == 0 || tokens[k - 1].Kind == TokKind.Punct)
+            && k + 1 < tokens.Count && tokens[k + 1].IsWord && tokens[k + 1].Cap && tokens[k + 1].Kw == Kw.None;
         if (StopsName(first.Kw) && first.Kw is not (Kw.Det or Kw.Article) && !verbFirst)
         {
             // A verb or a preposition does not start a name ("Upgrades", "On").
