@@ -188,7 +188,8 @@ internal static class UnlistedCompanies
         // "MIDF Research is maintaining a "buy" call on DiGi following ..." (Bernama): a rating noun names the company after it.
         if (items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.RatingNoun && !items[start - 2].Possessive)
         {
-            return true;
+            // Not "BTIG Initiates ServiceNow (NOW) with Buy Rating on Expanding AI Platform": a company named before is the one rated.
+            return !CompanyBefore(items, start);
         }
 
         if (items[start - 2].Kind != ItemKind.Rating)
@@ -233,8 +234,10 @@ internal static class UnlistedCompanies
     /// <summary>"JPMORGAN RAISES TARGET FOR BABCOCK TO 400 PENCE": the company after "target for / on / of".</summary>
     private static bool ObjectOfTarget(List<Item> items, int start, int end)
     {
-        if (start < 2 || items[start - 1].Kw is not (Kw.For or Kw.On or Kw.Of) || items[start - 2].Kind != ItemKind.TargetWord)
+        if (start < 2 || items[start - 1].Kw is not (Kw.For or Kw.On or Kw.Of) || items[start - 2].Kind != ItemKind.TargetWord
+            || (items[start - 1].Kw == Kw.On && CompanyBefore(items, start)))
         {
+            // Not "Baird Lifts Autodesk, Inc. (ADSK) Price Target on Solid Q3 Results": the reason, after the company.
             return false;
         }
 
@@ -353,6 +356,19 @@ internal static class UnlistedCompanies
         for (var q = firm + 2; q + 1 < items.Count; q++)
         {
             if (items[q].Kw is Kw.At or Kw.By && items[q + 1].IsFirmCapable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CompanyBefore(List<Item> items, int start)
+    {
+        for (var q = 0; q < start; q++)
+        {
+            if (items[q].Kind == ItemKind.Company)
             {
                 return true;
             }
