@@ -67,7 +67,7 @@ internal static class UnlistedCompanies
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
                 || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
                 || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end) || LeadOfTable(items, i, end)
-                || CoverageOf(items, i, end))
+                || CoverageOf(items, i, end) || SharesInThenMove(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -229,6 +229,29 @@ internal static class UnlistedCompanies
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// "Shares in Portuguese retailer Jeronimo Martins rise 2.4 percent ..., buoyed by a JPMorgan upgrade to "overweight""
+    /// (Reuters): the sentence opens on the shares of a company, maybe described first, whose price then moves.
+    /// </summary>
+    private static bool SharesInThenMove(List<Item> items, int start, int end)
+    {
+        if (start < 2 || start > 6 || end >= items.Count || items[0].Kind != ItemKind.Word || items[0].Kw != Kw.Stock
+            || items[1].Lower is not ("in" or "of") || items[end].Kind != ItemKind.Word || items[end].Kw != Kw.PriceMove)
+        {
+            return false;
+        }
+
+        for (var q = 2; q < start; q++)
+        {
+            if (items[q].Kind != ItemKind.Word || items[q].Kw != Kw.None)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>"JPMORGAN RAISES TARGET FOR BABCOCK TO 400 PENCE": the company after "target for / on / of".</summary>
