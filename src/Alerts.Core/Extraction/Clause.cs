@@ -695,6 +695,12 @@ internal sealed class Clause
     /// <summary>Whether "raised"/"cut" at <paramref name="p"/> is about the rating or the price target.</summary>
     private Direction DirectionOf(int p)
     {
+        // "Aptiv (APTV) Rating and Price Target Raised by Morgan Stanley" (GuruFocus): both moved; the rating's move is the action.
+        if (At(p - 1)?.Kind == ItemKind.TargetWord && At(p - 2)?.Kw == Kw.And && At(p - 3)?.Kw == Kw.RatingNoun)
+        {
+            return Direction.Rating;
+        }
+
         for (var q = p - 1; q >= _start && q >= p - 4; q--)
         {
             var item = _items[q];
