@@ -667,6 +667,9 @@ internal sealed class Clause
                 };
             case Kw.Set or Kw.Earn:
                 return hasRatingOrTarget ? VerbKind.Reit : VerbKind.None;
+            case Kw.Have when At(p + 1)?.Lower is "steady" or "firm" or "flat" or "up" or "gains":
+                // "Oklo stock holds steady as Goldman Sachs reiterates Neutral rating" (Investing.com): the share price, not a rating.
+                return VerbKind.None;
             case Kw.Have or Kw.Rate:
                 return hasRatingOrTarget ? VerbKind.Statement : VerbKind.None;
             default:
