@@ -236,6 +236,11 @@ internal sealed class Clause
         {
             _context.LastCompany = new CompanyName(companies[0].Ticker!, companies[0].CompanyName ?? companies[0].Text);
         }
+        else if (companies.Count > 0 && _context.LastCompany is null && _context.LastUnlistedCompany is null && companies[0].CompanyName is { } unlisted)
+        {
+            // "COOKSON" heading City A.M.'s paragraph: a company with no listing here is the topic all the same.
+            _context.LastUnlistedCompany = unlisted;
+        }
     }
 
     private void UpdateFirmContext(Item? firm)
@@ -411,7 +416,8 @@ internal sealed class Clause
         }
 
         var next = At(p + 1);
-        if (next is not null && (next.Lower is "per" or "a" || next.Kw is Kw.Magnitude || (next.Kind == ItemKind.Word && next.Kw == Kw.PriceMove)))
+        if (next is not null && !(next.Lower is "per" && IsTargetPerShare(p))
+            && (next.Lower is "per" or "a" || next.Kw is Kw.Magnitude || (next.Kind == ItemKind.Word && next.Kw == Kw.PriceMove)))
         {
             return false;
         }
@@ -441,7 +447,7 @@ internal sealed class Clause
                 return true;
             }
 
-            if (before.Kind == ItemKind.Word && before.Kw is Kw.PriceMove or Kw.Price)
+            if (before.Kind == ItemKind.Word && before.Kw is Kw.PriceMove or Kw.Price && !(before.Lower == "per" && IsTargetPerShare(q - 1)))
             {
                 return false;
             }
@@ -451,6 +457,39 @@ internal sealed class Clause
                 && prev is not null && prev.Kw is Kw.To or Kw.From && item.Kind == ItemKind.Money)
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// "with a target of Rs 2,070 per share", "raised its target price to Rs 1,450 per share" (Indian brokers' notes as
+    /// Moneycontrol and CNBC-TV18 write them): an amount "per share" is a target when a target word comes just before it,
+    /// past at most a preposition, "is" and an article; otherwise it is earnings or a dividend ("$1.20 per share").
+    /// </summary>
+    private bool IsTargetPerShare(int p)
+    {
+        if (At(p + 2)?.Lower is not ("share" or "shares"))
+        {
+            return false;
+        }
+
+        // Also "target cut to Rs 156 from Rs 171 per share", "Target: Cut to Rs 125 per share".
+        for (var q = p - 1; q >= _start && q >= p - 6; q--)
+        {
+            var before = _items[q];
+            if (before.Kind == ItemKind.TargetWord)
+            {
+                return true;
+            }
+
+            if (!(before.IsAmount || before.IsPunct(':')
+                || (before.Kind == ItemKind.Word && before.Kw is Kw.Of or Kw.At or Kw.To or Kw.From or Kw.Be or Kw.Article or Kw.Det or Kw.New
+                    or Kw.Raise or Kw.Lower or Kw.Move or Kw.Up or Kw.Down or Kw.Reit)
+                || before.Lower is "unchanged" or "left" or "kept" or "held" or "steady"))
+            {
+                return false;
             }
         }
 
@@ -576,11 +615,15 @@ internal sealed class Clause
                 return VerbKind.Down;
             case Kw.Init:
                 return VerbKind.Init;
-            case Kw.Start or Kw.Assume:
+            case Kw.Start:
                 // "Now Covered by JPMorgan": coverage starting, said the other way round.
                 return _hasCoverage || _hasAcceptedRating || (item.Lower == "covered" && At(p + 1)?.Kw is Kw.By or Kw.At)
                     ? VerbKind.Init
                     : VerbKind.None;
+            case Kw.Assume:
+                // "Peloton assumed at In Line from Outperform at Evercore ISI" (TheFly): an analyst takes over coverage the
+                // firm already had, often with its old rating; the coverage goes on, as after "reinstated" (issue 20).
+                return _hasCoverage || _hasAcceptedRating ? VerbKind.Resume : VerbKind.None;
             case Kw.Reit:
                 return _hasCoverage || hasRatingOrTarget || _hasRatingNoun || _hasTargetWord ? VerbKind.Reit : VerbKind.None;
             case Kw.Resume:
@@ -624,6 +667,9 @@ internal sealed class Clause
                 };
             case Kw.Set or Kw.Earn:
                 return hasRatingOrTarget ? VerbKind.Reit : VerbKind.None;
+            case Kw.Have when At(p + 1)?.Lower is "steady" or "firm" or "flat" or "up" or "gains":
+                // "Oklo stock holds steady as Goldman Sachs reiterates Neutral rating" (Investing.com): the share price, not a rating.
+                return VerbKind.None;
             case Kw.Have or Kw.Rate:
                 return hasRatingOrTarget ? VerbKind.Statement : VerbKind.None;
             default:
@@ -652,6 +698,12 @@ internal sealed class Clause
     /// <summary>Whether "raised"/"cut" at <paramref name="p"/> is about the rating or the price target.</summary>
     private Direction DirectionOf(int p)
     {
+        // "Aptiv (APTV) Rating and Price Target Raised by Morgan Stanley" (GuruFocus): both moved; the rating's move is the action.
+        if (At(p - 1)?.Kind == ItemKind.TargetWord && At(p - 2)?.Kw == Kw.And && At(p - 3)?.Kw == Kw.RatingNoun)
+        {
+            return Direction.Rating;
+        }
+
         for (var q = p - 1; q >= _start && q >= p - 4; q--)
         {
             var item = _items[q];

@@ -50,6 +50,15 @@ public sealed class CompanyDirectory
     /// <summary>A ticker news writes bare, with no parentheses or exchange ("NVDA"): see <see cref="SecuritiesMaster.IsWellKnownTicker"/>.</summary>
     internal bool IsWellKnownTicker(ReadOnlySpan<char> upperTicker) => _master.IsWellKnownTicker(upperTicker);
 
+    /// <summary>
+    /// True when a company named in text is not placed on <paramref name="ticker"/> by its name alone: the ticker's only
+    /// listing here is over the counter (Babcock's BCKIF, ABB's ABLZF: a London target in pence is no target on the OTC
+    /// line). The text may still give such a ticker itself ("Pandora (OTC:PNDRY)"). A ticker of the alias table with no
+    /// line in the SEC's list (a user's addition, a former listing) is placed.
+    /// </summary>
+    internal bool IsNotPlacedByName(string ticker) =>
+        _master.TryGetListing(ticker, out var listing) && string.Equals(listing.Exchange, "OTC", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Looks a name key up as it is, then without its corporate suffix ("nioinc" -> "nio").</summary>
     internal bool TryGet(ReadOnlySpan<char> key, out CompanyName company) => _master.TryGetName(key, out company);
 

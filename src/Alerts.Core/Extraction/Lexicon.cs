@@ -84,6 +84,13 @@ internal static class Lexicon
         "sgx", "krx", "kosdaq", "nse", "bse", "twse", "sse", "szse", "bmv", "bvmf", "b3", "jse", "tase", "euronext", "nyse american",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The <see cref="Exchanges"/> whose tickers are US listings (the SEC's list); the others are listings abroad.</summary>
+    public static readonly FrozenSet<string> UsExchanges = new[]
+    {
+        "nyse", "nasdaq", "nasdaqgs", "nasdaqgm", "nasdaqcm", "amex", "nysearca", "nyseamerican", "nysemkt", "arca", "bats", "cboe",
+        "otc", "otcmkts", "otcqx", "otcqb", "otcpk", "pink", "nyse american",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>All-caps words that are not tickers, whatever the table says.</summary>
     public static readonly FrozenSet<string> NotTickers = new[]
     {

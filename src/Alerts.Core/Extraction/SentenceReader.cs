@@ -22,8 +22,16 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             var t = tokens[k];
             switch (t.Kind)
             {
-                case TokKind.Punct when t.P is '(' or '<' && TryParenTicker(tokens, k, out var ticker, out var afterParen):
-                    AttachTicker(sentence, items, ticker, context);
+                case TokKind.Punct when t.P is '(' or '<' or '[' && TryParenTicker(tokens, k, out var ticker, out var afterParen, out var abroad):
+                    if (abroad)
+                    {
+                        AttachListingAbroad(sentence, items);
+                    }
+                    else
+                    {
+                        AttachTicker(sentence, items, ticker, context);
+                    }
+
                     k = afterParen;
                     continue;
                 case TokKind.Quote:
@@ -92,6 +100,12 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return k + 2;
         }
 
+        if (IsFairValueTarget(tokens, k))
+        {
+            items.Add(Span(sentence, tokens, k, k + 1, ItemKind.TargetWord, Kw.TargetWord));
+            return k + 2;
+        }
+
         if (t.Kw == Kw.TargetWord && !(t.Text == "Target" && IsCompanyTarget(tokens, k)))
         {
             var end = k + 1 < n && tokens[k + 1].Kw == Kw.Price && !t.Possessive ? k + 1 : k;
@@ -111,7 +125,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return k + 1;
         }
 
-        if ((t.Cap || t.HasUpper) && TryEntity(sentence, tokens, k, context, out var entity, out var next))
+        if ((t.Cap || t.HasUpper || MayBeLowerCaseName(tokens, k)) && TryEntity(sentence, tokens, k, context, out var entity, out var next))
         {
             items.Add(entity);
             return next;
@@ -150,6 +164,14 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             || (tokens[k].Possessive && tokens[k + 1].Kw is Kw.Price or Kw.TargetWord or Kw.RatingNoun)
             || (k + 2 < tokens.Count && tokens[k + 1].Kw == Kw.Price && tokens[k + 2].Kw == Kw.TargetWord));
 
+    /// <summary>
+    /// "DZ BANK CUTS FAIR VALUE FOR BHP GROUP TO 1950 (2400) PENCE" (dpa-AFX): DZ Bank's and Morningstar's "fair value" is
+    /// their price target when it is followed by "for", "of", "on", "to" or an amount; "downgrades to fair value," is a rating.
+    /// </summary>
+    private static bool IsFairValueTarget(List<Token> tokens, int k) =>
+        k + 2 < tokens.Count && tokens[k].Lower == "fair" && tokens[k + 1].Lower == "value" && !tokens[k + 1].Possessive
+            && (tokens[k + 2].Kw is Kw.For or Kw.Of or Kw.On or Kw.To || tokens[k + 2].Kind is TokKind.Money or TokKind.Number);
+
     private static Item Span(string sentence, List<Token> tokens, int first, int last, ItemKind kind, Kw kw)
     {
         var end = tokens[last].Start + tokens[last].Text.Length;
@@ -160,6 +182,15 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             Cap = tokens[first].Cap, Possessive = tokens[last].Possessive,
         };
     }
+
+    /// <summary>
+    /// "lululemon Is Maintained at Outperform by Oppenheimer", "elf Beauty Is Maintained at Buy" (MarketBeat/Dow Jones
+    /// headlines): a company that writes its name in lower case, where a name is expected: opening the headline or after
+    /// a verb of change. Only a name of the company table is taken so.
+    /// </summary>
+    private static bool MayBeLowerCaseName(List<Token> tokens, int k) =>
+        tokens[k].Kw == Kw.None && tokens[k].Text.Length >= 3 && char.IsLetter(tokens[k].Text[0])
+            && (k == 0 || (tokens[k - 1].IsWord && Lexicon.IsChangeVerb(tokens[k - 1].Kw)));
 
     private static bool IsConnector(Token t) =>
         t.Lower is "of" or "and" or "de" or "du" or "des" or "la" or "le" or "van" or "von" or "der" or "den" or "the" or "y" or "e" or "for";
@@ -174,7 +205,11 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         item = null!;
         next = k;
         var first = tokens[k];
-        if (StopsName(first.Kw) && first.Kw is not (Kw.Det or Kw.Article))
+
+        // "Affirm Holdings Is Maintained at Sector Perform": a verb may open a longer name, never be one alone.
+        var verbFirst = Lexicon.IsChangeVerb(first.Kw) && first.Cap && !first.AllCaps && (k == 0 || tokens[k - 1].Kind == TokKind.Punct)
+            && k + 1 < tokens.Count && tokens[k + 1].IsWord && tokens[k + 1].Cap && tokens[k + 1].Kw == Kw.None;
+        if (StopsName(first.Kw) && first.Kw is not (Kw.Det or Kw.Article) && !verbFirst)
         {
             // A verb or a preposition does not start a name ("Upgrades", "On").
             return false;
@@ -185,6 +220,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
         var bestEnd = -1;
         var bestCompany = default(CompanyName);
         var bestIsCompany = false;
+        var bestFromTable = false;
         var bestIsFirm = false;
         var n = tokens.Count;
         for (var j = k; j < n && j < k + MaxNameTokens; j++)
@@ -255,18 +291,20 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             }
 
             var span = key[..length];
-            var isCompany = context.TryGetName(span, out var company) || companies.TryGet(span, out company);
+            var inText = context.TryGetName(span, out var company);
+            var isCompany = inText || companies.TryGet(span, out company);
             var isFirm = t.Cap && firms.IsKnown(span);
             if (isCompany || isFirm)
             {
                 bestEnd = j;
                 bestCompany = company;
                 bestIsCompany = isCompany;
+                bestFromTable = isCompany && !inText;
                 bestIsFirm = isFirm;
             }
         }
 
-        if (bestEnd < 0)
+        if (bestEnd < 0 || (verbFirst && bestEnd == k) || (!first.Cap && !first.HasUpper && !bestIsCompany))
         {
             return false;
         }
@@ -322,7 +360,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             Cap = true,
             AllCaps = bestEnd == k && first.AllCaps,
             Possessive = tokens[last].Possessive,
-            Ticker = bestIsCompany ? bestCompany.Ticker : null,
+            Ticker = bestIsCompany && !(bestFromTable && companies.IsNotPlacedByName(bestCompany.Ticker)) ? bestCompany.Ticker : null,
             CompanyName = bestIsCompany ? text : null,
             ShortAlias = bestIsFirm && bestEnd == k && first.AllCaps && first.Text.Length <= 2,
         };
@@ -507,16 +545,18 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
     /// "* Agios Pharmaceuticals &lt;AGIO.O&gt;: Leerink raises target price to $51 from $38; outperform" (a Reuters research
     /// roundup line, as kept in a public test fixture).
     /// </summary>
-    private static bool TryParenTicker(List<Token> tokens, int k, out string ticker, out int next)
+    private static bool TryParenTicker(List<Token> tokens, int k, out string ticker, out int next, out bool abroad)
     {
         ticker = string.Empty;
         next = k;
+        abroad = false;
         var n = tokens.Count;
-        var closer = tokens[k].P == '<' ? '>' : ')';
+        var closer = tokens[k].P switch { '<' => '>', '[' => ']', _ => ')' };
         var j = k + 1;
         var exchange = false;
         if (j < n && tokens[j].IsWord && Lexicon.Exchanges.Contains(tokens[j].Lower))
         {
+            abroad = !Lexicon.UsExchanges.Contains(tokens[j].Lower);
             j++;
             if (j < n && tokens[j].IsWord && tokens[j].Lower is "american" or "arca" or "gs" or "gm" or "cm")
             {
@@ -597,6 +637,10 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return false;
         }
 
+        // "Rogers Communications Inc. (RCI.B-T)", "Aurora Cannabis Inc (ACB-T)": The Globe and Mail's Toronto (-T) and
+        // TSX Venture (-X) listings.
+        abroad |= !exchange && normalized.Length > 2 && (normalized.EndsWith("-T", StringComparison.Ordinal) || normalized.EndsWith("-X", StringComparison.Ordinal));
+
         // "<A.N>": a Reuters code is a ticker, even one that reads as a word.
         if (!exchange && !raw.Contains('.'))
         {
@@ -653,6 +697,48 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
     }
 
     /// <summary>Gives the ticker in parentheses to the name just before it, or to the capitalized words there.</summary>
+    /// <summary>
+    /// "Tesco (LON:TSCO)", "Moss Bros [LON:MOSB]", "Novartis (VTX:NOVN)": a listing on an exchange abroad is no US ticker.
+    /// The name before it stays what the company table makes of it (Novartis is NVS); a name it does not know is a
+    /// company with no listing here, whose change is listed as unresolved.
+    /// </summary>
+    private static void AttachListingAbroad(string sentence, List<Item> items)
+    {
+        if (items.Count > 0 && items[^1].Kind is ItemKind.Company or ItemKind.Amb)
+        {
+            items[^1].Kind = ItemKind.Company;
+            items[^1].CompanyName ??= items[^1].Text;
+            return;
+        }
+
+        var start = items.Count;
+        while (start > 0 && items.Count - start < MaxNameTokens && IsNamePart(items, start - 1))
+        {
+            start--;
+        }
+
+        while (start < items.Count && (items[start].Kind == ItemKind.Punct || !items[start].Cap || Lexicon.NameLeadWords.Contains(items[start].Lower)))
+        {
+            start++;
+        }
+
+        if (start >= items.Count)
+        {
+            return;
+        }
+
+        var lastItem = items[^1];
+        var nameEnd = lastItem.Kind == ItemKind.Word ? lastItem.Start + lastItem.Text.Length : lastItem.End;
+        var name = sentence[items[start].Start..nameEnd].Trim();
+        var merged = new Item
+        {
+            Kind = ItemKind.Company, Start = items[start].Start, End = lastItem.End, Text = name, Lower = name.ToLowerInvariant(), Cap = true,
+            CompanyName = name, Possessive = lastItem.Possessive,
+        };
+        items.RemoveRange(start, items.Count - start);
+        items.Add(merged);
+    }
+
     private void AttachTicker(string sentence, List<Item> items, string ticker, TextContext context)
     {
         context.AddTicker(ticker);

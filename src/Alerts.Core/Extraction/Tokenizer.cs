@@ -68,6 +68,11 @@ internal static class Tokenizer
                 continue;
             }
 
+            if (c == '|' && IsTableCell(text, i + 1))
+            {
+                continue;
+            }
+
             if (c is '\n' or '|' or '•' or '\u2028' or '\u2029')
             {
                 Add(result, text, start, i);
@@ -134,6 +139,26 @@ internal static class Tokenizer
     /// (AInvest, 24 Nov 2025). The word before is lower case (three letters or more, so not "U.S." or "p.m."), the word
     /// after is capitalized and goes on in lower case ("The", "In"), so "Amazon.com" and "Node.JS" stay one word.
     /// </summary>
+    /// <summary>
+    /// "Sumitomo Chemical | Brokerage: Elara Capital | Rating: Upgrade to accumulate from reduce | Target price: Rs 533"
+    /// (Business Standard's brokerage tables): a bar before a labelled cell does not end the sentence; it reads as a dash.
+    /// </summary>
+    private static bool IsTableCell(string text, int after)
+    {
+        var s = text.AsSpan(after).TrimStart(' ');
+        foreach (var label in TableLabels)
+        {
+            if (s.StartsWith(label, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] TableLabels = ["Brokerage:", "Broker:", "Rating:", "Target:", "Target price:", "TP:", "Reco:"];
+
     private static bool IsGluedSentenceStart(string text, int period)
     {
         if (period + 2 >= text.Length || !char.IsUpper(text[period + 1]) || !char.IsLower(text[period + 2]))
@@ -488,12 +513,14 @@ internal static class Tokenizer
             i++;
         }
 
+        PreviousInParentheses.Rewrite(tokens);
+        DollarCountryInParentheses.Rewrite(tokens);
         return tokens;
     }
 
     private static Token Punct(string s, int i)
     {
-        var c = s[i] is '–' or '—' ? '-' : s[i];
+        var c = s[i] is '–' or '—' or '|' ? '-' : s[i];
         var text = c.ToString();
         return new Token
         {

@@ -40,6 +40,7 @@ internal static class UnlistedCompanies
     {
         if (!MayStateAChange(items))
         {
+            HeadingAlone(sentence, items);
             return;
         }
 
@@ -65,7 +66,8 @@ internal static class UnlistedCompanies
 
             if (SubjectOfTarget(items, i, end) || SubjectOfPassive(items, i, end) || ObjectOfVerb(items, i, end)
                 || ObjectOfTarget(items, i, end) || AfterRecommendation(items, i, end) || LeadBeforeColon(items, i, end)
-                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end))
+                || NextInList(items, i, end) || RatedOn(items, i, end) || SharesThenTheStock(items, i, end) || FirmOnCompany(items, i, end) || LeadOfTable(items, i, end)
+                || CoverageOf(items, i, end) || SharesInThenMove(items, i, end))
             {
                 Merge(sentence, items, i, end);
             }
@@ -177,7 +179,20 @@ internal static class UnlistedCompanies
     /// </summary>
     private static bool RatedOn(List<Item> items, int start, int end)
     {
-        if (start < 2 || items[start - 1].Kw is not (Kw.On or Kw.For) || items[start - 2].Kind != ItemKind.Rating)
+        if (start < 2 || items[start - 1].Kw is not (Kw.On or Kw.For))
+        {
+            return false;
+        }
+
+        // "Jefferies has maintained an 'underperform' rating on IndiGo", "initiated a 'buy' call on SBI Card" (Moneycontrol),
+        // "MIDF Research is maintaining a "buy" call on DiGi following ..." (Bernama): a rating noun names the company after it.
+        if (items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.RatingNoun && !items[start - 2].Possessive)
+        {
+            // Not "BTIG Initiates ServiceNow (NOW) with Buy Rating on Expanding AI Platform": a company named before is the one rated.
+            return !CompanyBefore(items, start);
+        }
+
+        if (items[start - 2].Kind != ItemKind.Rating)
         {
             return false;
         }
@@ -216,11 +231,36 @@ internal static class UnlistedCompanies
         return false;
     }
 
+    /// <summary>
+    /// "Shares in Portuguese retailer Jeronimo Martins rise 2.4 percent ..., buoyed by a JPMorgan upgrade to "overweight""
+    /// (Reuters): the sentence opens on the shares of a company, maybe described first, whose price then moves.
+    /// </summary>
+    private static bool SharesInThenMove(List<Item> items, int start, int end)
+    {
+        if (start < 2 || start > 6 || end >= items.Count || items[0].Kind != ItemKind.Word || items[0].Kw != Kw.Stock
+            || items[1].Lower is not ("in" or "of") || items[end].Kind != ItemKind.Word || items[end].Kw != Kw.PriceMove)
+        {
+            return false;
+        }
+
+        for (var q = 2; q < start; q++)
+        {
+            if (items[q].Kind != ItemKind.Word || items[q].Kw != Kw.None)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>"JPMORGAN RAISES TARGET FOR BABCOCK TO 400 PENCE": the company after "target for / on / of".</summary>
     private static bool ObjectOfTarget(List<Item> items, int start, int end)
     {
-        if (start < 2 || items[start - 1].Kw is not (Kw.For or Kw.On or Kw.Of) || items[start - 2].Kind != ItemKind.TargetWord)
+        if (start < 2 || items[start - 1].Kw is not (Kw.For or Kw.On or Kw.Of) || items[start - 2].Kind != ItemKind.TargetWord
+            || (items[start - 1].Kw == Kw.On && CompanyBefore(items, start)))
         {
+            // Not "Baird Lifts Autodesk, Inc. (ADSK) Price Target on Solid Q3 Results": the reason, after the company.
             return false;
         }
 
@@ -259,6 +299,66 @@ internal static class UnlistedCompanies
     }
 
     /// <summary>
+    /// "COOKSON" on a line of its own, then "Deutsche Bank has upgraded the materials specialist to “buy” from “hold”"
+    /// (City A.M.'s broker column); "Sumitomo Chemical | Brokerage: Elara Capital | Rating: Upgrade to accumulate"
+    /// (Business Standard): a line that is nothing but a name heads the story that follows, which calls it "the stock"
+    /// or "the group". The name becomes the company the following sentences speak of.
+    /// </summary>
+    private static void HeadingAlone(string sentence, List<Item> items)
+    {
+        var count = items.Count;
+        while (count > 0 && items[count - 1].Kind == ItemKind.Punct && items[count - 1].P is ':' or '.' or '-')
+        {
+            count--;
+        }
+
+        if (count == 0 || !StartsName(items[0]) || items[0].Possessive)
+        {
+            return;
+        }
+
+        var end = RunEnd(items, 0);
+        if (end == count && !items[end - 1].Possessive)
+        {
+            Merge(sentence, items, 0, end);
+        }
+    }
+
+    /// <summary>
+    /// "Morgan Stanley on SBI: The brokerage downgraded the stock to 'equal-weight' from 'overweight'" (Moneycontrol's
+    /// brokerage calls), "CLSA on Colgate" heading its story: a firm that opens the line, "on", then the company, alone or
+    /// before a colon.
+    /// </summary>
+    private static bool FirmOnCompany(List<Item> items, int start, int end)
+    {
+        if (start < 2 || items[start - 1].Kw != Kw.On || !items[start - 2].IsFirmCapable || !AtClauseStart(items, start - 2))
+        {
+            return false;
+        }
+
+        return end == items.Count || items[end].IsPunct(':') || (end + 1 == items.Count && items[end].Kind == ItemKind.Punct);
+    }
+
+    /// <summary>
+    /// "Jefferies has initiated coverage on Ajanta Pharma with a buy rating" (NDTV Profit), "started coverage of Hikma
+    /// Pharmaceuticals": the company after "coverage on / of".
+    /// </summary>
+    private static bool CoverageOf(List<Item> items, int start, int end)
+    {
+        return start >= 2 && items[start - 1].Kw is Kw.On or Kw.Of && items[start - 2].Kind == ItemKind.Word && items[start - 2].Kw == Kw.Coverage;
+    }
+
+    /// <summary>
+    /// "Sumitomo Chemical | Brokerage: Elara Capital | Rating: Upgrade to accumulate from reduce | Target price: Rs 533"
+    /// (Business Standard): the company heads a row whose next cell names the brokerage.
+    /// </summary>
+    private static bool LeadOfTable(List<Item> items, int start, int end)
+    {
+        return start == 0 && end + 2 < items.Count && items[end].IsPunct('-') && items[end + 1].Kind == ItemKind.Word
+            && items[end + 1].Lower is "brokerage" or "broker" && items[end + 2].IsPunct(':');
+    }
+
+    /// <summary>
     /// "Goldman Sachs price target raised to $600 from $550 at Berenberg" (the shape of issue 20's example): a broker that
     /// opens the clause and owns the price target, while another broker, after "at" or "by", is the one speaking. The first
     /// is the company rated; with no listing known for it here (a bank listed only abroad), it is unlisted.
@@ -287,8 +387,27 @@ internal static class UnlistedCompanies
         return false;
     }
 
+    private static bool CompanyBefore(List<Item> items, int start)
+    {
+        for (var q = 0; q < start; q++)
+        {
+            if (items[q].Kind == ItemKind.Company)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool MayStateAChange(List<Item> items)
     {
+        if (items.Count >= 3 && items[0].IsFirmCapable && items[1].Kw == Kw.On)
+        {
+            // "CLSA on Colgate": the heading of a call; the change follows in the next sentence.
+            return true;
+        }
+
         foreach (var item in items)
         {
             if (item.Kind == ItemKind.TargetWord || IsChangeVerb(item) || (item.Kind == ItemKind.Rating && item.Cap))
@@ -327,7 +446,16 @@ internal static class UnlistedCompanies
             || items[start - 1].Kw is Kw.And or Kw.While or Kw.But;
 
     private static bool StartsName(Item item) =>
-        item.Kind == ItemKind.Word && item.Cap && item.Kw == Kw.None && !NotNames.Contains(item.Lower) && char.IsLetter(item.Text[0]);
+        item.Kind == ItemKind.Word && item.Cap && item.Kw == Kw.None && !NotNames.Contains(item.Lower)
+            && (char.IsLetter(item.Text[0]) || IsDigitLedName(item.Text));
+
+    /// <summary>"3i Infrastructure", "4imprint": a name that opens with a digit, not an ordinal ("4th") or a quarter.</summary>
+    private static bool IsDigitLedName(string text)
+    {
+        var letters = text.AsSpan().TrimStart("0123456789");
+        return letters.Length > 0 && letters.Length < text.Length && char.IsLetter(letters[0])
+            && !(letters.Length == 2 && letters is "st" or "nd" or "rd" or "th" or "ST" or "ND" or "RD" or "TH") && !text.Contains('-');
+    }
 
     /// <summary>The end (exclusive) of the run of name words from <paramref name="start"/>; <paramref name="start"/> when it is none.</summary>
     private static int RunEnd(List<Item> items, int start)
@@ -350,6 +478,13 @@ internal static class UnlistedCompanies
                 && (item.IsPunct('&') || (item.Kind == ItemKind.Word && item.Lower is "of" or "and" or "de")))
             {
                 // "Marks & Spencer", "Bank of Ireland".
+                end++;
+                continue;
+            }
+            else if (inside && item.Kind == ItemKind.Word && item.Cap && item.Kw == Kw.Stock && !item.Possessive && end + 1 < items.Count
+                && items[end + 1].Kind == ItemKind.Word && items[end + 1].Cap && items[end + 1].Kw == Kw.None)
+            {
+                // "London Stock Exchange".
                 end++;
                 continue;
             }

@@ -16,7 +16,7 @@ public static partial class CompanyNames
     private static readonly FrozenSet<string> TrailingWords = new[]
     {
         "inc", "incorporated", "corp", "corporation", "co", "company", "companies", "ltd", "limited", "plc", "llc", "lp", "llp",
-        "sa", "se", "ag", "nv", "bv", "spa", "ab", "asa", "as", "oyj", "bhd", "tbk", "kk", "holdings", "holding", "group",
+        "public", "sa", "se", "ag", "nv", "bv", "spa", "ab", "asa", "as", "oyj", "bhd", "tbk", "kk", "holdings", "holding", "group",
         "new", "adr", "ads", "commonstock", "common", "stock", "ordinary", "shares", "class", "a", "b", "c", "the", "and",
     }.ToFrozenSet(StringComparer.Ordinal);
 
@@ -24,7 +24,7 @@ public static partial class CompanyNames
     private static readonly FrozenSet<string> LegalSuffixes = new[]
     {
         "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp", "llp", "sa", "se", "ag",
-        "nv", "bv", "spa", "ab", "asa", "as", "oyj", "new", "adr", "ads",
+        "public", "nv", "bv", "spa", "ab", "asa", "as", "oyj", "new", "adr", "ads",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Corporate suffixes a name key may end with, as <see cref="StripSuffixes"/> takes them off.</summary>

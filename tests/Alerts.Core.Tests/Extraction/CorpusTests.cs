@@ -18,13 +18,13 @@ public class CorpusTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, (double Precision, double Recall, double NegativesRead)> Floors = new()
     {
-        // Measured 2026-12-08, unresolved changes scored (a change read right but on no listing counts as read):
-        // precision 94.4 %, recall 93.0 %, 1 of 99 look-alikes read.
-        ["corpus-a.jsonl"] = (0.93, 0.91, 0.03),
+        // Measured 2026-12-08 (issue 20, international text), unresolved changes scored (a change read right but on no
+        // listing counts as read): precision 96.1 %, recall 95.3 %, 1 of 99 look-alikes read.
+        ["corpus-a.jsonl"] = (0.94, 0.93, 0.03),
 
-        // Measured 2026-12-08: precision 80.6 %, recall 39.3 %, 1 of 42 look-alikes read: most of these international
-        // styles (UK, Indian, Nordic round-ups) are not read yet.
-        ["corpus-b.jsonl"] = (0.79, 0.37, 0.05),
+        // Measured 2026-12-08 (issue 20): precision 93.3 %, recall 70.1 %, 1 of 42 look-alikes read. What is still not
+        // read is listed in docs/corpus.md (tables by column, Citigroup Japan's "1H" grades, brokers missing from firms.json).
+        ["corpus-b.jsonl"] = (0.91, 0.68, 0.05),
     };
 
     private static readonly HashSet<string> Kinds = ["headline", "article"];

@@ -37,7 +37,7 @@ public class NewsTextExtractorTests
     [InlineData("Susquehanna Bancshares lowered their price objective on Twitter from $47.00 to $35.00", "TWTR", "Susquehanna Bancshares", RatingAction.TargetCut, null, null, "47", "35")]
     [InlineData("Nvidia price target raised to $425 from $360 at Tigress Financial", "NVDA", "Tigress Financial", RatingAction.TargetRaise, null, null, "360", "425")]
     [InlineData("Citi suspends coverage of Peloton Interactive (PTON)", "PTON", "Citi", RatingAction.Suspend, null, null, null, null)]
-    [InlineData("RBC Capital Markets assumes coverage of Shopify (NYSE: SHOP) with an Outperform rating", "SHOP", "RBC Capital Markets", RatingAction.Initiate, null, "Outperform", null, null)]
+    [InlineData("RBC Capital Markets assumes coverage of Shopify (NYSE: SHOP) with an Outperform rating", "SHOP", "RBC Capital Markets", RatingAction.Resume, null, "Outperform", null, null)]
     [InlineData("Pinterest (PINS) was started as Outperform at Raymond James", "PINS", "Raymond James", RatingAction.Initiate, null, "Outperform", null, null)]
     [InlineData("Oppenheimer maintains Outperform on Amazon (AMZN), PT $250", "AMZN", "Oppenheimer", RatingAction.Reiterate, null, "Outperform", null, "250")]
     public void Extract_IssueExamples_ReadsTheChange(
