@@ -115,6 +115,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ClientAddresses>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
+        services.AddSingleton<AdminKeys>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<TickerPageApi>();

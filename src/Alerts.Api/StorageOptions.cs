@@ -50,5 +50,13 @@ public sealed class AdminOptions
     [System.ComponentModel.DataAnnotations.Range(1, 7 * 24 * 60)]
     public int MaxFeedPollAgeMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// How long the anonymous <c>GET /api/health</c> answer is reused by an instance before it checks again (the checks
+    /// read storage and peek the alert queue). The default is 30 seconds; 0 checks on every call. With an admin key the
+    /// route always checks.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 3600)]
+    public int HealthCacheSeconds { get; set; } = 30;
+
     public IReadOnlyList<string> KeyList => Keys.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
