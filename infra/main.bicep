@@ -213,7 +213,8 @@ module api 'app/api.bicep' = {
       AZURE_CLIENT_ID: identity.outputs.clientId
       DISPATCH_SCHEDULE: dispatchSchedule
       SWEEP_SCHEDULE: '0 */5 * * * *'
-      DIGEST_SCHEDULE: '0 * * * * *'
+      // Digests are woken at their due minute by the digests queue (SendDigestsOnWakeUp); this is the safety net.
+      DIGEST_SCHEDULE: '0 0 * * * *'
       FEEDS_SCHEDULE: feedsSchedule
       SECURITIES_SCHEDULE: '0 15 6 * * *'
       Securities__RefreshEnabled: empty(secContactEmail) ? 'false' : 'true'
