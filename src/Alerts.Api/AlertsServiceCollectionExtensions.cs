@@ -15,7 +15,6 @@ using Alerts.Infrastructure;
 using Alerts.Infrastructure.Email;
 using Alerts.Infrastructure.Feeds;
 using Alerts.Infrastructure.Securities;
-using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
