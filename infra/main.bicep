@@ -3,6 +3,8 @@
 // strings, no SAS. The three secrets the app needs live in Key Vault and reach it as Key Vault references.
 targetScope = 'subscription'
 
+import { feedSettings, mergedSettings } from 'app/settings.bicep'
+
 @minLength(1)
 @maxLength(64)
 @description('Name of the azd environment; names the resource group (rg-<name>) and seeds a unique suffix for resource names.')
@@ -59,6 +61,22 @@ param publicBaseUrl string = ''
 @description('How often the dispatcher drains the alert queue besides its wake-up messages (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds): retries after a delay, anything queued without a wake-up.')
 param dispatchSchedule string = '0 * * * * *'
 
+@description('Feeds the app polls (Feeds__Sources__N__*), as JSON: an array of sources, each an object of that source\'s settings by name, without its API key, e.g. [{"Name":"finnhub","Kind":"Finnhub","Symbols":"AAPL,MSFT"}] (docs/feeds.md lists the settings). Kept here, not in the portal: azd provision rewrites every app setting.')
+param feeds string = '[]'
+
+@secure()
+@description('API keys of those feeds, as JSON: an object by feed Name, e.g. {"finnhub":"..."}. Each goes into Key Vault (feed-N-api-key) and reaches the app as a Key Vault reference. Empty: no keys.')
+param feedApiKeys string = ''
+
+@description('Any other app settings, as JSON: an object of setting name to value, e.g. {"Alerts__MaxAlertAgeHours":"48"}. The settings this template writes itself win over these. Kept here, not in the portal: azd provision rewrites every app setting.')
+param extraAppSettings string = '{}'
+
+@description('Object id of whoever runs azd (azd sets AZURE_PRINCIPAL_ID): given the data roles the runbook needs (tables, queues, Key Vault secrets). Empty: none.')
+param principalId string = ''
+
+@description('Kind of principalId: User for a person at a terminal, ServicePrincipal for a pipeline (or Group). azd leaves it User unless AZURE_PRINCIPAL_TYPE says otherwise.')
+param principalType string = 'User'
+
 @minValue(1)
 @maxValue(1000)
 @description('Most instances the Flex Consumption plan may scale out to.')
@@ -84,6 +102,9 @@ var alertQueueName = 'alerts'
 var keyVaultName = 'kv-${resourceToken}'
 var planName = 'plan-${resourceToken}'
 var functionAppName = 'func-api-${resourceToken}'
+var feedSources = json(feeds)
+var feedKeys = empty(feedApiKeys) ? {} : json(feedApiKeys)
+var feedNames = [for source in feedSources: string(source.Name)]
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
@@ -145,6 +166,8 @@ module keyVault 'app/keyvault.bicep' = {
     webhookSecrets: webhookSecrets
     alertsSigningKeys: alertsSigningKeys
     adminKeys: adminKeys
+    feedNames: feedNames
+    feedApiKeys: feedApiKeys
   }
 }
 
@@ -158,6 +181,8 @@ module rbac 'app/rbac.bicep' = {
     serviceBusQueueName: alertQueueName
     keyVaultName: keyVaultName
     applicationInsightsName: applicationInsightsName
+    principalId: principalId
+    principalType: principalType
   }
   dependsOn: [
     identity
@@ -183,11 +208,13 @@ module api 'app/api.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    appSettings: {
+    // The operator's settings, then the feeds, then ours: on a clash ours win (app/settings.bicep).
+    appSettings: mergedSettings(json(extraAppSettings), feedSettings(feedSources, map(items(feedKeys), key => key.key), keyVault.outputs.uri), {
       AZURE_CLIENT_ID: identity.outputs.clientId
       DISPATCH_SCHEDULE: dispatchSchedule
       SWEEP_SCHEDULE: '0 */5 * * * *'
-      DIGEST_SCHEDULE: '0 * * * * *'
+      // Digests are woken at their due minute by the digests queue (SendDigestsOnWakeUp); this is the safety net.
+      DIGEST_SCHEDULE: '0 0 * * * *'
       FEEDS_SCHEDULE: feedsSchedule
       SECURITIES_SCHEDULE: '0 15 6 * * *'
       Securities__RefreshEnabled: empty(secContactEmail) ? 'false' : 'true'
@@ -207,7 +234,7 @@ module api 'app/api.bicep' = {
       Alerts__SigningKeys: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.alertsSigningKeysUri})'
       Admin__Keys: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.adminKeysUri})'
       SendGrid__EventWebhookPublicKey: sendGridEventWebhookPublicKey
-    }
+    })
     publicBaseUrl: publicBaseUrl
   }
   // Key Vault references, the deployment container and the host's storage are reached with the identity: grant

@@ -19,6 +19,15 @@ param alertsSigningKeys string
 @secure()
 param adminKeys string
 
+@description('Names of the feeds, in the order of their Feeds__Sources__N__ settings.')
+param feedNames string[]
+
+@secure()
+@description('API keys of the feeds, JSON: an object by feed name; empty for none.')
+param feedApiKeys string
+
+var feedKeys = empty(feedApiKeys) ? {} : json(feedApiKeys)
+
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
@@ -73,6 +82,18 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     }
   }
 }
+
+// One secret a feed that has a key, named by its index (feed-N-api-key) as its settings are.
+resource feedApiKeySecrets 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = [
+  for (feedName, i) in feedNames: if (contains(feedKeys, feedName)) {
+    parent: vault
+    name: 'feed-${i}-api-key'
+    properties: {
+      value: string(feedKeys[feedName])
+      contentType: 'text/plain'
+    }
+  }
+]
 
 output name string = vault.name
 output uri string = vault.properties.vaultUri

@@ -9,6 +9,12 @@ param serviceBusQueueName string
 param keyVaultName string
 param applicationInsightsName string
 
+@description('Object id of whoever deploys (azd\'s AZURE_PRINCIPAL_ID); empty: no roles for them.')
+param principalId string
+
+@description('Kind of principalId (User, ServicePrincipal or Group).')
+param principalType string
+
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -16,6 +22,7 @@ var roles = {
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -32,6 +39,16 @@ var serviceBusRoles = [
   roles.serviceBusDataSender
   roles.serviceBusDataReceiver
 ]
+
+// The deployer: what the runbook has them do by hand (read HeldAlerts and DigestsDue, read a poison queue such as
+// changes-poison, read or set a secret), as the azd templates grant the developer running them. ARM itself
+// (Contributor/Owner) gives none of this: these are data-plane roles.
+var deployerStorageRoles = empty(principalId)
+  ? []
+  : [
+      roles.storageTableDataContributor
+      roles.storageQueueDataContributor
+    ]
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
@@ -102,5 +119,27 @@ resource monitoringAssignment 'Microsoft.Authorization/roleAssignments@2022-04-0
       'Microsoft.Authorization/roleDefinitions',
       roles.monitoringMetricsPublisher
     )
+  }
+}
+
+resource deployerStorageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for roleId in deployerStorageRoles: {
+    name: guid(storage.id, principalId, roleId)
+    scope: storage
+    properties: {
+      principalId: principalId
+      principalType: principalType
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+    }
+  }
+]
+
+resource deployerKeyVaultAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(vault.id, principalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: principalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }

@@ -33,7 +33,7 @@ public static class AlertsEndpointRouteBuilderExtensions
         subscriptions.MapGet("/{id}/manage", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ManagePage(request, id, ct));
         api.MapGet("/assets/{name}", (HttpRequest request, string name) => StaticAssets.Get(request, name));
         api.MapPost("/sendgrid/events", (HttpRequest request, SendGridEventsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
-        api.MapGet("/health", (HealthApi handler, CancellationToken ct) => handler.GetAsync(ct));
+        api.MapGet("/health", (HttpRequest request, HealthApi handler, CancellationToken ct) => handler.GetAsync(request, ct));
         api.MapGet("/openapi.json", () => Alerts.Api.OpenApi.OpenApiDocument.Get());
 
         var admin = api.MapGroup("/ops");

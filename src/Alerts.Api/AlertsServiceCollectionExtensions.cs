@@ -11,23 +11,16 @@ using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
+using Alerts.Infrastructure;
 using Alerts.Infrastructure.Email;
 using Alerts.Infrastructure.Feeds;
 using Alerts.Infrastructure.Securities;
-using Alerts.Infrastructure.Queues;
 using Alerts.Infrastructure.Storage;
-using Azure.Core;
-using Azure.Data.Tables;
-using Azure.Identity;
-using Azure.Messaging.ServiceBus;
-using Azure.Storage.Queues;
-using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SendGrid;
 
 namespace Alerts.Api;
 
@@ -55,9 +48,6 @@ public static class AlertsServiceCollectionExtensions
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName)
             .Validate(o => o.Invalid.Count == 0, "Http:TrustedProxies holds an entry that is neither an IP address nor a CIDR range.")
             .ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
-        services.AddOptions<ServiceBusOptions>().BindConfiguration(ServiceBusOptions.SectionName);
-        services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName).ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
 
@@ -99,9 +89,8 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ConfirmationEmailComposer>();
         services.AddSingleton<EmailEventProcessor>();
 
-        AddStorage(services, configuration);
-        AddAlertQueue(services, configuration);
-        AddEmail(services, configuration);
+        // Azure (tables, queues, Service Bus) and SendGrid: Alerts.Infrastructure
+        services.AddAlertsInfrastructure(configuration, HostingMode.IsLocal(configuration));
 
         // Feeds polled on a timer (none unless Feeds__Sources__* is set)
         services.AddAlertsFeeds(configuration);
@@ -115,129 +104,10 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ClientAddresses>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
+        services.AddSingleton<AdminKeys>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<TickerPageApi>();
         return services;
-    }
-
-    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
-    {
-        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        services.AddAzureClients(clients =>
-        {
-            clients.UseCredential(_ => new DefaultAzureCredential());
-            clients.ConfigureDefaults((options, provider) =>
-            {
-                // Fail fast while storage is down so that callers answer 503 instead of hanging.
-                options.Retry.MaxRetries = 2;
-                options.Retry.Mode = RetryMode.Exponential;
-                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-
-                // The SDK's request log is forwarded to ILogger at every level and filtered there, so with it on every request
-                // pays for writing out its headers, only for the filter above to drop them. It is on only when someone lowers
-                // the "Azure" filter to read it (e.g. Logging__LogLevel__Azure.Core=Information).
-                options.Diagnostics.IsLoggingEnabled = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Azure.Core").IsEnabled(LogLevel.Warning);
-            });
-
-            if (storage.TableServiceUri is { } tableUri)
-            {
-                clients.AddTableServiceClient(tableUri);
-            }
-            else
-            {
-                clients.AddTableServiceClient(storage.ConnectionString);
-            }
-
-            if (storage.QueueServiceUri is { } queueUri)
-            {
-                clients.AddQueueServiceClient(queueUri);
-            }
-            else
-            {
-                clients.AddQueueServiceClient(storage.ConnectionString);
-            }
-
-            var serviceBus = configuration.GetSection(ServiceBusOptions.SectionName).Get<ServiceBusOptions>() ?? new ServiceBusOptions();
-            if (!string.IsNullOrWhiteSpace(serviceBus.ConnectionString))
-            {
-                clients.AddServiceBusClient(serviceBus.ConnectionString);
-            }
-            else if (!string.IsNullOrWhiteSpace(serviceBus.FullyQualifiedNamespace))
-            {
-                clients.AddServiceBusClientWithNamespace(serviceBus.FullyQualifiedNamespace);
-            }
-        });
-
-        services.AddSingleton(sp => new StorageBootstrapper(
-            sp.GetRequiredService<TableServiceClient>(),
-            sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.IsConfigured ? null : sp.GetRequiredService<QueueServiceClient>()));
-        services.AddSingleton<TableRatingChangeStore>();
-        services.AddSingleton<IRatingChangeStore>(sp => sp.GetRequiredService<TableRatingChangeStore>());
-        services.AddSingleton(sp => new SubscriberIndexCache(
-            sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.IndexCacheSeconds)));
-        services.AddSingleton<TableSubscriptionStore>();
-        services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<TableSubscriptionStore>());
-        services.AddSingleton<ISubscriberIndex>(sp => sp.GetRequiredService<TableSubscriptionStore>());
-        services.AddSingleton<ISentAlertLog, TableSentAlertLog>();
-        services.AddSingleton<ISuppressionList, TableSuppressionList>();
-        services.AddSingleton<IOutbox, TableOutbox>();
-        services.AddSingleton<StorageFanOutQueue>();
-        services.AddSingleton<IFanOutQueue>(sp => sp.GetRequiredService<StorageFanOutQueue>());
-        services.AddSingleton<TableHeldAlertStore>();
-        services.AddSingleton<IHeldAlertStore>(sp => sp.GetRequiredService<TableHeldAlertStore>());
-        services.AddSingleton<IHourlySendCounter>(sp => sp.GetRequiredService<TableHeldAlertStore>());
-    }
-
-    private static void AddAlertQueue(IServiceCollection services, IConfiguration configuration)
-    {
-        var serviceBus = configuration.GetSection(ServiceBusOptions.SectionName).Get<ServiceBusOptions>() ?? new ServiceBusOptions();
-        if (serviceBus.IsConfigured)
-        {
-            services.AddSingleton<IAlertQueue>(sp =>
-            {
-                var client = sp.GetRequiredService<ServiceBusClient>();
-                var queueName = sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.QueueName;
-                return new ServiceBusAlertQueue(
-                    client.CreateSender(queueName),
-                    client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock }),
-                    client.CreateReceiver(queueName, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock, SubQueue = SubQueue.DeadLetter }));
-            });
-            services.AddSingleton(sp => (IDeadLetterQueue)sp.GetRequiredService<IAlertQueue>());
-        }
-        else
-        {
-            services.AddSingleton<StorageQueueAlertQueue>();
-            services.AddSingleton<IAlertQueue>(sp => sp.GetRequiredService<StorageQueueAlertQueue>());
-            services.AddSingleton<IDeadLetterQueue>(sp => sp.GetRequiredService<StorageQueueAlertQueue>());
-        }
-    }
-
-    private static void AddEmail(IServiceCollection services, IConfiguration configuration)
-    {
-        var sendGrid = configuration.GetSection(SendGridOptions.SectionName).Get<SendGridOptions>() ?? new SendGridOptions();
-        if (!string.IsNullOrWhiteSpace(sendGrid.ApiKey))
-        {
-            services.AddSingleton<ISendGridClient>(sp =>
-            {
-                var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
-                var clientOptions = new SendGridClientOptions { ApiKey = options.ApiKey };
-                if (!string.IsNullOrWhiteSpace(options.Host))
-                {
-                    clientOptions.Host = options.Host;
-                }
-
-                return new SendGridClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, clientOptions);
-            });
-            services.AddSingleton<SendGridEmailSender>();
-            services.AddSingleton<IEmailSender>(sp => new TracedEmailSender(sp.GetRequiredService<SendGridEmailSender>()));
-        }
-        else
-        {
-            services.AddSingleton<PickupDirectoryEmailSender>();
-            services.AddSingleton<IEmailSender>(sp => new TracedEmailSender(sp.GetRequiredService<PickupDirectoryEmailSender>()));
-        }
     }
 }

@@ -1,6 +1,8 @@
 using Alerts.Core;
 using Alerts.Core.Security;
 using Alerts.Infrastructure.Email;
+using Alerts.Infrastructure.Queues;
+using Alerts.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

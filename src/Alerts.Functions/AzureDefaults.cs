@@ -7,8 +7,11 @@ namespace Alerts.Functions;
 /// <summary>Defaults that only make sense inside Azure Functions.</summary>
 internal static class AzureDefaults
 {
+    /// <summary>The setting that turns the worker's own HTTP server spans off (see <c>TelemetryOptions.ServerSpans</c>).</summary>
+    internal const string ServerSpansKey = "Telemetry:ServerSpans";
+
     /// <summary>
-    /// Links in emails point at the app's own host unless <c>Alerts__PublicBaseUrl</c> says otherwise. In Azure the app is
+    /// No HTTP server spans from the worker (the host records each request). Links in emails point at the app's own host unless <c>Alerts__PublicBaseUrl</c> says otherwise. In Azure the app is
     /// never in local mode (<see cref="HostingMode"/>), whatever the settings say; under Core Tools (<c>func start</c>) it is,
     /// unless <c>Hosting__Local=false</c>.
     /// </summary>
@@ -20,6 +23,10 @@ internal static class AzureDefaults
         {
             builder.Configuration.AddInMemoryCollection([new(HostingMode.LocalKey, inAzure ? "false" : "true")]);
         }
+
+        // The host records every HTTP request (a server span) before it forwards it to this worker; the worker's own server
+        // span would make a second request record of each call in Application Insights. Our spans hang under the host's.
+        builder.Configuration.AddInMemoryCollection([new(ServerSpansKey, "false")]);
 
         if (string.IsNullOrWhiteSpace(builder.Configuration["Alerts:PublicBaseUrl"]) && !string.IsNullOrWhiteSpace(host))
         {

@@ -11,6 +11,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseAzureDefaults();
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddDispatchWakeUpQueue();
+builder.Services.AddDigestWakeUpQueue();
 // The worker exports its own telemetry (AddAlerts: Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set);
 // host.json's "telemetryMode": "OpenTelemetry" makes the host do the same, and the two join in one trace.
 builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();

@@ -92,7 +92,7 @@ internal sealed class LocalEnvironment
         var configuration = services.GetRequiredService<IConfiguration>();
         var email = services.GetRequiredService<IOptions<Alerts.Core.EmailOptions>>().Value;
         var sendGrid = services.GetRequiredService<IOptions<SendGridOptions>>().Value;
-        var serviceBus = services.GetRequiredService<IOptions<Alerts.Api.ServiceBusOptions>>().Value;
+        var serviceBus = services.GetRequiredService<IOptions<Alerts.Infrastructure.Queues.ServiceBusOptions>>().Value;
         output.WriteLine();
         output.WriteLine($"Alerts local runner on {Url}  (routes under {Url}/api)");
         output.WriteLine($"  data:     {DataDirectory}");

@@ -15,6 +15,7 @@ namespace Alerts.EndToEnd.Tests;
 public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
 {
     private const string Secret = "feeds-end-to-end-webhook-secret-0123456789";
+    private const string AdminKey = "feeds-end-to-end-admin-key-0123456789";
 
     /// <summary>The day every moved sample's newest record lands on: yesterday (UTC), in the past for any clock today.</summary>
     private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
@@ -128,7 +129,10 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         Assert.Contains(aapl, c => Source(c) == "fmp-grades" && (string?)c["publishedDate"] == Yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
         // The source on a free key: reported on /api/health with the reason, asked once.
-        using var answer = await _http.GetAsync($"{_runner.BaseUrl}/api/health"); // 503 while a problem is reported
+        // The reasons are details: the operator's key gets them (anonymous callers, only the verdict).
+        using var ask = new HttpRequestMessage(HttpMethod.Get, $"{_runner.BaseUrl}/api/health");
+        ask.Headers.Add("X-Alerts-Admin-Key", AdminKey);
+        using var answer = await _http.SendAsync(ask); // 503 while a problem is reported
         var health = await answer.Content.ReadFromJsonAsync<JsonObject>() ?? throw new InvalidOperationException("no health report");
         var news = health["feeds"]!.AsArray().Single(f => (string?)f!["source"] == "fmp-news")!;
         Assert.Contains("this endpoint needs a paid plan", (string?)news["problem"], StringComparison.Ordinal);
@@ -155,6 +159,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         var settings = new Dictionary<string, string>
         {
             ["Feeds__PollIntervalSeconds"] = "2",
+            ["Admin__Keys"] = AdminKey,
             ["Feeds__Sources__0__Name"] = "benzinga",
             ["Feeds__Sources__0__Kind"] = "Benzinga",
             ["Feeds__Sources__0__BaseUrl"] = vendors + "/benzinga",

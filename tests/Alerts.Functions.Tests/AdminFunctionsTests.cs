@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Alerts.Api.Http;
+using Alerts.Core.Delivery;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Alerts.Functions.Tests;
@@ -51,7 +54,7 @@ public sealed class AdminFunctionsTests(AlertsApp app)
         await Queue("alerts-poison").SendMessageAsync(JsonSerializer.Serialize(new { messageId, reason = "Gave up after 5 attempts: SendGrid answered 500", deliveryCount = 5, body = message.Body.ToString() }));
 
         var listed = await app.CallAsync(r => app.Admin.ListDeadLettersAsync(r, CancellationToken.None), "GET", "/api/ops/dead-letters?limit=32", headers: AdminHeader());
-        var health = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        var health = await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader());
         var replayed = await app.CallAsync(r => app.Admin.ReplayDeadLettersAsync(r, CancellationToken.None), "POST", "/api/ops/dead-letters/replay", headers: AdminHeader());
         await app.Dispatch.RunAsync(new TimerInfo(), CancellationToken.None);
 
@@ -79,12 +82,12 @@ public sealed class AdminFunctionsTests(AlertsApp app)
     [Fact]
     public async Task Health_ReportsStorageQueueAndAge_And503WhileStorageIsDown()
     {
-        var up = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        var up = await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader());
         await app.Azurite.StopAsync();
         AlertsApp.Response down;
         try
         {
-            down = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+            down = await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader());
         }
         finally
         {
@@ -98,14 +101,64 @@ public sealed class AdminFunctionsTests(AlertsApp app)
     }
 
     [Fact]
+    public async Task Health_Anonymous_AnswersTheVerdictOnly_FromACheckReusedForThirtySeconds()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var queue = new CountingDeadLetterQueue(app.Services.GetRequiredService<IDeadLetterQueue>());
+        using var health = ActivatorUtilities.CreateInstance<HealthApi>(app.Services, queue, (TimeProvider)time);
+
+        var first = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health");
+        var readsAfterFirst = queue.StatsReads;
+        var again = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health");
+        var readsWithinCache = queue.StatsReads;
+        time.Advance(TimeSpan.FromSeconds(30));
+        var later = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health");
+
+        Assert.Equal(1, readsAfterFirst);
+        Assert.Equal(1, readsWithinCache);
+        Assert.Equal(2, queue.StatsReads);
+        Assert.Equal(first.Status, again.Status);
+        Assert.Equal(first.Json().GetProperty("checkedAt").GetDateTimeOffset(), again.Json().GetProperty("checkedAt").GetDateTimeOffset());
+        Assert.True(later.Json().GetProperty("checkedAt").GetDateTimeOffset() > first.Json().GetProperty("checkedAt").GetDateTimeOffset());
+        Assert.Contains(first.Json().GetProperty("status").GetString(), new[] { "healthy", "unhealthy" });
+        var properties = first.Json().EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["checkedAt", "status"], properties);
+    }
+
+    [Fact]
+    public async Task Health_WithAdminKey_ChecksAtOnceAndAnswersTheDetails_WithAWrongKey401()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var queue = new CountingDeadLetterQueue(app.Services.GetRequiredService<IDeadLetterQueue>());
+        using var health = ActivatorUtilities.CreateInstance<HealthApi>(app.Services, queue, (TimeProvider)time);
+
+        var anonymous = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health");
+        var detailed = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader());
+        var bearer = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health", headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + AlertsApp.AdminKey });
+        var readsBeforeWrongKey = queue.StatsReads;
+        var wrong = await app.CallAsync(r => health.GetAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader("not-the-key"));
+
+        Assert.Equal(3, readsBeforeWrongKey);
+        Assert.Equal(readsBeforeWrongKey, queue.StatsReads);
+        Assert.False(anonymous.Json().TryGetProperty("problems", out _));
+        Assert.False(anonymous.Json().TryGetProperty("feeds", out _));
+        Assert.True(detailed.Json().GetProperty("storageReachable").GetBoolean());
+        Assert.True(detailed.Json().TryGetProperty("pendingAlertMessages", out _));
+        Assert.Equal("health-feed", Assert.Single(detailed.Json().GetProperty("feeds").EnumerateArray()).GetProperty("source").GetString());
+        Assert.True(bearer.Json().TryGetProperty("problems", out _));
+        Assert.Equal(StatusCodes.Status401Unauthorized, wrong.Status);
+        Assert.Equal("application/problem+json", wrong.ContentType);
+    }
+
+    [Fact]
     public async Task Health_ReportsEachFeedsLastPoll_AndAProblemWhenItIsOld()
     {
         var cursors = app.Services.GetRequiredService<Alerts.Core.Feeds.IFeedCursorStore>();
 
         await cursors.SaveAsync("health-feed", null, DateTimeOffset.UtcNow.AddHours(-1), CancellationToken.None);
-        var stale = (await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health")).Json();
+        var stale = (await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader())).Json();
         await cursors.SaveAsync("health-feed", null, DateTimeOffset.UtcNow, CancellationToken.None);
-        var fresh = (await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health")).Json();
+        var fresh = (await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader())).Json();
 
         var feed = Assert.Single(stale.GetProperty("feeds").EnumerateArray());
         Assert.Equal("health-feed", feed.GetProperty("source").GetString());
@@ -127,9 +180,9 @@ public sealed class AdminFunctionsTests(AlertsApp app)
         var due = DateTimeOffset.UtcNow.AddHours(-1);
         await held.HoldAsync(new Alerts.Core.Digests.HeldAlert("overdue-alert-" + subscriptionId, subscriptionId, change, due.AddTicks(-(due.UtcTicks % TimeSpan.TicksPerMinute)), due), CancellationToken.None);
 
-        var overdue = await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health");
+        var overdue = await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader());
         await app.Services.GetRequiredService<Alerts.Core.Digests.DigestSender>().SendDueAsync(1000, CancellationToken.None);
-        var after = (await app.CallAsync(_ => app.Admin.HealthAsync(null!, CancellationToken.None), "GET", "/api/health")).Json();
+        var after = (await app.CallAsync(r => app.Admin.HealthAsync(r, CancellationToken.None), "GET", "/api/health", headers: AdminHeader())).Json();
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, overdue.Status);
         Assert.True(overdue.Json().GetProperty("overdueDigests").GetInt32() >= 1);

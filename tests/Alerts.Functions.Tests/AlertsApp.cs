@@ -99,6 +99,7 @@ public sealed class AlertsApp : IAsyncLifetime
 
         services.AddAlerts(configuration);
         services.AddDispatchWakeUpQueue(); // as the Functions app's Program does
+        services.AddDigestWakeUpQueue();
         services.AddSingleton<RatingsFunctions>();
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();

@@ -178,6 +178,47 @@ public sealed class TelemetryTests : IAsyncLifetime
     /// background): its match span, then the enqueue span under it (the last messages of changes fanned out together are
     /// enqueued together, after their matches end).
     /// </summary>
+    [Fact]
+    public async Task ServerSpansOff_AsTheFunctionsAppSetsIt_RecordsNoSecondRequest()
+    {
+        // The Functions host records each request before forwarding it to the worker; the worker then must not record it
+        // again (AzureDefaults sets Telemetry:ServerSpans=false). The same app with it off, beside the one with it on.
+        var quiet = new List<Activity>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = _azurite.ConnectionString,
+            ["Webhook:Secrets"] = AlertsApp.Secret,
+            ["Alerts:SigningKeys"] = "telemetry-signing-key-0123456789abcdef",
+            ["Hosting:Local"] = "true",
+            ["Alerts:PublicBaseUrl"] = "https://alerts.example.test",
+            ["Email:From"] = "alerts@example.test",
+            ["Telemetry:ServerSpans"] = "false",
+        });
+        builder.Services.AddAlerts(builder.Configuration);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(quiet));
+        await using var app = builder.Build();
+        app.MapAlertsApi();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+
+        using var onQuiet = await http.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
+        using var onDefault = await _http.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
+        await app.StopAsync(); // every request of the quiet app has ended, its spans with it
+        bool Recorded() => _spans.ToList().Any(s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("url.path") == "/api/openapi.json");
+        for (var i = 0; i < 300 && !Recorded(); i++)
+        {
+            await Task.Delay(100); // the server span ends just after the response is sent
+        }
+
+        Assert.Equal(HttpStatusCode.OK, onQuiet.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onDefault.StatusCode);
+        Assert.True(Recorded());
+        Assert.DoesNotContain(quiet.ToList(), s => s.Kind == ActivityKind.Server);
+    }
+
     private async Task MatchedAsync(string ticker)
     {
         bool Queued()

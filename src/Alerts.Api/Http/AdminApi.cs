@@ -1,13 +1,10 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Alerts.Core;
 using Alerts.Core.Delivery;
 using Alerts.Core.Ingest;
 using Alerts.Core.Matching;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Alerts.Api.Http;
 
@@ -18,10 +15,10 @@ namespace Alerts.Api.Http;
 public sealed partial class AdminApi(
     ISubscriberIndex subscribers,
     IDeadLetterQueue deadLetters,
-    IOptionsMonitor<AdminOptions> options,
+    AdminKeys keys,
     ILogger<AdminApi> logger)
 {
-    public const string HeaderName = "X-Alerts-Admin-Key";
+    public const string HeaderName = AdminKeys.HeaderName;
 
     public async Task<IResult> ListSubscribersAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -92,35 +89,12 @@ public sealed partial class AdminApi(
         return TypedResults.Json(new ReplayResponse(replayed), ApiJsonContext.Default.ReplayResponse);
     }
 
-    /// <summary>Constant-time comparison against every configured key.</summary>
-    internal bool IsAdmin(HttpRequest request)
-    {
-        var given = request.Headers[HeaderName].ToString();
-        if (given.Length == 0)
-        {
-            var authorization = request.Headers.Authorization.ToString();
-            given = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : string.Empty;
-        }
-
-        if (given.Length == 0)
-        {
-            return false;
-        }
-
-        var givenHash = SHA256.HashData(Encoding.UTF8.GetBytes(given));
-        var match = false;
-        foreach (var key in options.CurrentValue.KeyList)
-        {
-            match |= CryptographicOperations.FixedTimeEquals(givenHash, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        }
-
-        return match;
-    }
+    private bool IsAdmin(HttpRequest request) => keys.IsAdmin(request);
 
     private IResult Refused()
     {
         LogRefused();
-        return Problems.Unauthorized($"Admin routes need an admin key ({HeaderName} header, or Authorization: Bearer).");
+        return AdminKeys.Refused();
     }
 
     private static int Limit(HttpRequest request, int max, out IResult? error)

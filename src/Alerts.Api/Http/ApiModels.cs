@@ -144,6 +144,12 @@ internal sealed record HealthReport(
     int? OverdueDigests = null);
 
 /// <summary>
+/// The anonymous health answer: the verdict of the last full check and when it was made (reused for
+/// <c>Admin__HealthCacheSeconds</c>); what is wrong is told only with an admin key.
+/// </summary>
+internal sealed record HealthSummary(string Status, DateTimeOffset CheckedAt);
+
+/// <summary>
 /// A polled feed in the health report: when it last polled successfully (null: not yet), and why it is not being read when
 /// its provider refused its key ("this endpoint needs a paid plan").
 /// </summary>
@@ -158,4 +164,5 @@ internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, d
 [JsonSerializable(typeof(DeadLettersResponse))]
 [JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(HealthSummary))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

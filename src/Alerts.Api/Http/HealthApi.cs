@@ -10,8 +10,12 @@ namespace Alerts.Api.Http;
 
 /// <summary>
 /// <c>GET /api/health</c>: storage reachable, queue depth, dead letters, age of the oldest undelivered alert, digests
-/// overdue, last poll of each feed. 200 when all is well; 503 (same body) when storage is unreachable, alerts or
-/// digests wait too long, or dead letters wait for an operator.
+/// overdue, last poll of each feed. 200 when all is well; 503 when storage is unreachable, alerts or digests wait too
+/// long, or dead letters wait for an operator.
+/// Anonymous callers (uptime monitors, the platform's health check) get only the verdict and when it was reached, from a
+/// check an instance reuses for <c>Admin__HealthCacheSeconds</c> (30 s): a caller polling every second costs one set of
+/// storage reads and queue peeks per 30 s, not one per call. With an admin key (as on <c>/api/ops</c>) the route checks
+/// at once and answers with the details; a wrong key gets 401.
 /// </summary>
 public sealed partial class HealthApi(
     IRatingChangeStore store,
@@ -19,13 +23,70 @@ public sealed partial class HealthApi(
     FeedPoller feeds,
     IFeedCursorStore cursors,
     IHeldAlertStore held,
+    AdminKeys keys,
     IOptionsMonitor<AdminOptions> options,
     TimeProvider time,
-    ILogger<HealthApi> logger)
+    ILogger<HealthApi> logger) : IDisposable
 {
     private const string ProbeTicker = "HEALTH-PROBE";
 
-    public async Task<IResult> GetAsync(CancellationToken cancellationToken)
+    private readonly SemaphoreSlim _checking = new(1, 1);
+    private HealthReport? _last;
+
+    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (AdminKeys.IsPresented(request))
+        {
+            if (!keys.IsAdmin(request))
+            {
+                return AdminKeys.Refused();
+            }
+
+            var report = await CheckAsync(cancellationToken);
+            _last = report;
+            return TypedResults.Json(report, ApiJsonContext.Default.HealthReport, statusCode: StatusOf(report));
+        }
+
+        var recent = await RecentAsync(cancellationToken);
+        return TypedResults.Json(new HealthSummary(recent.Status, recent.CheckedAt), ApiJsonContext.Default.HealthSummary, statusCode: StatusOf(recent));
+    }
+
+    public void Dispose() => _checking.Dispose();
+
+    private static int StatusOf(HealthReport report) =>
+        report.Problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+
+    /// <summary>The last check while it is younger than the cache time; otherwise one caller checks and the others wait for it.</summary>
+    private async Task<HealthReport> RecentAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh(_last) is { } fresh)
+        {
+            return fresh;
+        }
+
+        await _checking.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh(_last) is { } checkedMeanwhile)
+            {
+                return checkedMeanwhile;
+            }
+
+            var report = await CheckAsync(cancellationToken);
+            _last = report;
+            return report;
+        }
+        finally
+        {
+            _checking.Release();
+        }
+    }
+
+    private HealthReport? Fresh(HealthReport? report) =>
+        report is not null && time.GetUtcNow() - report.CheckedAt < TimeSpan.FromSeconds(options.CurrentValue.HealthCacheSeconds) ? report : null;
+
+    private async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var storageReachable = true;
@@ -106,7 +167,7 @@ public sealed partial class HealthApi(
             feedReports.Add(new FeedHealth(source, lastPoll, age, problem));
         }
 
-        var report = new HealthReport(
+        return new HealthReport(
             problems.Count == 0 ? "healthy" : "unhealthy",
             problems,
             storageReachable,
@@ -116,7 +177,6 @@ public sealed partial class HealthApi(
             feedReports,
             time.GetUtcNow(),
             overdueDigests);
-        return TypedResults.Json(report, ApiJsonContext.Default.HealthReport, statusCode: problems.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health probe of {Part} failed: {Reason}")]

@@ -12,6 +12,9 @@ internal static class Unavailable
     public static bool IsTransient(Exception exception) => exception switch
     {
         RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+        // The app's identity lacks a data role: on a first deploy, for the minutes a new role assignment takes to
+        // propagate (docs/deploy.md). Answered as "not there right now" rather than a 500; the log names the error code.
+        RequestFailedException { Status: 403, ErrorCode: "AuthorizationPermissionMismatch" or "AuthorizationFailure" } => true,
         RequestFailedException => false,
         HttpRequestException or TimeoutException or IOException => true,
         TaskCanceledException => true,

@@ -20,6 +20,14 @@ public sealed class TelemetryOptions
     [Range(1, 3600)]
     public int ConsoleMetricsSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Record a server span (a request in Application Insights) for each HTTP request this process serves. The default is
+    /// true, for the local runner, which is its own web server. The Functions app sets it false (<c>AzureDefaults</c>): there
+    /// the Functions host records each request itself and forwards it to the worker, so a worker span would be a second
+    /// record of the same request.
+    /// </summary>
+    public bool ServerSpans { get; set; } = true;
+
     /// <summary>With <see cref="Console"/>, also print each span of a change's trace (ours and the HTTP server's). The default is false.</summary>
     public bool ConsoleSpans { get; set; }
 }

@@ -13,8 +13,8 @@ using OpenTelemetry.Trace;
 namespace Alerts.Api.Telemetry;
 
 /// <summary>
-/// OpenTelemetry for both hosts: our spans (<see cref="AlertsTelemetry.Source"/>) with the ASP.NET Core server spans and
-/// the HttpClient spans (SendGrid, storage), our metrics (<see cref="AlertsTelemetry.Meter"/>); exported to Azure Monitor
+/// OpenTelemetry for both hosts: our spans (<see cref="AlertsTelemetry.Source"/>) with the ASP.NET Core server spans (unless
+/// <see cref="TelemetryOptions.ServerSpans"/> is off, as in the Functions app, whose host records each request) and the HttpClient spans (SendGrid, storage), our metrics (<see cref="AlertsTelemetry.Meter"/>); exported to Azure Monitor
 /// when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, and to the console when <c>Telemetry__Console</c> is true.
 /// </summary>
 internal static class TelemetryServiceCollectionExtensions
@@ -31,7 +31,14 @@ internal static class TelemetryServiceCollectionExtensions
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(AlertsTelemetry.Name))
-            .WithTracing(tracing => tracing.AddSource(AlertsTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(AlertsTelemetry.Name).AddHttpClientInstrumentation();
+                if (options.ServerSpans)
+                {
+                    tracing.AddAspNetCoreInstrumentation();
+                }
+            })
             .WithMetrics(metrics => metrics.AddMeter(AlertsTelemetry.Name));
 
         if (options.Console)

@@ -12,7 +12,7 @@ namespace Alerts.Core.Context;
 /// <see cref="StreetContext"/>; only the firm's last call reads further back, over the <see cref="Lookback"/> that
 /// <see cref="StreetContextReader"/> reads in its one query.
 /// </summary>
-public static class NotableCalls
+internal static class NotableCalls
 {
     /// <summary>
     /// A firm silent on a ticker this long that speaks again is news: a year covers the usual quarterly and annual

@@ -8,7 +8,7 @@ namespace Alerts.Core.Delivery;
 /// as a table, the manage and unsubscribe footer, and the RFC 8058 one-click unsubscribe headers.
 /// Every string passed in is HTML-escaped here.
 /// </summary>
-public static class EmailParts
+internal static class EmailParts
 {
     public static string Html(string value) => WebUtility.HtmlEncode(value);
 

@@ -7,7 +7,7 @@ namespace Alerts.Core.Delivery;
 /// Wraps the carrier (SendGrid, the .eml pickup) so that every email, alert or confirmation, and every batch is a
 /// "send email" span and counts as sent or failed (<see cref="AlertsTelemetry.EmailsSent"/>, <see cref="AlertsTelemetry.EmailsFailed"/>).
 /// </summary>
-internal sealed class TracedEmailSender(IEmailSender carrier) : IEmailSender
+public sealed class TracedEmailSender(IEmailSender carrier) : IEmailSender
 {
     public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
         TracedAsync(

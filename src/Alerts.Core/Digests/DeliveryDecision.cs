@@ -1,7 +1,7 @@
 namespace Alerts.Core.Digests;
 
 /// <summary>What to do with one alert now: send it, or hold it for the digest due at <see cref="HoldUntil"/>.</summary>
-public readonly record struct DeliveryDecision(DateTimeOffset? HoldUntil)
+internal readonly record struct DeliveryDecision(DateTimeOffset? HoldUntil)
 {
     public static DeliveryDecision SendNow => default;
 

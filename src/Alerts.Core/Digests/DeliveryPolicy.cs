@@ -13,7 +13,7 @@ namespace Alerts.Core.Digests;
 /// over the cap leave together at the top of the next hour. All local times go through <see cref="TimeZones"/>, so
 /// days with a DST jump behave (a skipped 02:30 is the jump itself; a repeated 01:30 is the first one).
 /// </summary>
-public static class DeliveryPolicy
+internal static class DeliveryPolicy
 {
     /// <summary>The decision at <paramref name="now"/>, given how many instant emails this subscriber was already sent in the current hour.</summary>
     public static DeliveryDecision Decide(DeliverySettings settings, DateTimeOffset now, int sentThisHour)

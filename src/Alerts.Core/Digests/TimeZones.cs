@@ -1,7 +1,7 @@
 namespace Alerts.Core.Digests;
 
 /// <summary>IANA time zones, and local times that DST skips or repeats, resolved in one place.</summary>
-public static class TimeZones
+internal static class TimeZones
 {
     /// <summary>The zone named <paramref name="id"/>; UTC for null (and for a name no longer known, rather than failing a send).</summary>
     public static TimeZoneInfo Find(string? id) =>

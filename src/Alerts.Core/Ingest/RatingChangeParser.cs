@@ -284,7 +284,7 @@ public static partial class RatingChangeParser
     /// <summary>What is said of JSON that is not UTF-8 or whose string escapes make no text.</summary>
     internal const string NotDecodable = "is not valid UTF-8 text, or a string in it holds a lone surrogate (such as \\ud800)";
 
-    internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+    public static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
     private static bool IsBlank(ReadOnlySpan<byte> line)
     {

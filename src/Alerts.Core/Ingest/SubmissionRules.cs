@@ -9,7 +9,7 @@ namespace Alerts.Core.Ingest;
 /// that applies them to posted JSON (<see cref="RatingChangeParser"/>), so the rules live in one place. A change that
 /// breaks one is left out, never stored half-right.
 /// </summary>
-internal static class SubmissionRules
+public static class SubmissionRules
 {
     /// <summary>
     /// Checks <paramref name="submission"/> and returns it as the parser reads it (trimmed, ticker in upper case), or null

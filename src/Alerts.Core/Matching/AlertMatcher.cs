@@ -8,7 +8,7 @@ namespace Alerts.Core.Matching;
 /// (read from the per-ticker index), so its cost is that ticker's followers, never all users. The rules are checked in
 /// their compiled form (<see cref="CompiledRules"/>), built once per rules object; a check allocates nothing.
 /// </summary>
-public static class AlertMatcher
+internal static class AlertMatcher
 {
     /// <summary>True when <paramref name="change"/> passes every rule of <paramref name="rules"/>.</summary>
     public static bool Matches(RatingChange change, SubscriberRules rules)

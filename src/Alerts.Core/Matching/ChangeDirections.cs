@@ -26,7 +26,7 @@ public enum ChangeDirection
 /// The action decides (it was already checked against the ratings and targets when the change was normalized): a
 /// downgrade that raised the target is negative news, and a rating kept while the target moved is a target raise or cut.
 /// </summary>
-public static class ChangeDirections
+internal static class ChangeDirections
 {
     public static ChangeDirection Of(RatingChange change)
     {

@@ -6,7 +6,7 @@ namespace Alerts.Core.Ratings;
 /// and corrected where they do ("reiterated" while the rating moved is an upgrade or downgrade; an "upgrade"
 /// whose rating stayed put while the target rose is a target raise).
 /// </summary>
-public static class ActionInference
+internal static class ActionInference
 {
     public static RatingAction Infer(
         RatingAction? given,

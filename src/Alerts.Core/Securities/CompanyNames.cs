@@ -10,7 +10,7 @@ namespace Alerts.Core.Securities;
 /// (letters and digits, lower case, "&amp;" as "and"), the short names left when legal suffixes, "Holdings", "Group"
 /// and share classes are taken off, and the name shown to people ("Bank of America", "Meta Platforms").
 /// </summary>
-public static partial class CompanyNames
+internal static partial class CompanyNames
 {
     /// <summary>Words a filed name may end with that news leaves out (keys, so "N.V." is "nv").</summary>
     private static readonly FrozenSet<string> TrailingWords = new[]

@@ -4,7 +4,7 @@ namespace Alerts.Core.Securities;
 /// The key under which the master finds a ticker: upper case, with the share-class separators '-', '/' and '.' as one
 /// ("BRK-B", "BRK.B", "brk/b" are one ticker). Only the look-up uses it: a ticker is stored as <c>Ingest.Tickers</c> says.
 /// </summary>
-public static class TickerKey
+internal static class TickerKey
 {
     public const char Separator = '.';
 

@@ -13,7 +13,7 @@ public sealed class AdminFunctions(AdminApi admin, HealthApi health)
     [Function("Health")]
     public Task<IResult> HealthAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
-        CancellationToken cancellationToken) => health.GetAsync(cancellationToken);
+        CancellationToken cancellationToken) => health.GetAsync(request, cancellationToken);
 
     [Function("AdminListSubscribers")]
     public Task<IResult> ListSubscribersAsync(

@@ -24,11 +24,20 @@ public sealed partial class PollFeedsFunction(FeedPoller poller, ILogger<PollFee
             LogSource(summary.Source, summary.Accepted, summary.Corrections, summary.Duplicates, summary.Skipped, summary.FanningOut);
         }
 
+        // A poll that found nothing and met no failure is the common case (every minute, all day): not worth a line.
+        var accepted = summaries.Sum(s => s.Accepted);
+        var corrections = summaries.Sum(s => s.Corrections);
+        var failed = summaries.Count(s => !s.Succeeded);
+        if (accepted == 0 && corrections == 0 && failed == 0)
+        {
+            return;
+        }
+
         LogPolled(
             summaries.Count,
-            summaries.Count(s => !s.Succeeded),
-            summaries.Sum(s => s.Accepted),
-            summaries.Sum(s => s.Corrections),
+            failed,
+            accepted,
+            corrections,
             summaries.Sum(s => s.Duplicates),
             summaries.Sum(s => s.Skipped),
             summaries.Sum(s => s.FanningOut));

@@ -9,8 +9,19 @@ namespace Alerts.Infrastructure.Email;
 /// Sends through SendGrid's v3 mail API. 2xx: accepted. 429 (with its Retry-After), 5xx, timeouts and network
 /// failures: transient. Any other 4xx: permanent, with SendGrid's own explanation as the reason.
 /// </summary>
-internal sealed class SendGridEmailSender(ISendGridClient client) : IEmailSender
+internal sealed class SendGridEmailSender : IEmailSender
 {
+    private readonly Func<ISendGridClient> _client;
+
+    /// <summary>Sends every email through <paramref name="client"/>.</summary>
+    public SendGridEmailSender(ISendGridClient client)
+        : this(() => client)
+    {
+    }
+
+    /// <summary>Sends each email through a client <paramref name="client"/> makes (in the app: one per send, from <see cref="IHttpClientFactory"/>).</summary>
+    public SendGridEmailSender(Func<ISendGridClient> client) => _client = client;
+
     public Task<EmailSendResult> SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
         SendAsync(ToSendGrid(message), cancellationToken);
 
@@ -30,7 +41,7 @@ internal sealed class SendGridEmailSender(ISendGridClient client) : IEmailSender
         Response response;
         try
         {
-            response = await client.SendEmailAsync(mail, cancellationToken);
+            response = await _client().SendEmailAsync(mail, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
