@@ -81,6 +81,7 @@ public static class AlertsServiceCollectionExtensions
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();
         services.AddSingleton<PendingChangeDispatcher>();
+        services.AddSingleton<CorrectionDispatcher>();
         services.AddSingleton<FanOutHandler>();
         services.AddSingleton<PendingChangeSweep>();
         services.AddSingleton<AlertFanOut>();

@@ -64,4 +64,7 @@ public interface ISentAlertLog
 
     /// <summary>Gives the claim up after a transient failure, so that the retry can claim it.</summary>
     Task ReleaseAsync(string alertId, CancellationToken cancellationToken);
+
+    /// <summary>Of <paramref name="subscriptionIds"/>, those who were sent (or are being sent) the alert of change <paramref name="changeId"/>.</summary>
+    Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken);
 }

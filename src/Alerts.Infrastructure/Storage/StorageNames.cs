@@ -68,6 +68,13 @@ internal static class StorageNames
     /// <summary>Row key prefix of a change's pending-dispatch row (its outbox record) in its ticker's partition.</summary>
     public const string PendingRowPrefix = "pending_";
 
+    /// <summary>
+    /// In the rating-changes table, the partition (this prefix and a digest of the source's name) holding a row per sender record
+    /// (RowKey: the sender key's digest) naming its ticker, for a source that later names the record by its id alone
+    /// (Benzinga's removed records). No ticker can start with it.
+    /// </summary>
+    public const string SenderIndexPartitionPrefix = "senders~";
+
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =

@@ -32,6 +32,9 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
     private const int RowsPerTransaction = 100;
     private const int Concurrency = 8;
 
+    /// <summary>Row keys or-ed in one query of <see cref="WhoWasSentAsync"/>: with the partition's, Table Storage's limit of 15 comparisons a filter.</summary>
+    private const int RowsPerQuery = 14;
+
     /// <summary>The partition of an alert id's row: stable across processes and versions (FNV-1a of its characters).</summary>
     public static string PartitionOf(string alertId)
     {
@@ -130,6 +133,45 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
         {
             // Nothing to release.
         }
+    }
+
+    /// <summary>
+    /// Reads the rows of the alerts <c>AlertIds.For(changeId, subscription)</c>: one query per partition of the log for up
+    /// to <see cref="RowsPerQuery"/> of them (row keys or-ed), a few at a time. <c>Sending</c>, <c>Sent</c> and <c>Held</c>
+    /// count (sent, being sent, or waiting in a digest); <c>Refused</c> does not. Rows of the layout before 2026-12 are not
+    /// read: alerts that old are past any correction worth sending.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionIds);
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        if (subscriptionIds.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var bySubscription = subscriptionIds.Distinct(StringComparer.Ordinal).ToDictionary(id => Alerts.Core.Matching.AlertIds.For(changeId, id), StringComparer.Ordinal);
+        var queries = bySubscription.Keys
+            .GroupBy(PartitionOf, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(RowsPerQuery).Select(chunk => (Partition: partition.Key, AlertIds: chunk)))
+            .ToList();
+        await Parallel.ForEachAsync(
+            queries,
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (query, ct) =>
+            {
+                var rows = string.Join(" or ", query.AlertIds.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {query.Partition}") + " and (" + rows + ")";
+                await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: RowsPerQuery, select: ["State"], cancellationToken: ct))
+                {
+                    if (row.GetString("State") is not Refused && bySubscription.TryGetValue(row.RowKey, out var subscriptionId))
+                    {
+                        sent[subscriptionId] = true;
+                    }
+                }
+            });
+        return sent.Keys.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The rows that can share entity-group transactions: each alert once, by partition, at most 100 a transaction.</summary>

@@ -427,6 +427,9 @@ public class AlertDispatcherTests
             inner.MarkRefusedAsync(alertId, subscriptionId, reason, at, cancellationToken);
 
         public Task ReleaseAsync(string alertId, CancellationToken cancellationToken) => inner.ReleaseAsync(alertId, cancellationToken);
+
+        public Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken) =>
+            inner.WhoWasSentAsync(changeId, subscriptionIds, cancellationToken);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Alerts.Core.Delivery;
+using Alerts.Core.Matching;
 
 namespace Alerts.Core.Tests.TestSupport;
 
@@ -116,6 +117,17 @@ internal sealed class InMemorySentAlertLog : ISentAlertLog
         {
             Claims.Remove(alertId);
             return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlySet<string>> WhoWasSentAsync(string changeId, IReadOnlyList<string> subscriptionIds, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlySet<string> sent = subscriptionIds
+                .Where(id => AlertIds.For(changeId, id) is var alertId && (Records.ContainsKey(alertId) || Held.Contains(alertId) || Claims.ContainsKey(alertId)))
+                .ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult(sent);
         }
     }
 }
