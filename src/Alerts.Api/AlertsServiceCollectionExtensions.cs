@@ -116,6 +116,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ClientAddresses>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
+        services.AddSingleton<BenzingaPushApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<TickerPageApi>();

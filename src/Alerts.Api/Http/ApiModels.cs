@@ -158,4 +158,5 @@ internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, d
 [JsonSerializable(typeof(DeadLettersResponse))]
 [JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(BenzingaPushResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

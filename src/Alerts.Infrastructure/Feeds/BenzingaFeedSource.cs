@@ -77,7 +77,7 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
                 records++;
                 try
                 {
-                    var (change, updated) = Read(item);
+                    var (change, updated) = BenzingaRecord.Read(item, Name);
                     changes.Add(change);
                     if (updated is { } u && (newest is null || u > newest))
                     {
@@ -196,32 +196,4 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
         }
     }
 
-    private (RatingChangeSubmission Change, long? Updated) Read(JsonElement item)
-    {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            throw new MalformedRecordException($"a record is a JSON {item.ValueKind}, not an object");
-        }
-
-        var id = FeedJson.String(item, "id");
-        var date = FeedJson.String(item, "date") ?? throw new MalformedRecordException($"record {id}: 'date' is missing");
-        var published = FeedDates.Eastern(date, FeedJson.String(item, "time"));
-        var change = published.On(new RatingChangeSubmission
-        {
-            SenderId = id,
-            Ticker = FeedJson.String(item, "ticker") ?? string.Empty,
-            Company = FeedJson.String(item, "name"),
-            Firm = FeedJson.String(item, "analyst") ?? string.Empty,
-            Analyst = FeedJson.String(item, "analyst_name"),
-            Action = VendorActions.Combine(FeedJson.String(item, "action_company"), FeedJson.String(item, "action_pt")),
-            FromRating = FeedJson.String(item, "rating_prior"),
-            ToRating = FeedJson.String(item, "rating_current"),
-            FromTarget = FeedJson.Decimal(item, "pt_prior"),
-            ToTarget = FeedJson.Decimal(item, "pt_current"),
-            Currency = FeedJson.String(item, "currency"),
-            Url = FeedJson.String(item, "url"),
-            Source = Name,
-        });
-        return (change, FeedJson.Int64(item, "updated"));
-    }
 }

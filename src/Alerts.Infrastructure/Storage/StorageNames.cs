@@ -30,6 +30,9 @@ internal static class StorageNames
     /// <summary>Each polled feed's cursor: PartitionKey = source name, one row.</summary>
     public const string FeedCursorsTable = "FeedCursors";
 
+    /// <summary>Deliveries pushed by a vendor and handled (PartitionKey = source, RowKey = a digest of the delivery id).</summary>
+    public const string FeedDeliveriesTable = "FeedDeliveries";
+
     /// <summary>Alerts held for a digest: PartitionKey = subscription id, RowKey = <c>a_{alert id}</c>, plus the <c>batch</c> row of a digest being sent.</summary>
     public const string HeldAlertsTable = "HeldAlerts";
 
@@ -78,5 +81,5 @@ internal static class StorageNames
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, FeedDeliveriesTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
 }
