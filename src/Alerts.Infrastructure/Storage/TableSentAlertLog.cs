@@ -163,7 +163,7 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
             {
                 var rows = string.Join(" or ", query.AlertIds.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id}")));
                 var filter = TableClient.CreateQueryFilter($"PartitionKey eq {query.Partition}") + " and (" + rows + ")";
-                await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: RowsPerQuery, select: ["State"], cancellationToken: ct))
+                await foreach (var row in Table.QueryAsync<TableEntity>(filter, maxPerPage: RowsPerQuery, select: ["RowKey", "State"], cancellationToken: ct))
                 {
                     if (row.GetString("State") is not Refused && bySubscription.TryGetValue(row.RowKey, out var subscriptionId))
                     {
