@@ -98,10 +98,11 @@ public static class ChangeDescription
             },
             RatingAction.TargetRaise => $"{firm} raises {ticker} price target{TargetMove(change)}",
             RatingAction.TargetCut => $"{firm} cuts {ticker} price target{TargetMove(change)}",
+            RatingAction.TargetSet => change.ToTarget is { } target ? $"{firm} sets {ticker} price target at {Money(target, change.Currency)}" : $"{firm} on {ticker}",
             _ => $"{firm} on {ticker}",
         };
 
-        if (change.Action is RatingAction.TargetRaise or RatingAction.TargetCut)
+        if (change.Action is RatingAction.TargetRaise or RatingAction.TargetCut or RatingAction.TargetSet)
         {
             return to is null ? headline : $"{headline}, {to}";
         }

@@ -64,6 +64,15 @@ public sealed class ChangeCorrectionTests
         Assert.Null(ChangeCorrection.Between(Told(), Told(s => s with { ToRating = "neutral ", FromRating = "BUY" })));
 
     [Fact]
+    public void Headline_TargetSet_SaysTheTargetWithNoDirection()
+    {
+        var set = Normalizer.Normalize(new RatingChangeSubmission { Ticker = "AAPL", Firm = "Jefferies", ToTarget = 200.75m, PublishedAt = At }, At);
+
+        Assert.Equal(RatingAction.TargetSet, set.Action);
+        Assert.Equal("Jefferies sets AAPL price target at $200.75", ChangeDescription.Headline(set));
+    }
+
+    [Fact]
     public void Headline_CorrectionAndWithdrawal_SayWhatTheyAre()
     {
         var told = Told();
