@@ -274,7 +274,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PollAllAsync_FmpTargetWithNoEarlierTargetOfTheFirm_HasNoPriorTargetAndNoStatedAction()
+    public async Task PollAllAsync_FmpTargetWithNoEarlierTargetOfTheFirm_IsATargetSetWithNoPriorTarget()
     {
         _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
             VendorSample.FmpPriceTargetNewsAapl, ticker: Apart, keep: r => (string)r["analystCompany"]! == "Wedbush")));
@@ -286,6 +286,9 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var wedbush = Assert.Single(await host.HistoryAsync(Apart("AAPL")));
         Assert.Null(wedbush.FromTarget);
         Assert.Equal(240m, wedbush.ToTarget);
+
+        // Its headline states no action, and there is nothing to compare its target with: a target, with no direction.
+        Assert.Equal(RatingAction.TargetSet, wedbush.Action);
     }
 
     [Fact]
