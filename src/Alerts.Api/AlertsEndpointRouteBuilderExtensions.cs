@@ -32,6 +32,7 @@ public static class AlertsEndpointRouteBuilderExtensions
         subscriptions.MapPost("/{id}/unsubscribe", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.UnsubscribeAsync(request, id, ct));
         subscriptions.MapGet("/{id}/manage", (HttpRequest request, string id, SubscriptionsApi handler, CancellationToken ct) => handler.ManagePage(request, id, ct));
         api.MapGet("/assets/{name}", (HttpRequest request, string name) => StaticAssets.Get(request, name));
+        api.MapPost("/feeds/benzinga", (HttpRequest request, BenzingaPushApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
         api.MapPost("/sendgrid/events", (HttpRequest request, SendGridEventsApi handler, CancellationToken ct) => handler.PostAsync(request, ct));
         api.MapGet("/health", (HttpRequest request, HealthApi handler, CancellationToken ct) => handler.GetAsync(request, ct));
         api.MapGet("/openapi.json", () => Alerts.Api.OpenApi.OpenApiDocument.Get());

@@ -71,6 +71,7 @@ public static class AlertsServiceCollectionExtensions
         // Ingest, matching, delivery, subscriptions: the application layer
         services.AddSingleton<RatingIngestService>();
         services.AddSingleton<PendingChangeDispatcher>();
+        services.AddSingleton<CorrectionDispatcher>();
         services.AddSingleton<FanOutHandler>();
         services.AddSingleton<PendingChangeSweep>();
         services.AddSingleton<AlertFanOut>();
@@ -105,6 +106,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<SendGridEventsApi>();
         services.AddSingleton<AdminKeys>();
+        services.AddSingleton<BenzingaPushApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<TickerPageApi>();

@@ -34,6 +34,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
     // What each vendor answers now; the test changes it as the vendors publish more.
     private volatile string _benzinga = string.Empty;
     private volatile string _fmpTargets = "[]";
+    private volatile string _benzingaRemoved = """{"removed": []}""";
 
     public async Task InitializeAsync()
     {
@@ -50,6 +51,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
             ("/fmp/stable/price-target-news", _) => Json(_fmpTargets),
             ("/fmp/stable/grades-news", _) => (402, """{"Error Message": "Premium Query Parameter: this endpoint is not available under your current subscription"}""", null),
             ("/benzinga/api/v2.1/calendar/ratings", _) => Json(_benzinga),
+            ("/benzinga/api/v2.1/calendar-removed", _) => Json(_benzingaRemoved),
             _ => (404, "not a vendor path", null),
         });
     }
@@ -139,6 +141,94 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         Assert.Single(_vendors!.Requests, r => r.Path == "/fmp/stable/grades-news");
     }
 
+    [Fact]
+    public async Task LocalRunner_NewestBenzingaRecordEditedThenRemoved_OneCorrectedOneWithdrawnToItsSubscriber_DigestCarriesThem()
+    {
+        // The newest recorded Benzinga record (Redburn's downgrade of AAPL, $200), moved to yesterday, and the runner
+        // polling Benzinga alone. Two subscribers of AAPL: one instant, one with a digest due in a few minutes.
+        const string redburn = "659e84b3b02d4100013258aa";
+        var record = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, keep: r => (string?)r["id"] == redburn);
+        _benzinga = """{"ratings": []}""";
+        _runner = await LocalRunnerProcess.StartAsync(_azurite!.ConnectionString, Secret, _work, FreePorts.GetOne(), new Dictionary<string, string>
+        {
+            ["Feeds__PollIntervalSeconds"] = "2",
+            ["Feeds__Sources__0__Name"] = "benzinga",
+            ["Feeds__Sources__0__Kind"] = "Benzinga",
+            ["Feeds__Sources__0__BaseUrl"] = _vendors!.BaseUrl + "/benzinga",
+            ["Feeds__Sources__0__ApiKey"] = "bz-key",
+        });
+        var instant = "instant-" + Guid.NewGuid().ToString("N")[..8] + "@example.com";
+        var digest = "digest-" + Guid.NewGuid().ToString("N")[..8] + "@example.com";
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var digestAt = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddMinutes(3), london);
+        await SubscribeAsync(instant, string.Empty);
+        await SubscribeAsync(digest, $$""", "delivery": "digest", "timeZone": "Europe/London", "digestTime": "{{digestAt.ToString("HH:mm", CultureInfo.InvariantCulture)}}" """);
+
+        // Benzinga publishes the record: one alert to the instant subscriber.
+        _benzinga = record;
+        var alert = await EmailAsync(instant, m => true, "the alert of Redburn's downgrade");
+        Assert.Equal("Redburn Atlantic downgrades AAPL to Neutral from Buy, PT $200", alert.Subject);
+
+        // An hour later Benzinga edits its target to $180 (same id, newer "updated"): one "Corrected:".
+        _benzinga = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, keep: r => (string?)r["id"] == redburn, edit: r =>
+        {
+            r["pt_current"] = "180.0000";
+            r["updated"] = (long)r["updated"]! + 3600;
+        });
+        var corrected = await EmailAsync(instant, m => (m.Subject ?? string.Empty).StartsWith("Corrected:", StringComparison.Ordinal), "the correction");
+        Assert.Equal("Corrected: Redburn Atlantic downgrades AAPL to Neutral from Buy, PT $180", corrected.Subject);
+        Assert.Contains("Price target corrected: $200 -> $180", corrected.TextBody, StringComparison.Ordinal);
+
+        // Then Benzinga deletes it (its removed-records endpoint): one "Withdrawn:".
+        var updated = (long)VendorSample.Records(VendorSample.BenzingaAapl).Single(r => (string?)r["id"] == redburn)["updated"]! + (BenzingaDays * 86_400L) + 7200;
+        _benzingaRemoved = $$"""{"removed": [{"id": "{{redburn}}", "type": "ratings", "updated": {{updated}}}]}""";
+        var withdrawn = await EmailAsync(instant, m => (m.Subject ?? string.Empty).StartsWith("Withdrawn:", StringComparison.Ordinal), "the withdrawal");
+        Assert.Equal("Withdrawn: Redburn Atlantic downgrades AAPL to Neutral from Buy, PT $180", withdrawn.Subject);
+
+        // The digest subscriber gets all three in the digest, when it is due.
+        var sent = await EmailAsync(digest, m => (m.Subject ?? string.Empty).StartsWith("Alerts digest", StringComparison.Ordinal), "the digest", TimeSpan.FromMinutes(5));
+        Assert.Contains("Corrected: Redburn Atlantic downgrades AAPL", sent.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Withdrawn: Redburn Atlantic downgrades AAPL", sent.TextBody, StringComparison.Ordinal);
+
+        // Polls go on (the record and its removal are read again every 2 seconds): nothing more for either.
+        var polls = _vendors.Requests.Count;
+        await Eventually.UntilAsync(() => _vendors.Requests.Count >= polls + 6, TimeSpan.FromSeconds(60), "three more polls");
+        Assert.Equal(3, AlertEmails(instant).Count);
+        Assert.Single(AlertEmails(digest));
+    }
+
+    private async Task SubscribeAsync(string email, string extraJson)
+    {
+        using var created = await _http.PostAsync(
+            $"{_runner!.BaseUrl}/api/subscriptions",
+            new StringContent($$"""{"email": "{{email}}", "tickers": ["AAPL"]{{extraJson}}}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var confirmation = await EmailAsync(email, IsConfirmation, "the confirmation email", confirmations: true);
+        var link = System.Text.RegularExpressions.Regex.Matches(confirmation.TextBody ?? string.Empty, @"https?://\S+").Select(m => new Uri(m.Value)).Single(u => u.AbsolutePath.Contains("confirm", StringComparison.Ordinal));
+        using var confirmed = await _http.PostAsync(link, content: null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, confirmed.StatusCode);
+    }
+
+    private static bool IsConfirmation(MimeKit.MimeMessage message) => (message.Subject ?? string.Empty).Contains("Confirm", StringComparison.Ordinal);
+
+    private List<MimeKit.MimeMessage> Emails(string to) =>
+        Directory.Exists(_runner!.Mailbox)
+            ? Directory.GetFiles(_runner.Mailbox, "*.eml").Order(StringComparer.Ordinal).Select(path => MimeKit.MimeMessage.Load(path))
+                .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase))).ToList()
+            : [];
+
+    private List<MimeKit.MimeMessage> AlertEmails(string to) => Emails(to).Where(m => !IsConfirmation(m)).ToList();
+
+    private async Task<MimeKit.MimeMessage> EmailAsync(string to, Func<MimeKit.MimeMessage, bool> predicate, string what, TimeSpan? within = null, bool confirmations = false)
+    {
+        MimeKit.MimeMessage? found = null;
+        await UntilAsync(
+            () => Task.FromResult((found = (confirmations ? Emails(to) : AlertEmails(to)).FirstOrDefault(predicate)) is not null),
+            what + " reaches " + to,
+            within ?? TimeSpan.FromSeconds(90));
+        return found!;
+    }
+
     private static (int Status, string? Body, IDictionary<string, string>? Headers) Json(string body) =>
         (200, body, new Dictionary<string, string> { ["Content-Type"] = "application/json" });
 
@@ -203,11 +293,11 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         return history?["changes"]?.AsArray().Select(c => c!).ToList() ?? [];
     }
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string because)
+    private async Task UntilAsync(Func<Task<bool>> condition, string because, TimeSpan? within = null)
     {
         try
         {
-            await Eventually.UntilAsync(condition, TimeSpan.FromSeconds(90), because);
+            await Eventually.UntilAsync(condition, within ?? TimeSpan.FromSeconds(90), because);
         }
         catch (TimeoutException ex)
         {

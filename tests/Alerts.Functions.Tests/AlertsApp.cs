@@ -61,6 +61,11 @@ public sealed class AlertsApp : IAsyncLifetime
 
     public SendGridEventsFunction SendGridEvents => Services.GetRequiredService<SendGridEventsFunction>();
 
+    /// <summary>The token Benzinga's data webhook deliveries carry here (<c>Feeds__BenzingaPush__Tokens</c>).</summary>
+    public const string BenzingaToken = "benzinga-push-token-0123456789abcdef";
+
+    public BenzingaPushFunction BenzingaPush => Services.GetRequiredService<BenzingaPushFunction>();
+
     public AdminFunctions Admin => Services.GetRequiredService<AdminFunctions>();
 
     public AssetsFunction Assets => Services.GetRequiredService<AssetsFunction>();
@@ -87,6 +92,7 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Alerts:MaxSubscriptionsPerClientPerHour"] = "5",
             ["Http:TrustedProxies"] = "127.0.0.1",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
+            ["Feeds:BenzingaPush:Tokens"] = BenzingaToken,
         }).AddInMemoryCollection(_settings).Build();
 
         var services = new ServiceCollection();
@@ -106,6 +112,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<FanOutFunction>();
         services.AddSingleton<SweepPendingChangesFunction>();
         services.AddSingleton<SendGridEventsFunction>();
+        services.AddSingleton<BenzingaPushFunction>();
         services.AddSingleton<AdminFunctions>();
         services.AddSingleton<AssetsFunction>();
         services.AddSingleton<PurgeUnconfirmedFunction>();

@@ -60,7 +60,7 @@ public sealed class DispatchAlertsFunctionTests(AlertsApp app)
     }
 
     [Fact]
-    public async Task SenderCorrectsItsRecord_CorrectionIsInHistoryButAlertsNobodyAgain()
+    public async Task SenderCorrectsItsRecord_CorrectionIsInHistory_AndToldOnceAsACorrectionNotAsNews()
     {
         var email = TestData.Email();
         var ticker = TestData.Ticker();
@@ -76,7 +76,11 @@ public sealed class DispatchAlertsFunctionTests(AlertsApp app)
         Assert.Equal(firstId, corrected.GetProperty("changes")[0].GetProperty("correctionOf").GetString());
         var history = (await app.GetRatingsAsync($"?ticker={ticker}")).Json().GetProperty("changes");
         Assert.Equal(2, history.GetArrayLength());
-        Assert.Single(app.AlertEmails(email));
+
+        // Not a second alert of news: one "Corrected:" email (see CorrectionsTests).
+        var emails = app.AlertEmails(email);
+        Assert.Equal(2, emails.Count);
+        Assert.Single(emails, m => (m.Subject ?? string.Empty).StartsWith("Corrected:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -165,4 +165,5 @@ internal sealed record FeedHealth(string Source, DateTimeOffset? LastPolledAt, d
 [JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(HealthSummary))]
+[JsonSerializable(typeof(BenzingaPushResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

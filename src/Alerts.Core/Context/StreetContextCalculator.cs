@@ -108,7 +108,7 @@ public static class StreetContextCalculator
         var corrected = rows.Where(r => r.CorrectionOf is not null).Select(r => r.CorrectionOf!).ToHashSet(StringComparer.Ordinal);
         var calls = new HashSet<Call> { keys.Call(change) };
         return rows
-            .Where(r => !itself.Contains(r.Id) && !corrected.Contains(r.Id))
+            .Where(r => !itself.Contains(r.Id) && !corrected.Contains(r.Id) && !r.Withdrawn)
             .OrderByDescending(r => r.PublishedAt)
             .ThenBy(r => r.Id, StringComparer.Ordinal)
             .Where(r => calls.Add(keys.Call(r)))

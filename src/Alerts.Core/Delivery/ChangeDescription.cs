@@ -7,8 +7,69 @@ namespace Alerts.Core.Delivery;
 /// <summary>How a change is said in words, the same in subjects, bodies and pages.</summary>
 public static class ChangeDescription
 {
-    /// <summary>"JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18".</summary>
-    public static string Headline(RatingChange change)
+    /// <summary>
+    /// "JPMorgan upgrades CIFR to Overweight from Neutral, PT $12 -> $18"; for a correction on its way to the subscribers
+    /// of the change it corrects, "Corrected: " and the corrected headline, and for a withdrawal "Withdrawn: " and the
+    /// headline of what was withdrawn.
+    /// </summary>
+    public static string Headline(RatingChange change) => change.Correction?.Kind switch
+    {
+        CorrectionKind.Corrected => "Corrected: " + Said(change),
+        CorrectionKind.Withdrawn => "Withdrawn: " + Said(change),
+        _ => Said(change),
+    };
+
+    /// <summary>
+    /// What a correction changed, as an email says it: "Price target: $200 -> $180 (was $200, now $180)" style pairs, one
+    /// per fact that changed; for a withdrawal, that the source withdrew it. Empty for a change that corrects nothing.
+    /// </summary>
+    public static List<(string Label, string Value)> CorrectionFacts(RatingChange change)
+    {
+        var facts = new List<(string, string)>();
+        if (change.Correction is not { } correction)
+        {
+            return facts;
+        }
+
+        if (correction.Kind == CorrectionKind.Withdrawn)
+        {
+            facts.Add(("Withdrawn", $"{change.Source ?? "The source"} withdrew this rating change after it was published; disregard the alert you received."));
+            return facts;
+        }
+
+        var before = change with
+        {
+            Action = correction.Action,
+            FromRating = correction.FromRating,
+            ToRating = correction.ToRating,
+            FromTarget = correction.FromTarget,
+            ToTarget = correction.ToTarget,
+            Currency = correction.Currency,
+            TargetChangePct = correction.FromTarget is { } from && correction.ToTarget is { } to && from != 0 ? Math.Round((to - from) / from * 100m, 2) : null,
+            Correction = null,
+        };
+        facts.Add(("Was", Said(before)));
+        facts.Add(("Now", Said(change)));
+        if (before.Action != change.Action)
+        {
+            facts.Add(("Action corrected", $"{ActionWords(before.Action)} -> {ActionWords(change.Action)}"));
+        }
+
+        if (!string.Equals(Ratings(before), Ratings(change), StringComparison.OrdinalIgnoreCase))
+        {
+            facts.Add(("Rating corrected", $"{Ratings(before) ?? "(none)"} -> {Ratings(change) ?? "(none)"}"));
+        }
+
+        if (!string.Equals(Targets(before), Targets(change), StringComparison.Ordinal))
+        {
+            facts.Add(("Price target corrected", $"{Targets(before) ?? "(none)"} -> {Targets(change) ?? "(none)"}"));
+        }
+
+        return facts;
+    }
+
+    /// <summary>The headline of what a change says, whatever it corrects.</summary>
+    private static string Said(RatingChange change)
     {
         var firm = change.Firm;
         var ticker = change.Ticker;
@@ -37,10 +98,11 @@ public static class ChangeDescription
             },
             RatingAction.TargetRaise => $"{firm} raises {ticker} price target{TargetMove(change)}",
             RatingAction.TargetCut => $"{firm} cuts {ticker} price target{TargetMove(change)}",
+            RatingAction.TargetSet => change.ToTarget is { } target ? $"{firm} sets {ticker} price target at {Money(target, change.Currency)}" : $"{firm} on {ticker}",
             _ => $"{firm} on {ticker}",
         };
 
-        if (change.Action is RatingAction.TargetRaise or RatingAction.TargetCut)
+        if (change.Action is RatingAction.TargetRaise or RatingAction.TargetCut or RatingAction.TargetSet)
         {
             return to is null ? headline : $"{headline}, {to}";
         }
@@ -55,7 +117,8 @@ public static class ChangeDescription
     public static List<(string Label, string Value)> Facts(RatingChange change, SecuritiesMaster? securities = null)
     {
         var company = CompanyOf(change, securities);
-        var facts = new List<(string, string)> { ("Ticker", company is null ? change.Ticker : $"{change.Ticker} ({company})") };
+        var facts = CorrectionFacts(change);
+        facts.Add(("Ticker", company is null ? change.Ticker : $"{change.Ticker} ({company})"));
         facts.Add(("Firm", change.Analyst is null ? change.Firm : $"{change.Firm} ({change.Analyst})"));
         facts.Add(("Action", ActionWords(change.Action)));
         if (Ratings(change) is { } ratings)

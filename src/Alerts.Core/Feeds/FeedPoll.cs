@@ -13,4 +13,7 @@ public sealed record FeedPoll(IReadOnlyList<RatingChangeSubmission> Changes, str
     /// error object), each with why; the rest of the poll was read and is stored.
     /// </summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Records the provider deleted (by its own id), withdrawn once <see cref="Changes"/> are stored.</summary>
+    public IReadOnlyList<Ingest.WithdrawnRecord> Withdrawn { get; init; } = [];
 }

@@ -5,8 +5,9 @@ namespace Alerts.Core.Feeds;
 /// <param name="Succeeded">False when the source could not be read or its changes could not be stored: its cursor was kept.</param>
 /// <param name="Accepted">New changes stored now.</param>
 /// <param name="Corrections">
-/// Records the vendor changed after publishing them (same record id, other content): stored as corrections of the first
-/// version, visible in history, alerting nobody a second time.
+/// Records the vendor changed after publishing them (same record id, other content), and records it deleted: stored as
+/// corrections (or withdrawals) of the version before, visible in history, told once to whoever was alerted of that version
+/// when what an alert says changed (see <see cref="Ingest.CorrectionDispatcher"/>), never alerted as news.
 /// </param>
 /// <param name="Duplicates">Changes read again that were stored before (overlapping windows, re-polls).</param>
 /// <param name="Skipped">Records left out: malformed, or outside the contract's limits (bad ticker, non-positive target...).</param>

@@ -104,7 +104,13 @@ public sealed partial class FeedPoller
                 matched += result.FanningOut;
             }
 
-            // Only now that every change is stored may the cursor move past them.
+            if (poll.Withdrawn.Count > 0)
+            {
+                var withdrawal = await _ingest.WithdrawAsync(source.Name, poll.Withdrawn, cancellationToken);
+                corrections += withdrawal.Withdrawn;
+            }
+
+            // Only now that every change is stored (and every deletion withdrawn) may the cursor move past them.
             var next = poll.NextCursor ?? cursor;
             await _cursors.SaveAsync(source.Name, next, _time.GetUtcNow(), cancellationToken);
 

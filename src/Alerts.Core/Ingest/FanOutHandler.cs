@@ -11,11 +11,14 @@ namespace Alerts.Core.Ingest;
 /// Safe to repeat: a change found dispatched is left alone, one half done is finished (alert ids are deterministic and
 /// the sent log claims each alert once). A change that could not be finished makes <see cref="HandleAsync"/> throw, so the
 /// queue delivers the message again (and sets it aside after its last attempt: the sweep then finds the pending row).
+/// Corrections and withdrawals (a change with <see cref="RatingChange.CorrectionOf"/>) go to <see cref="CorrectionDispatcher"/>
+/// instead: to whoever received the alert they correct, however old the change (its age decided that first alert).
 /// Triggered by the queue in Azure (<c>FanOut</c>) and by the local runner's listener on the same queue.
 /// </summary>
 public sealed partial class FanOutHandler(
     IRatingChangeStore store,
     PendingChangeDispatcher dispatcher,
+    CorrectionDispatcher corrections,
     Delivery.IDispatchWakeUp wakeUp,
     IOptions<AlertsOptions> options,
     TimeProvider time,
@@ -54,6 +57,8 @@ public sealed partial class FanOutHandler(
     public async Task<PendingDispatchResult> FanOutAsync(IReadOnlyList<RatingChange> pending, System.Diagnostics.ActivityContext parent, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var corrected = await corrections.DispatchAsync(pending.Where(c => c.CorrectionOf is not null).Select(c => new PendingDispatch(c, parent)).ToList(), cancellationToken);
+        pending = pending.Where(c => c.CorrectionOf is null).ToList();
         var old = pending.Where(change => options.Value.IsTooOldToAlert(change.PublishedAt, now)).ToList();
         if (old.Count > 0)
         {
@@ -61,7 +66,8 @@ public sealed partial class FanOutHandler(
             LogTooOld(old.Count);
         }
 
-        var result = await dispatcher.DispatchAsync(pending.Except(old).Select(change => new PendingDispatch(change, parent)).ToList(), cancellationToken);
+        var news = await dispatcher.DispatchAsync(pending.Except(old).Select(change => new PendingDispatch(change, parent)).ToList(), cancellationToken);
+        var result = new PendingDispatchResult(news.Matched + corrected.Matched, news.Dispatched + corrected.Dispatched, news.Failed + corrected.Failed);
         if (result.Matched > 0)
         {
             await wakeUp.WakeAsync(cancellationToken);
@@ -69,7 +75,7 @@ public sealed partial class FanOutHandler(
 
         if (result.Failed > 0)
         {
-            throw new FanOutIncompleteException($"{result.Failed} of {pending.Count - old.Count} changes could not be fanned out; they stay pending.");
+            throw new FanOutIncompleteException($"{result.Failed} of {pending.Count - old.Count + corrected.Dispatched + corrected.Failed} changes could not be fanned out; they stay pending.");
         }
 
         return result;

@@ -11,7 +11,10 @@ public enum DispatchState
     /// <summary>Every matching subscriber's alert is on the queue (or nobody followed the ticker when the change was stored).</summary>
     Dispatched,
 
-    /// <summary>A sender's correction of a record it sent before: kept for history, alerts nobody (the first version did).</summary>
+    /// <summary>
+    /// A sender's correction of a record it sent before that told nobody anything: it changed nothing a subscriber sees,
+    /// or nobody followed the ticker (a correction that did tell is <see cref="Dispatched"/>, see <see cref="CorrectionDispatcher"/>).
+    /// </summary>
     Correction,
 
     /// <summary>Published too long before it arrived (<see cref="AlertsOptions.MaxAlertAgeHours"/>): kept for history, alerts nobody.</summary>
@@ -57,6 +60,13 @@ public interface IRatingChangeStore
 
     /// <summary>A stored change and its dispatch state, or null when no change of that id is stored for the ticker.</summary>
     Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The change a sender's record is stored as now (its newest version, after any corrections) and its state, found by
+    /// the record's source and sender id, on <paramref name="ticker"/> or, when null, on the ticker the store noted for
+    /// the record when it was stored; null when no such record is stored.
+    /// </summary>
+    Task<(RatingChange Change, DispatchState State)?> GetBySenderAsync(string source, string senderId, string? ticker, CancellationToken cancellationToken);
 
     /// <summary>The changes of one ticker, newest first.</summary>
     Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken);

@@ -10,7 +10,8 @@ public enum StoreResultKind
 
     /// <summary>
     /// The sender re-sent a record it had sent before (same source and sender id) with other content: stored as a
-    /// correction, visible in history, alerting nobody (the first version alerted already).
+    /// correction, visible in history, never alerted as news (the first version was); its fan-out tells whoever received
+    /// the first version's alert when what an alert says changed (<see cref="CorrectionDispatcher"/>).
     /// </summary>
     Correction,
 }

@@ -25,11 +25,20 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         DispatchAsync(change, tail: null, cancellationToken, parent);
 
     /// <summary>
+    /// Enqueues the alerts of <paramref name="change"/> to <paramref name="only"/> those of the ticker's subscribers,
+    /// whatever their rules say (a paused subscription excepted): a correction goes to whoever received the alert it
+    /// corrects. Returns how many subscribers it was queued for.
+    /// </summary>
+    public Task<int> DispatchAsync(RatingChange change, IReadOnlySet<string> only, CancellationToken cancellationToken, ActivityContext parent = default) =>
+        DispatchAsync(change, tail: null, cancellationToken, parent, only ?? throw new ArgumentNullException(nameof(only)));
+
+    /// <summary>
     /// Enqueues the alerts of <paramref name="change"/>, except its last messages (fewer than ten) when
     /// <paramref name="tail"/> is given: those are added to it, and the change's alerts are all queued only once the caller
     /// has enqueued them (<see cref="EnqueueAsync"/>). Returns how many subscribers it matched.
     /// </summary>
-    public async Task<int> DispatchAsync(RatingChange change, ICollection<AlertsMatched>? tail, CancellationToken cancellationToken, ActivityContext parent = default)
+    /// <param name="only">When given, the recipients: these subscribers, not those the rules match (see the overload).</param>
+    public async Task<int> DispatchAsync(RatingChange change, ICollection<AlertsMatched>? tail, CancellationToken cancellationToken, ActivityContext parent = default, IReadOnlySet<string>? only = null)
     {
         using var activity = AlertsTelemetry.StartMatch(change, parent);
         var perMessage = Math.Min(options.Value.RecipientsPerMessage, queue.MaxRecipientsPerMessage);
@@ -48,7 +57,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
                     matchedRows = ArrayPool<int>.Shared.Rent(subscribers.Count);
                 }
 
-                var count = subscribers.Match(in facts, matchedRows);
+                var count = only is null ? subscribers.Match(in facts, matchedRows) : Among(subscribers, only, matchedRows);
                 for (var i = 0; i < count; i++)
                 {
                     var row = matchedRows[i];
@@ -58,7 +67,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
                         subscriptionId,
                         subscribers.Email(row),
                         subscribers.Delivery(row) is { IsPlainInstant: false } delivery ? delivery : null,
-                        subscribers.Rules(row).NotableOnly ? true : null));
+                        only is null && subscribers.Rules(row).NotableOnly ? true : null));
                     matched++;
                     if (recipients.Count == perMessage)
                     {
@@ -119,6 +128,21 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
     {
         await queue.EnqueueAsync(messages, cancellationToken);
         signal.Notify();
+    }
+
+    /// <summary>The rows of <paramref name="page"/> whose subscription is one of <paramref name="only"/> and not paused.</summary>
+    private static int Among(SubscriberPage page, IReadOnlySet<string> only, int[] rows)
+    {
+        var count = 0;
+        for (var row = 0; row < page.Count; row++)
+        {
+            if (only.Contains(page.SubscriptionId(row)) && !page.Rules(row).Paused)
+            {
+                rows[count++] = row;
+            }
+        }
+
+        return count;
     }
 
     private static void Return(int[]? rented)

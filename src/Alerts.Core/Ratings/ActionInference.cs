@@ -65,6 +65,12 @@ internal static class ActionInference
             return given is RatingAction.Upgrade or RatingAction.Downgrade && !hasFrom ? given.Value : move;
         }
 
+        // A target alone, with nothing to compare it with and no rating: a target with no direction, not a reiteration.
+        if (given is null && toTarget is not null && fromTarget is null && !hasFrom && !hasTo)
+        {
+            return RatingAction.TargetSet;
+        }
+
         return given ?? RatingAction.Reiterate;
     }
 

@@ -14,6 +14,13 @@ public enum RatingAction
     [JsonStringEnumMemberName("target_cut")] TargetCut,
     [JsonStringEnumMemberName("resume")] Resume,
     [JsonStringEnumMemberName("suspend")] Suspend,
+
+    /// <summary>
+    /// A price target stated with nothing to compare it with: no earlier target of the firm (given, or in our history) and
+    /// no rating move. A target with no direction, not a reiteration (added 2026-12; appended, so the other values keep
+    /// their numbers).
+    /// </summary>
+    [JsonStringEnumMemberName("target_set")] TargetSet,
 }
 
 /// <summary>The wire names of <see cref="RatingAction"/>, in one place.</summary>
@@ -29,6 +36,7 @@ public static class RatingActions
         [RatingAction.TargetCut] = "target_cut",
         [RatingAction.Resume] = "resume",
         [RatingAction.Suspend] = "suspend",
+        [RatingAction.TargetSet] = "target_set",
     };
 
     private static readonly Dictionary<string, RatingAction> ByName =

@@ -62,4 +62,16 @@ public sealed record RatingChange
 
     /// <summary>When the sender re-sent its record with other content: the id of the stored change this corrects.</summary>
     public string? CorrectionOf { get; init; }
+
+    /// <summary>
+    /// True for the record of a withdrawal: the source deleted the change this one corrects (<see cref="CorrectionOf"/>);
+    /// it repeats that change's values.
+    /// </summary>
+    public bool Withdrawn { get; init; }
+
+    /// <summary>
+    /// On a correction or withdrawal on its way to the subscribers of the change it corrects: what they were told (set by
+    /// the fan-out step, never stored with the change).
+    /// </summary>
+    public ChangeCorrection? Correction { get; init; }
 }

@@ -30,7 +30,7 @@ public static class TickerPageBuilder
             .ToList();
         var corrected = rows.Where(r => r.CorrectionOf is not null).Select(r => r.CorrectionOf!).ToHashSet(StringComparer.Ordinal);
         var changes = rows
-            .Where(r => !corrected.Contains(r.Id))
+            .Where(r => !corrected.Contains(r.Id) && !r.Withdrawn)
             .OrderByDescending(r => r.PublishedAt)
             .ThenBy(r => r.Id, StringComparer.Ordinal)
             .ToList();

@@ -14,7 +14,13 @@ namespace Alerts.Infrastructure.Feeds;
 /// wall-clock time (converted with that day's EST or EDT offset); a record without a time is kept as its date. The cursor is
 /// the newest <c>updated</c> seen; each poll asks from <see cref="UpdatedRewind"/> before it, as Benzinga advises for
 /// records whose <c>updated</c> lands while a poll runs. A record Benzinga updates later comes again with the same
-/// <c>id</c>, which is its sender id: it is stored and alerted once. Each page is one request of the source's budget.
+/// <c>id</c>, which is its sender id: stored as a correction of the first, and told (once) to whoever was alerted of it
+/// when what it says changed. Each page is one request of the source's budget.
+/// After the ratings, each poll reads the records Benzinga deleted since the same instant,
+/// <c>GET {base}/api/v2.1/calendar-removed?token=&amp;type=ratings&amp;updated=&lt;unix s&gt;&amp;pageSize=&amp;page=</c>:
+/// <c>{"removed": [{"id", "type", "updated"}]}</c> (ids alone, no ticker), returned as <see cref="FeedPoll.Withdrawn"/>.
+/// When that read fails, or the budget stops it, the ratings read stand and the cursor does not move, so the deletions of
+/// that window are asked for again next poll (a deletion read twice withdraws once).
 /// </summary>
 internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp http, RequestBudget budget, TimeProvider time, ILogger<BenzingaFeedSource> logger) : IFeedSource
 {
@@ -71,7 +77,7 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
                 records++;
                 try
                 {
-                    var (change, updated) = Read(item);
+                    var (change, updated) = BenzingaRecord.Read(item, Name);
                     changes.Add(change);
                     if (updated is { } u && (newest is null || u > newest))
                     {
@@ -91,8 +97,82 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
             }
         }
 
-        return new FeedPoll(changes, newest?.ToString(CultureInfo.InvariantCulture) ?? cursor, skipped);
+        var problems = new List<string>();
+        var withdrawn = new List<Core.Ingest.WithdrawnRecord>();
+        try
+        {
+            if (!await ReadRemovedAsync(from, withdrawn, cancellationToken))
+            {
+                FeedLog.BudgetSpent(logger, Name, 1, budget.PerMinute, budget.PerDay);
+                newest = since;
+            }
+        }
+        catch (Exception ex) when (ex is FeedFormatException or FeedUnavailableException)
+        {
+            // The ratings read stand; the deletions of this window are asked for again, from the same cursor.
+            problems.Add("removed records: " + ex.Message);
+            newest = since;
+        }
+
+        return new FeedPoll(changes, newest?.ToString(CultureInfo.InvariantCulture) ?? cursor, skipped) { Problems = problems, Withdrawn = withdrawn };
     }
+
+    /// <summary>Reads the ratings Benzinga deleted since <paramref name="from"/>; false when the budget stopped it.</summary>
+    private async Task<bool> ReadRemovedAsync(long from, List<Core.Ingest.WithdrawnRecord> withdrawn, CancellationToken cancellationToken)
+    {
+        for (var page = 0; page < MaxPages; page++)
+        {
+            if (!budget.TryTake())
+            {
+                return false;
+            }
+
+            var uri = FeedUrls.Build(
+                options.BaseUrl ?? DefaultBaseUrl,
+                "/api/v2.1/calendar-removed",
+                ("token", options.ApiKey),
+                ("type", "ratings"),
+                ("updated", from.ToString(CultureInfo.InvariantCulture)),
+                ("pageSize", PageSize.ToString(CultureInfo.InvariantCulture)),
+                ("page", page.ToString(CultureInfo.InvariantCulture)));
+            var body = await http.GetAsync(uri, "application/json", cancellationToken);
+            using var document = FeedJson.Parse(body, Name);
+            var records = RemovedRecords(document.RootElement);
+            foreach (var item in records)
+            {
+                if (item.ValueKind == JsonValueKind.Object
+                    && FeedJson.String(item, "id") is { Length: > 0 } id
+                    && FeedJson.String(item, "type") is null or "ratings")
+                {
+                    withdrawn.Add(new Core.Ingest.WithdrawnRecord(id));
+                }
+            }
+
+            if (records.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The records of a removed-records answer: <c>{"removed": [...]}</c>; <c>{}</c> or <c>[]</c> when there are none.</summary>
+    private List<JsonElement> RemovedRecords(JsonElement root) => root.ValueKind switch
+    {
+        JsonValueKind.Object when root.TryGetProperty("removed", out var removed) => removed.ValueKind switch
+        {
+            JsonValueKind.Array => removed.EnumerateArray().ToList(),
+            JsonValueKind.Null => [],
+            _ => throw new FeedFormatException($"{Name} answered \"removed\" as a JSON {removed.ValueKind}, not an array"),
+        },
+        JsonValueKind.Object when !root.EnumerateObject().Any() => [],
+        JsonValueKind.Array => root.EnumerateArray().ToList(),
+        _ => throw new FeedFormatException($"{Name} answered {Describe(root)} where {{\"removed\": [...]}} was expected"),
+    };
+
+    private static string Describe(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object ? "an object without \"removed\"" : "a JSON " + root.ValueKind;
 
     /// <summary>The records of an answer: <c>{"ratings": [...]}</c>; <c>{}</c> or <c>[]</c> when there are none.</summary>
     private IEnumerable<JsonElement> Records(JsonElement root)
@@ -116,32 +196,4 @@ internal sealed class BenzingaFeedSource(FeedSourceOptions options, FeedHttp htt
         }
     }
 
-    private (RatingChangeSubmission Change, long? Updated) Read(JsonElement item)
-    {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            throw new MalformedRecordException($"a record is a JSON {item.ValueKind}, not an object");
-        }
-
-        var id = FeedJson.String(item, "id");
-        var date = FeedJson.String(item, "date") ?? throw new MalformedRecordException($"record {id}: 'date' is missing");
-        var published = FeedDates.Eastern(date, FeedJson.String(item, "time"));
-        var change = published.On(new RatingChangeSubmission
-        {
-            SenderId = id,
-            Ticker = FeedJson.String(item, "ticker") ?? string.Empty,
-            Company = FeedJson.String(item, "name"),
-            Firm = FeedJson.String(item, "analyst") ?? string.Empty,
-            Analyst = FeedJson.String(item, "analyst_name"),
-            Action = VendorActions.Combine(FeedJson.String(item, "action_company"), FeedJson.String(item, "action_pt")),
-            FromRating = FeedJson.String(item, "rating_prior"),
-            ToRating = FeedJson.String(item, "rating_current"),
-            FromTarget = FeedJson.Decimal(item, "pt_prior"),
-            ToTarget = FeedJson.Decimal(item, "pt_current"),
-            Currency = FeedJson.String(item, "currency"),
-            Url = FeedJson.String(item, "url"),
-            Source = Name,
-        });
-        return (change, FeedJson.Int64(item, "updated"));
-    }
 }

@@ -48,6 +48,13 @@ public static class FeedsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IFeedCursorStore, TableFeedCursorStore>();
+
+        // Benzinga's data webhook (POST /api/feeds/benzinga): off until Feeds__BenzingaPush__Tokens is set.
+        services.AddOptions<BenzingaPushOptions>().Bind(configuration.GetSection(BenzingaPushOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => o.GetTokens().All(t => t.Length >= BenzingaPushOptions.MinTokenLength), $"Feeds__BenzingaPush__Tokens: each token must be at least {BenzingaPushOptions.MinTokenLength} characters")
+            .ValidateOnStart();
+        services.TryAddSingleton<IFeedDeliveryLog, TableFeedDeliveryLog>();
+        services.TryAddSingleton<BenzingaPushReceiver>();
         services.TryAddSingleton<FeedPoller>();
         return services;
     }

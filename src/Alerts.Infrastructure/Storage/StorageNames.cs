@@ -30,6 +30,9 @@ internal static class StorageNames
     /// <summary>Each polled feed's cursor: PartitionKey = source name, one row.</summary>
     public const string FeedCursorsTable = "FeedCursors";
 
+    /// <summary>Deliveries pushed by a vendor and handled (PartitionKey = source, RowKey = a digest of the delivery id).</summary>
+    public const string FeedDeliveriesTable = "FeedDeliveries";
+
     /// <summary>Alerts held for a digest: PartitionKey = subscription id, RowKey = <c>a_{alert id}</c>, plus the <c>batch</c> row of a digest being sent.</summary>
     public const string HeldAlertsTable = "HeldAlerts";
 
@@ -68,8 +71,15 @@ internal static class StorageNames
     /// <summary>Row key prefix of a change's pending-dispatch row (its outbox record) in its ticker's partition.</summary>
     public const string PendingRowPrefix = "pending_";
 
+    /// <summary>
+    /// In the rating-changes table, the partition (this prefix and a digest of the source's name) holding a row per sender record
+    /// (RowKey: the sender key's digest) naming its ticker, for a source that later names the record by its id alone
+    /// (Benzinga's removed records). No ticker can start with it.
+    /// </summary>
+    public const string SenderIndexPartitionPrefix = "senders~";
+
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, FeedDeliveriesTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
 }

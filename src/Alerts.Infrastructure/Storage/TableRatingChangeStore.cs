@@ -37,6 +37,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         var table = storage.Table(StorageNames.RatingChangesTable);
         var results = new StoreResult[changes.Count];
         var positions = changes.Select((change, index) => (change, index)).ToList();
+        await IndexSendersAsync(table, changes, cancellationToken);
 
         await Parallel.ForEachAsync(
             positions.GroupBy(p => p.change.Ticker).SelectMany(g => g.Chunk(ChangesPerTransaction)),
@@ -71,7 +72,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
                                     await RememberSenderAsync(table, change, existing[i].ExistingId!, ct);
                                     break;
                                 case StoreResultKind.Correction:
-                                    results[index] = await AddCorrectionAsync(table, change, existing[i].ExistingId!, ct);
+                                    results[index] = await AddCorrectionAsync(table, change, existing[i].ExistingId!, initialState, ct);
                                     break;
                                 default:
                                     stillPending.Add(pending[i]);
@@ -195,6 +196,28 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         return (FromRow(row.Value), state);
     }
 
+    public async Task<(RatingChange Change, DispatchState State)?> GetBySenderAsync(string source, string senderId, string? ticker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(senderId);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var table = storage.Table(StorageNames.RatingChangesTable);
+        var probe = new RatingChange { Id = string.Empty, Ticker = ticker ?? string.Empty, Firm = string.Empty, Action = RatingAction.Reiterate, Currency = string.Empty, PublishedAt = default, ReceivedAt = default, Source = source, SenderId = senderId };
+        if (ticker is null)
+        {
+            var noted = await table.GetEntityIfExistsAsync<TableEntity>(SenderIndexPartition(source), SenderKeyRowKey(probe), ["Ticker"], cancellationToken);
+            if (!noted.HasValue || noted.Value!.GetString("Ticker") is not { Length: > 0 } notedTicker)
+            {
+                return null;
+            }
+
+            probe = probe with { Ticker = notedTicker };
+        }
+
+        var key = await table.GetEntityIfExistsAsync<TableEntity>(probe.Ticker, SenderKeyRowKey(probe), ["ChangeId"], cancellationToken);
+        return key.HasValue ? await GetAsync(probe.Ticker, key.Value!.GetString("ChangeId"), cancellationToken) : null;
+    }
+
     public Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
     {
         var upper = since is { } s ? StorageNames.LogRowPrefix + Tables.InvertedTicks(s) + "_~" : StorageNames.LogRowPrefix + "~";
@@ -226,6 +249,9 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
     internal static string LogRowKey(RatingChange change) =>
         StorageNames.LogRowPrefix + Tables.InvertedTicks(change.PublishedAt) + "_" + change.Id;
 
+    /// <summary>The index partition of a source: its name digested, as a sender-given name may hold characters a key may not.</summary>
+    internal static string SenderIndexPartition(string source) => StorageNames.SenderIndexPartitionPrefix + Ids.Digest(source, 16);
+
     internal static string SenderKeyRowKey(RatingChange change) =>
         StorageNames.SenderKeyPrefix + Ids.Digest($"{change.Source}|{change.SenderId}", 32);
 
@@ -255,7 +281,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
     /// Stores a correction: its log row (pointing at the change it corrects), its content key, and the sender key moved
     /// to it (under the ETag read, so two racing corrections cannot both win). A lost race is settled by reading again.
     /// </summary>
-    private async Task<StoreResult> AddCorrectionAsync(TableClient table, RatingChange change, string correctedId, CancellationToken cancellationToken)
+    private async Task<StoreResult> AddCorrectionAsync(TableClient table, RatingChange change, string correctedId, Func<RatingChange, DispatchState> initialState, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -267,7 +293,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
             }
 
             var previous = senderKey.HasValue ? senderKey.Value!.GetString("ChangeId") : correctedId;
-            var rows = Rows(change, correctionOf: previous).ToList();
+            var rows = Rows(change, correctionOf: previous, initialState(change with { CorrectionOf = previous })).ToList();
             var actions = rows.Where(r => !r.RowKey.StartsWith(StorageNames.SenderKeyPrefix, StringComparison.Ordinal))
                 .Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
                 .Append(senderKey.HasValue
@@ -285,6 +311,28 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         }
 
         throw new InvalidOperationException($"Could not store the correction {change.Id} of {correctedId}: too much contention.");
+    }
+
+    /// <summary>
+    /// Notes the ticker of every sender record among <paramref name="changes"/> (see
+    /// <see cref="StorageNames.SenderIndexPartitionPrefix"/>), before the changes are stored, so that a crash in between
+    /// leaves at worst a note naming nothing: one transaction per source and 100 records.
+    /// </summary>
+    private static async Task IndexSendersAsync(TableClient table, IReadOnlyList<RatingChange> changes, CancellationToken cancellationToken)
+    {
+        var notes = changes.Where(c => c.SenderId is not null && c.Source is { Length: > 0 })
+            .DistinctBy(SenderKeyRowKey)
+            .GroupBy(c => c.Source!, StringComparer.Ordinal)
+            .SelectMany(source => source.Chunk(100))
+            .ToList();
+        foreach (var chunk in notes)
+        {
+            await table.SubmitTransactionAsync(
+                chunk.Select(c => new TableTransactionAction(
+                    TableTransactionActionType.UpsertReplace,
+                    new TableEntity(SenderIndexPartition(c.Source!), SenderKeyRowKey(c)) { ["Ticker"] = c.Ticker })),
+                cancellationToken);
+        }
     }
 
     /// <summary>
@@ -312,7 +360,9 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
     private static IEnumerable<TableEntity> Rows(RatingChange change, string? correctionOf, DispatchState state = DispatchState.Pending)
     {
         var logRowKey = LogRowKey(change);
-        state = correctionOf is null ? state : DispatchState.Correction;
+
+        // A correction is pending (its fan-out decides whom it tells) or told nobody; never too old: its original's age decided.
+        state = correctionOf is null || state == DispatchState.Pending ? state : DispatchState.Correction;
         yield return ToRow(change, logRowKey, correctionOf, state);
         yield return new TableEntity(change.Ticker, StorageNames.ContentKeyPrefix + change.Id)
         {
@@ -367,6 +417,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
         ["Url"] = change.Url,
         ["SenderId"] = change.SenderId,
         ["CorrectionOf"] = correctionOf,
+        ["Withdrawn"] = change.Withdrawn ? true : null,
         ["Sentence"] = change.Sentence,
         ["DispatchState"] = state.ToString(),
     };
@@ -399,6 +450,7 @@ internal sealed class TableRatingChangeStore(StorageBootstrapper storage) : IRat
             Url = row.GetString("Url"),
             SenderId = row.GetString("SenderId"),
             CorrectionOf = row.GetString("CorrectionOf"),
+            Withdrawn = row.GetBoolean("Withdrawn") ?? false,
             Sentence = row.GetString("Sentence"),
         };
     }

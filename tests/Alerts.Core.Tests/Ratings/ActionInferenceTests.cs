@@ -18,6 +18,22 @@ public class ActionInferenceTests
         Assert.Equal(expected, Infer(null, from, to));
 
     [Fact]
+    public void Infer_TargetAloneNothingToCompareWith_IsATargetSetNotAReiteration() =>
+        Assert.Equal(RatingAction.TargetSet, Infer(null, null, null, toTarget: 200.75m));
+
+    [Fact]
+    public void Infer_TargetAloneWithTheSendersOwnAction_KeepsIt()
+    {
+        Assert.Equal(RatingAction.Initiate, Infer(RatingAction.Initiate, null, null, toTarget: 200m));
+        Assert.Equal(RatingAction.Downgrade, Infer(RatingAction.Downgrade, null, null, toTarget: 200.75m));
+        Assert.Equal(RatingAction.Reiterate, Infer(RatingAction.Reiterate, null, null, toTarget: 200m));
+    }
+
+    [Fact]
+    public void Infer_TargetAloneWithAPriorTargetKept_IsAReiteration() =>
+        Assert.Equal(RatingAction.Reiterate, Infer(null, null, null, fromTarget: 200m, toTarget: 200m));
+
+    [Fact]
     public void Infer_ReiterateLabelButRatingMovedDown_IsDowngrade() =>
         Assert.Equal(RatingAction.Downgrade, Infer(RatingAction.Reiterate, "Equal Weight", "Underweight"));
 

@@ -37,6 +37,8 @@ internal sealed class InMemoryRatingHistory : IRatingChangeStore
     public Task<(RatingChange Change, DispatchState State)?> GetAsync(string ticker, string changeId, CancellationToken cancellationToken) =>
         Task.FromResult(_changes.FirstOrDefault(c => c.Ticker == ticker && c.Id == changeId) is { } change ? ((RatingChange, DispatchState)?)(change, DispatchState.Dispatched) : null);
 
+    public Task<(RatingChange Change, DispatchState State)?> GetBySenderAsync(string source, string senderId, string? ticker, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<RatingChange>> GetHistoryAsync(string ticker, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RatingChange>>(Read(ticker, since ?? DateTimeOffset.MinValue, DateTimeOffset.MaxValue, limit));
 

@@ -175,7 +175,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var host = Host(Benzinga(lookbackDays: 365));
         await SubscribeAsync(host, aapl);
         var body = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, ticker: Apart);
-        _server.SetResponder(_ => Responses.Json(body));
+        _server.SetResponder(Responses.Benzinga(body));
 
         var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
@@ -199,19 +199,19 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PollAllAsync_BenzingaRecordUpdatedLater_IsAlertedOnceAndItsCorrectionKeptInHistory()
+    public async Task PollAllAsync_BenzingaRecordUpdatedLater_IsStoredAsItsCorrectionAndQueuedForItsFanOut()
     {
         var aapl = Apart("AAPL");
         await using var host = Host(Benzinga());
         await SubscribeAsync(host, aapl);
-        _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
+        _server.SetResponder(Responses.Benzinga(VendorSample.Rewrite(
             VendorSample.BenzingaAapl, BenzingaDays, ticker: Apart, keep: r => (string)r["date"]! == "2024-01-10")));
 
         var first = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
         Assert.Equal((1, 1), (first.Accepted, first.FanningOut));
 
         // Benzinga corrects Redburn's record an hour later: same id, newer "updated", another target.
-        _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
+        _server.SetResponder(Responses.Benzinga(VendorSample.Rewrite(
             VendorSample.BenzingaAapl,
             BenzingaDays,
             ticker: Apart,
@@ -225,8 +225,10 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var second = Assert.Single(await host.Poller.PollAllAsync(CancellationToken.None));
 
         var moved = 1704887528L + (BenzingaDays * 86_400L);
-        Assert.Equal((moved - 5).ToString(CultureInfo.InvariantCulture), Assert.Single(_server.Requests).Query["parameters[updated]"]);
-        Assert.Equal((0, 1, 0, 0), (second.Accepted, second.Corrections, second.Duplicates, second.FanningOut));
+        Assert.Equal((moved - 5).ToString(CultureInfo.InvariantCulture), Assert.Single(Responses.RatingsRequests(_server.Requests)).Query["parameters[updated]"]);
+
+        // Stored as the correction of the first and named for the fan-out step, which tells whoever got the first alert.
+        Assert.Equal((0, 1, 0, 1), (second.Accepted, second.Corrections, second.Duplicates, second.FanningOut));
         Assert.Equal((moved + 3600).ToString(CultureInfo.InvariantCulture), second.Cursor);
 
         var history = await host.HistoryAsync(aapl);
@@ -243,7 +245,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var aapl = Apart("AAPL");
 
         // History: Benzinga's recorded AAPL records up to 2023-09-12 (Wedbush's last target then: $230).
-        _server.SetResponder(request => Responses.Json(request.Path.StartsWith("/api/v2.1", StringComparison.Ordinal)
+        _server.SetResponder(Responses.Benzinga(request => request.Path.StartsWith("/api/v2.1", StringComparison.Ordinal)
             ? VendorSample.Rewrite(VendorSample.BenzingaAapl, ticker: Apart, keep: r => string.CompareOrdinal((string)r["date"]!, "2023-09-12") <= 0)
             : VendorSample.Rewrite(VendorSample.FmpPriceTargetNewsAapl, ticker: Apart)));
         await using var host = Host(Benzinga(lookbackDays: 365), new TestClock(new DateTimeOffset(2023, 9, 13, 0, 0, 0, TimeSpan.Zero)));
@@ -272,7 +274,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PollAllAsync_FmpTargetWithNoEarlierTargetOfTheFirm_HasNoPriorTargetAndNoStatedAction()
+    public async Task PollAllAsync_FmpTargetWithNoEarlierTargetOfTheFirm_IsATargetSetWithNoPriorTarget()
     {
         _server.SetResponder(_ => Responses.Json(VendorSample.Rewrite(
             VendorSample.FmpPriceTargetNewsAapl, ticker: Apart, keep: r => (string)r["analystCompany"]! == "Wedbush")));
@@ -284,6 +286,9 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var wedbush = Assert.Single(await host.HistoryAsync(Apart("AAPL")));
         Assert.Null(wedbush.FromTarget);
         Assert.Equal(240m, wedbush.ToTarget);
+
+        // Its headline states no action, and there is nothing to compare its target with: a target, with no direction.
+        Assert.Equal(RatingAction.TargetSet, wedbush.Action);
     }
 
     [Fact]
@@ -306,7 +311,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
                 r["adjPriceTarget"] = -195;
             }
         });
-        _server.SetResponder(request => Responses.Json(request.Path.StartsWith("/api/v2.1", StringComparison.Ordinal) ? benzinga : fmp));
+        _server.SetResponder(Responses.Benzinga(request => request.Path.StartsWith("/api/v2.1", StringComparison.Ordinal) ? benzinga : fmp));
         await using var host = Host(FmpTargets(Benzinga(lookbackDays: 10)), new TestClock(new DateTimeOffset(2024, 1, 12, 0, 0, 0, TimeSpan.Zero)));
 
         var summaries = await host.Poller.PollAllAsync(CancellationToken.None);

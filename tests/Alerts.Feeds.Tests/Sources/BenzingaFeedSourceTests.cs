@@ -14,7 +14,7 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
 
     private CaptureServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await CaptureServer.StartAsync(_ => Responses.Json(VendorSample.Text(VendorSample.BenzingaAapl)));
+    public async Task InitializeAsync() => _server = await CaptureServer.StartAsync(Responses.Benzinga(VendorSample.Text(VendorSample.BenzingaAapl)));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -108,7 +108,7 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
         var first = await source.PollAsync(null, CancellationToken.None);
         await source.PollAsync(first.NextCursor, CancellationToken.None);
 
-        var requests = _server.Requests;
+        var requests = Responses.RatingsRequests(_server.Requests);
         Assert.Equal("/api/v2.1/calendar/ratings", requests[0].Path);
         Assert.Equal(FeedSettings.ApiKey, requests[0].Query["token"]);
         Assert.Equal(RecordedAt.AddDays(-3).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), requests[0].Query["parameters[updated]"]);
@@ -178,7 +178,7 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
 
         var poll = await host.Source("benzinga").PollAsync("1704000000", CancellationToken.None);
 
-        Assert.Equal(["0"], _server.Requests.Select(r => r.Query["page"])); // 100 records < 1000 asked: no page 1
+        Assert.Equal(["0"], Responses.RatingsRequests(_server.Requests).Select(r => r.Query["page"])); // 100 records < 1000 asked: no page 1
         Assert.Equal(100, poll.Changes.Count);
     }
 
@@ -199,12 +199,12 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
         }
 
         var pageZero = new System.Text.Json.Nodes.JsonObject { ["ratings"] = full }.ToJsonString();
-        _server.SetResponder(request => Responses.Json(request.Query["page"] == "0" ? pageZero : VendorSample.Text(VendorSample.BenzingaAapl)));
+        _server.SetResponder(Responses.Benzinga(request => request.Query["page"] == "0" ? pageZero : VendorSample.Text(VendorSample.BenzingaAapl)));
         await using var host = Host();
 
         var poll = await host.Source("benzinga").PollAsync("1704000000", CancellationToken.None);
 
-        Assert.Equal(["0", "1"], _server.Requests.Select(r => r.Query["page"]));
+        Assert.Equal(["0", "1"], Responses.RatingsRequests(_server.Requests).Select(r => r.Query["page"]));
         Assert.Equal(BenzingaFeedSource.PageSize + 100, poll.Changes.Count);
     }
 
@@ -212,14 +212,14 @@ public sealed class BenzingaFeedSourceTests : IAsyncLifetime
     public async Task PollAsync_BudgetSpentBeforeThePages_AsksNothingAndKeepsTheCursor()
     {
         await using var host = FeedTestHost.Create(
-            new FeedSettings().Source("benzinga", "Benzinga", baseUrl: _server.BaseUrl).With("RequestsPerMinute", 1),
+            new FeedSettings().Source("benzinga", "Benzinga", baseUrl: _server.BaseUrl).With("RequestsPerMinute", 2),
             new TestClock(RecordedAt));
         var source = host.Source("benzinga");
 
-        var first = await source.PollAsync("1704000000", CancellationToken.None);
+        var first = await source.PollAsync("1704000000", CancellationToken.None); // the ratings and the removed records
         var second = await source.PollAsync(first.NextCursor, CancellationToken.None);
 
-        Assert.Single(_server.Requests);
+        Assert.Equal(2, _server.Requests.Count);
         Assert.Equal("1704887528", first.NextCursor);
         Assert.Empty(second.Changes);
         Assert.Equal("1704887528", second.NextCursor);

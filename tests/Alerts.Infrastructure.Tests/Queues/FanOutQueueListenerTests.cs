@@ -51,6 +51,7 @@ public sealed class FanOutQueueListenerTests(AzuriteFixture azurite) : IAsyncLif
         var handler = new FanOutHandler(
             store,
             new PendingChangeDispatcher(store, fanOut, NullLogger<PendingChangeDispatcher>.Instance),
+            new CorrectionDispatcher(store, new TableSubscriptionStore(_storage), new TableSentAlertLog(_storage, delivery), fanOut, NullLogger<CorrectionDispatcher>.Instance),
             new DispatchSignal(),
             Options.Create(new AlertsOptions()),
             TimeProvider.System,

@@ -92,7 +92,59 @@ public sealed class TableRatingChangeStoreTests(AzuriteFixture azurite)
         Assert.Equal(19m, correction.ToTarget);
         Assert.Null(Assert.Single(history, c => c.Id == first.Id).CorrectionOf);
         var raw = await RawTable().GetEntityAsync<TableEntity>(ticker, TableRatingChangeStore.LogRowKey(corrected));
-        Assert.Equal("Correction", raw.Value.GetString("DispatchState"));
+        Assert.Equal("Pending", raw.Value.GetString("DispatchState")); // its fan-out decides whom it tells
+    }
+
+    [Fact]
+    public async Task AddAsync_CorrectionTheCallerSaysTellsNobody_IsStoredAsACorrectionWithoutPendingRow()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-456", source: "acme-feed");
+        var corrected = TestData.Change(ticker, toTarget: 19m, senderId: "vendor-456", source: "acme-feed");
+        await _store.AddAsync([first], CancellationToken.None);
+        RatingChange? asked = null;
+
+        await _store.AddAsync([corrected], c => (asked = c).CorrectionOf is null ? DispatchState.Pending : DispatchState.Correction, CancellationToken.None);
+
+        Assert.Equal(first.Id, asked?.CorrectionOf);
+        Assert.Equal(DispatchState.Correction, (await _store.GetAsync(ticker, corrected.Id, CancellationToken.None))?.State);
+        Assert.DoesNotContain(await _store.GetPendingAsync(ticker, DateTimeOffset.MaxValue, 100, CancellationToken.None), c => c.Id == corrected.Id);
+    }
+
+    [Fact]
+    public async Task GetBySenderAsync_WithoutTicker_FindsTheRecordsNewestVersionThroughTheSenderIndex()
+    {
+        var ticker = TestData.UniqueTicker();
+        var senderId = "bz-" + Guid.NewGuid().ToString("N");
+        var first = TestData.Change(ticker, toTarget: 18m, senderId: senderId, source: "benzinga");
+        var corrected = TestData.Change(ticker, toTarget: 17m, senderId: senderId, source: "benzinga");
+        await _store.AddAsync([first], CancellationToken.None);
+        await _store.AddAsync([corrected], CancellationToken.None);
+
+        var found = await _store.GetBySenderAsync("benzinga", senderId, ticker: null, CancellationToken.None);
+        var onTicker = await _store.GetBySenderAsync("benzinga", senderId, ticker, CancellationToken.None);
+        var otherSource = await _store.GetBySenderAsync("acme-feed", senderId, ticker: null, CancellationToken.None);
+
+        Assert.Equal((corrected.Id, 17m), (found?.Change.Id, found?.Change.ToTarget));
+        Assert.Equal(corrected.Id, onTicker?.Change.Id);
+        Assert.Null(otherSource);
+    }
+
+    [Fact]
+    public async Task AddAsync_AWithdrawal_IsStoredAsTheCorrectionOfTheNewestVersionMarkedWithdrawn()
+    {
+        var ticker = TestData.UniqueTicker();
+        var first = TestData.Change(ticker, toTarget: 18m, senderId: "vendor-789", source: "acme-feed");
+        await _store.AddAsync([first], CancellationToken.None);
+        var withdrawal = first with { Id = "withdrawn-" + first.Id[..10], Withdrawn = true };
+
+        var results = await _store.AddIdsAsync([withdrawal], CancellationToken.None);
+
+        Assert.Equal(["correction-of:" + first.Id], results);
+        var stored = await _store.GetAsync(ticker, withdrawal.Id, CancellationToken.None);
+        Assert.True(stored?.Change.Withdrawn);
+        Assert.Equal(first.Id, stored?.Change.CorrectionOf);
+        Assert.Equal(withdrawal.Id, (await _store.GetBySenderAsync("acme-feed", "vendor-789", ticker, CancellationToken.None))?.Change.Id);
     }
 
     [Fact]

@@ -20,6 +20,34 @@ public sealed class TableSentAlertLogTests(AzuriteFixture azurite)
             .GetEntityAsync<TableEntity>(TableSentAlertLog.PartitionOf(alertId), alertId)).Value;
 
     [Fact]
+    public async Task WhoWasSentAsync_SentHeldClaimedRefusedAndNever_NamesThoseSentHeldOrBeingSent()
+    {
+        // 40 subscribers: enough to fill several partitions of the log with more than one query's worth of rows each.
+        var changeId = Guid.NewGuid().ToString("N");
+        var subscribers = Enumerable.Range(0, 40).Select(i => $"sub-{i:00}-{Guid.NewGuid():N}").ToList();
+        for (var i = 0; i < subscribers.Count; i++)
+        {
+            var alertId = AlertIds.For(changeId, subscribers[i]);
+            switch (i % 5)
+            {
+                case 0: await _log.MarkSentAsync(alertId, subscribers[i], TestData.Now, CancellationToken.None); break;
+                case 1: await _log.MarkHeldAsync(alertId, subscribers[i], TestData.Now, CancellationToken.None); break;
+                case 2: await _log.TryClaimAsync(alertId, subscribers[i], TestData.Now, CancellationToken.None); break;
+                case 3: await _log.MarkRefusedAsync(alertId, subscribers[i], "invalid address", TestData.Now, CancellationToken.None); break;
+                default: break; // never matched
+            }
+        }
+
+        // Another change's alerts to the same subscribers are not this change's.
+        await _log.MarkSentAsync(AlertIds.For("other-change", subscribers[4]), subscribers[4], TestData.Now, CancellationToken.None);
+
+        var sent = await _log.WhoWasSentAsync(changeId, subscribers, CancellationToken.None);
+
+        Assert.Equal(subscribers.Where((_, i) => i % 5 is 0 or 1 or 2).Order(StringComparer.Ordinal), sent.Order(StringComparer.Ordinal));
+        Assert.Empty(await _log.WhoWasSentAsync(changeId, [], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TryClaimAsync_NewAlert_IsClaimed_ThenBusyForOthers()
     {
         var alertId = NewAlertId();
