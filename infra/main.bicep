@@ -58,8 +58,8 @@ param emailFromName string = 'Alerts'
 @description('Base of the links in emails (Alerts__PublicBaseUrl), e.g. https://alerts.example.com. Empty: https://<function app default host name>.')
 param publicBaseUrl string = ''
 
-@description('How often the dispatcher drains the alert queue besides its wake-up messages (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds): retries after a delay, anything queued without a wake-up.')
-param dispatchSchedule string = '0 * * * * *'
+@description('How often the dispatcher drains the alert queue besides its wake-up messages (DISPATCH_SCHEDULE, an NCRONTAB expression with seconds): a safety net for a lost wake-up (retries and the fan-out send their own).')
+param dispatchSchedule string = '0 */5 * * * *'
 
 @description('Feeds the app polls (Feeds__Sources__N__*), as JSON: an array of sources, each an object of that source\'s settings by name, without its API key, e.g. [{"Name":"finnhub","Kind":"Finnhub","Symbols":"AAPL,MSFT"}] (docs/feeds.md lists the settings). Kept here, not in the portal: azd provision rewrites every app setting.')
 param feeds string = '[]'

@@ -15,6 +15,7 @@ namespace Alerts.Api.Http;
 public sealed partial class AdminApi(
     ISubscriberIndex subscribers,
     IDeadLetterQueue deadLetters,
+    IDispatchWakeUp wakeUp,
     AdminKeys keys,
     ILogger<AdminApi> logger)
 {
@@ -85,6 +86,11 @@ public sealed partial class AdminApi(
         }
 
         var replayed = await deadLetters.ReplayDeadLettersAsync(limit, cancellationToken);
+        if (replayed > 0)
+        {
+            await wakeUp.WakeAsync(cancellationToken);
+        }
+
         LogReplayed(replayed);
         return TypedResults.Json(new ReplayResponse(replayed), ApiJsonContext.Default.ReplayResponse);
     }

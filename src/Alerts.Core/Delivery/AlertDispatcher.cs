@@ -30,7 +30,7 @@ public sealed record DispatchSummary(int Messages, int Sent, int AlreadySent, in
 /// Every recipient is claimed in the sent log before its batch leaves and marked after, so no one is emailed twice
 /// (a redelivered message skips those already emailed; two dispatchers never both send one alert); suppressed addresses
 /// are never emailed. A message is completed only once every recipient's email was accepted (or refused for good); a
-/// transient failure makes it visible again after a backoff, and after <see cref="DeliveryOptions.MaxDeliveryCount"/>
+/// transient failure makes it visible again after a backoff (with a wake-up for that moment, see <see cref="IDispatchWakeUp"/>), and after <see cref="DeliveryOptions.MaxDeliveryCount"/>
 /// attempts it is dead-lettered with the reason, never dropped.
 /// Each recipient is first routed by its delivery settings (<see cref="DeliveryRouter"/>): an alert that must wait (digest,
 /// quiet hours, hourly cap) is held for the digest job instead of sent.
@@ -43,10 +43,14 @@ public sealed partial class AlertDispatcher(
     AlertEmailComposer composer,
     StreetContextReader streetContext,
     DeliveryRouter router,
+    IDispatchWakeUp wakeUp,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<AlertDispatcher> logger)
 {
+    /// <summary>How long after a retried message is visible again its wake-up arrives (the message is then sure to be there).</summary>
+    private static readonly TimeSpan WakeUpMargin = TimeSpan.FromSeconds(1);
+
     /// <summary>How many sent-log and suppression requests one batch makes at once.</summary>
     private const int StorageConcurrency = 32;
 
@@ -445,6 +449,7 @@ public sealed partial class AlertDispatcher(
 
         var delay = transient.RetryAfter ?? Backoff(message.DeliveryCount);
         await queue.RetryLaterAsync(message, delay, cancellationToken);
+        await wakeUp.WakeAsync(delay + WakeUpMargin, cancellationToken);
         LogRetrying(message.MessageId, message.DeliveryCount, delay, transient.Reason);
         return new DispatchSummary(1, sent, already, refused.Count, 1, 0) { Held = held };
     }

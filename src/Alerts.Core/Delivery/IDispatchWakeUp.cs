@@ -11,4 +11,10 @@ public interface IDispatchWakeUp
     public const string QueueName = "dispatch";
 
     Task WakeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Wakes the dispatcher after <paramref name="delay"/>: when a message is put back on the alert queue for a retry, the
+    /// retry is woken by an event too, not found by a clock. Where the dispatcher polls on its own (the local runner), at once.
+    /// </summary>
+    Task WakeAsync(TimeSpan delay, CancellationToken cancellationToken) => WakeAsync(cancellationToken);
 }

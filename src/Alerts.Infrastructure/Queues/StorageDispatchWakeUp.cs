@@ -6,14 +6,20 @@ namespace Alerts.Infrastructure.Queues;
 /// <summary>
 /// Wakes the Functions app's dispatcher: a small message on the Storage queue <c>dispatch</c>, whose queue trigger drains
 /// the alert queue (Storage queue or Service Bus). The message carries nothing; any number of them is harmless (a drain
-/// that finds nothing ends at once), and a lost one is covered by the once-a-minute drain.
+/// that finds nothing ends at once), and a lost one is covered by the
+/// safety drain (<c>DISPATCH_SCHEDULE</c>). A wake-up for a retry is sent hidden until the retried message is visible again.
 /// </summary>
 internal sealed class StorageDispatchWakeUp(QueueServiceClient queues) : IDispatchWakeUp
 {
     private readonly QueueClient _queue = queues.GetQueueClient(IDispatchWakeUp.QueueName);
     private volatile bool _created;
 
-    public async Task WakeAsync(CancellationToken cancellationToken)
+    /// <summary>The longest a Storage queue message can stay hidden.</summary>
+    private static readonly TimeSpan LongestDelay = TimeSpan.FromDays(7);
+
+    public Task WakeAsync(CancellationToken cancellationToken) => WakeAsync(TimeSpan.Zero, cancellationToken);
+
+    public async Task WakeAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         if (!_created)
         {
@@ -21,6 +27,7 @@ internal sealed class StorageDispatchWakeUp(QueueServiceClient queues) : IDispat
             _created = true;
         }
 
-        await _queue.SendMessageAsync("{}", cancellationToken);
+        var hidden = delay <= TimeSpan.Zero ? (TimeSpan?)null : (delay < LongestDelay ? delay : LongestDelay);
+        await _queue.SendMessageAsync("{}", visibilityTimeout: hidden, cancellationToken: cancellationToken);
     }
 }

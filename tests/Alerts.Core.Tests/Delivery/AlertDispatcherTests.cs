@@ -21,6 +21,7 @@ public class AlertDispatcherTests
     private readonly InMemorySuppressionList _suppressions = new();
     private readonly InMemoryRatingHistory _history = new();
     private readonly InMemoryHeldAlertStore _held = new();
+    private readonly RecordingWakeUps _wakeUps = new();
 
     private StreetContextReader StreetContext(TimeProvider time) => new(_history, time, NullLogger<StreetContextReader>.Instance);
 
@@ -32,6 +33,7 @@ public class AlertDispatcherTests
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
         StreetContext(_time),
         new DeliveryRouter(_held, _held, _sentLog, _time),
+        _wakeUps,
         Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount, ReceiveBatchSize = receiveBatchSize }),
         _time,
         NullLogger<AlertDispatcher>.Instance);
@@ -235,6 +237,40 @@ public class AlertDispatcherTests
     }
 
     [Fact]
+    public async Task HandleAsync_TransientFailure_WakesTheDispatcherOnceTheRetriedMessageIsVisibleAgain()
+    {
+        _sender.Answer("user0@example.com", EmailSendResult.Transient("429 Too Many Requests", TimeSpan.FromSeconds(42)));
+
+        await Dispatcher().HandleAsync(Message(deliveryCount: 1), CancellationToken.None);
+
+        var delay = Assert.Single(_wakeUps.Delays);
+        Assert.True(delay > Assert.Single(_queue.Retried).Delay, $"the wake-up ({delay}) must come after the message is visible again");
+        Assert.True(delay <= TimeSpan.FromSeconds(45), $"the wake-up ({delay}) must not wait long after it");
+    }
+
+    [Fact]
+    public async Task HandleAsync_AllAccepted_SendsNoWakeUp()
+    {
+        await Dispatcher().HandleAsync(Message(recipients: 3), CancellationToken.None);
+
+        Assert.Empty(_wakeUps.Delays);
+    }
+
+    /// <summary>Records the wake-ups asked for with a delay (the retry's).</summary>
+    private sealed class RecordingWakeUps : IDispatchWakeUp
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Delays { get; } = new();
+
+        public Task WakeAsync(CancellationToken cancellationToken) => WakeAsync(TimeSpan.Zero, cancellationToken);
+
+        public Task WakeAsync(TimeSpan delay, CancellationToken cancellationToken)
+        {
+            Delays.Enqueue(delay);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task HandleAsync_SenderThrows_IsTreatedAsTransient()
     {
         _sender.Throw("user0@example.com", new HttpRequestException("connection reset"));
@@ -396,6 +432,7 @@ public class AlertDispatcherTests
             new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
             StreetContext(TimeProvider.System),
             new DeliveryRouter(_held, _held, flaky, _time),
+            new DispatchSignal(),
             Options.Create(new DeliveryOptions { MaxDeliveryCount = MaxDeliveryCount }),
             TimeProvider.System, // the retry waits for real (under a second here)
             NullLogger<AlertDispatcher>.Instance);

@@ -269,6 +269,7 @@ public sealed class AlertsTelemetryTests : IDisposable
             new AlertEmailComposer(TestLinks.Create(time), TestLinks.Email()),
             new Alerts.Core.Context.StreetContextReader(new InMemoryRatingHistory(), time, NullLogger<Alerts.Core.Context.StreetContextReader>.Instance),
             new Alerts.Core.Digests.DeliveryRouter(new InMemoryHeldAlertStore(), new InMemoryHeldAlertStore(), new InMemorySentAlertLog(), time),
+            new DispatchSignal(),
             Options.Create(new DeliveryOptions()),
             time,
             NullLogger<AlertDispatcher>.Instance);

@@ -80,6 +80,7 @@ public sealed class PopularTickerFanOutTests(ITestOutputHelper output) : IAsyncL
             composer,
             new StreetContextReader(new TableRatingChangeStore(storage), time, NullLogger<StreetContextReader>.Instance),
             new DeliveryRouter(held, held, sentLog, time),
+            new DispatchSignal(),
             delivery,
             time,
             NullLogger<AlertDispatcher>.Instance);
