@@ -11,6 +11,7 @@ using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
 using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
+using Alerts.Infrastructure.Channels;
 using Alerts.Infrastructure.Email;
 using Alerts.Infrastructure.Feeds;
 using Alerts.Infrastructure.Securities;
@@ -102,6 +103,9 @@ public static class AlertsServiceCollectionExtensions
         AddStorage(services, configuration);
         AddAlertQueue(services, configuration);
         AddEmail(services, configuration);
+
+        // Channels beyond email (webhook, Slack, Teams; Channels__*)
+        services.AddAlertsChannels(configuration);
 
         // Feeds polled on a timer (none unless Feeds__Sources__* is set)
         services.AddAlertsFeeds(configuration);
