@@ -116,7 +116,10 @@ internal sealed record SubscriptionView(
         s.Delivery.Mode, s.Delivery.TimeZone, Clock(s.Delivery.DigestTime),
         s.Delivery.QuietHours is { } q ? new QuietHoursView(Clock(q.Start), Clock(q.End)) : null,
         s.Delivery.MaxPerHour,
-        warnings);
+        warnings)
+    {
+        Channels = s.Channels.Select(c => ChannelView.From(c, null, showSecret: false)).ToList(),
+    };
 
     private static string Clock(TimeOnly time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

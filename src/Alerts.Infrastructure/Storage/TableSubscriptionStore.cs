@@ -128,6 +128,9 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         throw new SubscriptionConflictException(subscription.Id);
     }
 
+    public Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, DeliverySettings delivery, CancellationToken cancellationToken) =>
+        UpdateAsync(id, tickers, rules, delivery, channels: null, cancellationToken);
+
     public async Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, DeliverySettings delivery, IReadOnlyList<Channel>? channels, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tickers);
