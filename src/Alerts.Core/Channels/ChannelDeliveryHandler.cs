@@ -15,7 +15,8 @@ namespace Alerts.Core.Channels;
 /// 4xx), dead-letters it (<c>channel-deliveries-poison</c>, and "refused" in the sent log, so no copy posts it later) and
 /// counts against the channel, which is paused after <see cref="ChannelOptions.PauseAfterDeadLetters"/> in a row.
 /// A paused channel gets nothing; a notable-only subscriber gets notable calls only, as by email.
-/// A storage failure throws: the queue then delivers the message again.
+/// A delivery another worker has claimed is queued again for later. A storage failure throws: the queue then delivers
+/// the message again.
 /// </summary>
 public sealed partial class ChannelDeliveryHandler(
     IChannelTransport transport,
@@ -28,6 +29,9 @@ public sealed partial class ChannelDeliveryHandler(
     TimeProvider time,
     ILogger<ChannelDeliveryHandler> logger)
 {
+    /// <summary>How long a delivery claimed by another worker waits before it is looked at again.</summary>
+    public static readonly TimeSpan BusyDelay = TimeSpan.FromSeconds(30);
+
     public async Task<ChannelDeliveryOutcome> HandleAsync(ChannelDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -44,7 +48,11 @@ public sealed partial class ChannelDeliveryHandler(
             case SendClaim.AlreadySent:
                 return ChannelDeliveryOutcome.AlreadyDone;
             case SendClaim.Busy:
-                throw new ChannelDeliveryBusyException(delivery.DeliveryId);
+                // Another worker holds the claim (or died holding it: the claim expires). Look again later, as the same
+                // attempt, rather than spend the queue's few redeliveries while the claim runs out.
+                await queue.EnqueueAsync([delivery], BusyDelay, cancellationToken);
+                LogBusy(delivery.DeliveryId);
+                return ChannelDeliveryOutcome.Retrying;
         }
 
         var context = await streetContext.GetAsync(delivery.Change, cancellationToken);
@@ -101,6 +109,9 @@ public sealed partial class ChannelDeliveryHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel delivery {DeliveryId} ({ChannelType}) delivered on attempt {Attempt}")]
     private partial void LogDelivered(string deliveryId, string channelType, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel delivery {DeliveryId} is claimed by another worker; looked at again later")]
+    private partial void LogBusy(string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel delivery {DeliveryId} skipped: {Reason}")]
     private partial void LogSkipped(string deliveryId, string reason);

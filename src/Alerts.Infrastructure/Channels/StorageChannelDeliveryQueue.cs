@@ -13,6 +13,9 @@ namespace Alerts.Infrastructure.Channels;
 /// </summary>
 internal sealed class StorageChannelDeliveryQueue(QueueServiceClient queues) : IChannelDeliveryQueue
 {
+    /// <summary>Messages sent at once: a popular ticker's change may have thousands of channel deliveries.</summary>
+    private const int SendParallelism = 16;
+
     private readonly QueueClient _queue = queues.GetQueueClient(ChannelDelivery.QueueName);
     private readonly QueueClient _poison = queues.GetQueueClient(ChannelDelivery.PoisonQueueName);
     private readonly SemaphoreSlim _enqueued = new(0, 1);
@@ -28,7 +31,10 @@ internal sealed class StorageChannelDeliveryQueue(QueueServiceClient queues) : I
 
         await EnsureCreatedAsync(cancellationToken);
         TimeSpan? visibility = delay > TimeSpan.Zero ? delay : null;
-        await Task.WhenAll(deliveries.Select(d => _queue.SendMessageAsync(d.ToJson(), visibility, cancellationToken: cancellationToken)));
+        await Parallel.ForEachAsync(
+            deliveries,
+            new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken },
+            async (delivery, ct) => await _queue.SendMessageAsync(delivery.ToJson(), visibility, cancellationToken: ct));
         if (_enqueued.CurrentCount == 0)
         {
             try
