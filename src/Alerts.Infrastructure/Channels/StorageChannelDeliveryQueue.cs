@@ -11,7 +11,7 @@ namespace Alerts.Infrastructure.Channels;
 /// <see cref="ChannelQueueListener"/>, which also uses the receive side here. A retry is a new message made visible after
 /// its backoff, so that the wait can double, which the trigger's own retries (a fixed visibility timeout) cannot.
 /// </summary>
-internal sealed class StorageChannelDeliveryQueue(QueueServiceClient queues) : IChannelDeliveryQueue
+internal sealed class StorageChannelDeliveryQueue(QueueServiceClient queues) : IChannelDeliveryQueue, Queues.IListenedQueue
 {
     /// <summary>Messages sent at once: a popular ticker's change may have thousands of channel deliveries.</summary>
     private const int SendParallelism = 16;
@@ -20,6 +20,8 @@ internal sealed class StorageChannelDeliveryQueue(QueueServiceClient queues) : I
     private readonly QueueClient _poison = queues.GetQueueClient(ChannelDelivery.PoisonQueueName);
     private readonly SemaphoreSlim _enqueued = new(0, 1);
     private volatile bool _created;
+
+    public string PoisonQueueName => ChannelDelivery.PoisonQueueName;
 
     public async Task EnqueueAsync(IReadOnlyList<ChannelDelivery> deliveries, TimeSpan delay, CancellationToken cancellationToken)
     {
