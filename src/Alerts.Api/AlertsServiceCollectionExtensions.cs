@@ -12,6 +12,7 @@ using Alerts.Core.Ratings;
 using Alerts.Core.Security;
 using Alerts.Core.Subscriptions;
 using Alerts.Infrastructure;
+using Alerts.Infrastructure.Channels;
 using Alerts.Infrastructure.Email;
 using Alerts.Infrastructure.Feeds;
 using Alerts.Infrastructure.Securities;
@@ -92,6 +93,9 @@ public static class AlertsServiceCollectionExtensions
 
         // Azure (tables, queues, Service Bus) and SendGrid: Alerts.Infrastructure
         services.AddAlertsInfrastructure(configuration, HostingMode.IsLocal(configuration));
+
+        // Channels beyond email (webhook, Slack, Teams; Channels__*)
+        services.AddAlertsChannels(configuration);
 
         // Feeds polled on a timer (none unless Feeds__Sources__* is set)
         services.AddAlertsFeeds(configuration);

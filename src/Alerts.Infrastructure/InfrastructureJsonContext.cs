@@ -9,6 +9,7 @@ namespace Alerts.Infrastructure;
 [JsonSerializable(typeof(AlertsMatched))]
 [JsonSerializable(typeof(Alerts.Core.Ratings.RatingChange))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyList<Alerts.Core.Channels.Channel>))]
 [JsonSerializable(typeof(Queues.PoisonedMessage))]
 [JsonSerializable(typeof(Queues.MessageTrace))]
 [JsonSerializable(typeof(Queues.PackedAlerts))]

@@ -63,6 +63,12 @@ internal sealed class LocalEnvironment
         }
 
         // Metrics on the console once a minute (only what happened in it); spans only on request (Telemetry__ConsoleSpans).
+        // Channels to receivers on this machine (a webhook under development): the contract's local default.
+        if (string.IsNullOrWhiteSpace(configuration["Channels:AllowLoopback"]))
+        {
+            defaults["Channels:AllowLoopback"] = "true";
+        }
+
         if (string.IsNullOrWhiteSpace(configuration["Telemetry:Console"]))
         {
             defaults["Telemetry:Console"] = "true";

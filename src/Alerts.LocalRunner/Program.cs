@@ -1,4 +1,5 @@
 using Alerts.Api;
+using Alerts.Infrastructure.Channels;
 using Alerts.Infrastructure.Queues;
 using Alerts.LocalRunner;
 
@@ -12,6 +13,7 @@ await using var azurite = await LocalAzurite.StartIfNeededAsync(builder.Configur
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddHostedService<DispatcherLoop>();
 builder.Services.AddFanOutQueueListener();
+builder.Services.AddChannelQueueListener();
 builder.Services.AddHostedService<SweepLoop>();
 builder.Services.AddHostedService<DigestLoop>();
 builder.Services.AddHostedService<FeedPollingLoop>();

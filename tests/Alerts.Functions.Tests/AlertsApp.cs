@@ -93,6 +93,10 @@ public sealed class AlertsApp : IAsyncLifetime
             ["Http:TrustedProxies"] = "127.0.0.1",
             ["SendGrid:EventWebhookPublicKey"] = Convert.ToBase64String(SendGridEventKey.ExportSubjectPublicKeyInfo()),
             ["Feeds:BenzingaPush:Tokens"] = BenzingaToken,
+            // Channel receivers are local stand-in servers on loopback; retries come back at once (no backoff wait in tests).
+            ["Channels:AllowLoopback"] = "true",
+            ["Channels:RetryBaseSeconds"] = "0",
+            ["Channels:PauseAfterDeadLetters"] = "1",
         }).AddInMemoryCollection(_settings).Build();
 
         var services = new ServiceCollection();
@@ -110,6 +114,7 @@ public sealed class AlertsApp : IAsyncLifetime
         services.AddSingleton<SubscriptionsFunctions>();
         services.AddSingleton<DispatchAlertsFunction>();
         services.AddSingleton<FanOutFunction>();
+        services.AddSingleton<DeliverToChannelFunction>();
         services.AddSingleton<SweepPendingChangesFunction>();
         services.AddSingleton<SendGridEventsFunction>();
         services.AddSingleton<BenzingaPushFunction>();
@@ -204,6 +209,13 @@ public sealed class AlertsApp : IAsyncLifetime
     /// <summary>Hands every wake-up message on the <c>dispatch</c> queue to the <c>DispatchAlerts</c> queue trigger; returns how many there were.</summary>
     public Task<int> WakeDispatcherAsync(CancellationToken cancellationToken = default) =>
         TriggerAsync(Azurite.ConnectionString, Alerts.Core.Delivery.IDispatchWakeUp.QueueName, DispatchFunction.OnWakeUpAsync, cancellationToken);
+
+    /// <summary>
+    /// Hands every message on the <c>channel-deliveries</c> queue to the <c>DeliverToChannel</c> function, as its queue
+    /// trigger does, until the queue is empty (retries included: the tests' backoff is zero); returns how many there were.
+    /// </summary>
+    public Task<int> DeliverToChannelsAsync(CancellationToken cancellationToken = default) =>
+        TriggerAsync(Azurite.ConnectionString, Alerts.Core.Channels.ChannelDelivery.QueueName, Services.GetRequiredService<DeliverToChannelFunction>().RunAsync, cancellationToken);
 
     /// <summary>Runs <paramref name="function"/> for every message on a queue, as a queue trigger does, until the queue is empty.</summary>
     private static async Task<int> TriggerAsync(string connectionString, string queueName, Func<string, CancellationToken, Task> function, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Alerts.Core.Extraction;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 using Alerts.Core.Securities;
+using Alerts.Core.Channels;
 using Alerts.Core.Subscriptions;
 
 namespace Alerts.Api.Http;
@@ -101,6 +102,13 @@ internal sealed record SubscriptionView(
     int? MaxPerHour,
     IReadOnlyList<TickerWarning>? Warnings = null)
 {
+    /// <summary>The channels besides email; a webhook's secret only in the answer that added it.</summary>
+    public IReadOnlyList<ChannelView> Channels { get; init; } = [];
+
+    /// <summary>The subscription with its channels, their states, and the secrets of those just added.</summary>
+    public static SubscriptionView From(Subscription s, IReadOnlyList<TickerWarning>? warnings, IReadOnlyList<ChannelState> states, IReadOnlyCollection<string> added) =>
+        From(s, warnings) with { Channels = s.Channels.Select(c => ChannelView.From(c, states.FirstOrDefault(x => x.ChannelId == c.Id), added.Contains(c.Id))).ToList() };
+
     /// <summary>The subscription, with <paramref name="warnings"/> about its tickers (absent when there are none).</summary>
     public static SubscriptionView From(Subscription s, IReadOnlyList<TickerWarning>? warnings = null) => new(
         s.Id, s.Email, s.Tickers, s.Rules.Actions, s.Rules.Firms, s.Rules.ExcludeFirms, s.Rules.MinTargetChangePct, s.Rules.MinRating,
@@ -108,16 +116,30 @@ internal sealed record SubscriptionView(
         s.Delivery.Mode, s.Delivery.TimeZone, Clock(s.Delivery.DigestTime),
         s.Delivery.QuietHours is { } q ? new QuietHoursView(Clock(q.Start), Clock(q.End)) : null,
         s.Delivery.MaxPerHour,
-        warnings);
+        warnings)
+    {
+        Channels = s.Channels.Select(c => ChannelView.From(c, null, showSecret: false)).ToList(),
+    };
 
     private static string Clock(TimeOnly time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A channel as its owner sees it: paused with a note when its receiver kept failing; the secret only when just added.</summary>
+internal sealed record ChannelView(string Id, ChannelType Type, string Url, string? Secret, bool Paused, string? PausedNote)
+{
+    public static ChannelView From(Channel channel, ChannelState? state, bool showSecret) =>
+        new(channel.Id, channel.Type, channel.Url, showSecret ? channel.Secret : null, state?.IsPaused ?? false, state?.PausedNote);
 }
 
 /// <summary>Quiet hours as the API shows them: local times, HH:mm.</summary>
 internal sealed record QuietHoursView(string Start, string End);
 
 /// <summary>The 201 answer of <c>POST /api/subscriptions</c>: the same whether or not the address was known.</summary>
-internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message, IReadOnlyList<TickerWarning>? Warnings = null);
+internal sealed record SubscriptionCreatedResponse(string Id, SubscriptionStatus Status, string Message, IReadOnlyList<TickerWarning>? Warnings = null)
+{
+    /// <summary>The channels added, each webhook's secret shown here once; absent when there are none.</summary>
+    public IReadOnlyList<ChannelView>? Channels { get; init; }
+}
 
 /// <summary>A subscriber of one ticker, as the admin route lists it.</summary>
 internal sealed record AdminSubscriberView(string SubscriptionId, string Email, IReadOnlyList<RatingAction> Actions, IReadOnlyList<string> Firms, decimal? MinTargetChangePct);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Alerts.Core.Channels;
 using Alerts.Core.Delivery;
 using Alerts.Core.Ratings;
 using Alerts.Core.Securities;
@@ -21,6 +22,7 @@ public sealed partial class SubscriptionsApi(
     Links links,
     ClientRateLimiter rateLimiter,
     SecuritiesMaster securities,
+    IChannelStateStore channelStates,
     ILogger<SubscriptionsApi> logger)
 {
     /// <summary>A subscription body is small: 500 tickers and some rules.</summary>
@@ -58,9 +60,16 @@ public sealed partial class SubscriptionsApi(
             var subscription = await subscriptions.SubscribeAsync(parsed.Value!, cancellationToken);
             LogCreated(subscription.Id, subscription.Tickers.Count);
             return TypedResults.Json(
-                new SubscriptionCreatedResponse(subscription.Id, subscription.Status, "Check your inbox: alerts start once the link in the confirmation email is opened.", Warnings(subscription)),
+                new SubscriptionCreatedResponse(subscription.Id, subscription.Status, "Check your inbox: alerts start once the link in the confirmation email is opened.", Warnings(subscription))
+                {
+                    Channels = subscription.Channels.Count == 0 ? null : subscription.Channels.Select(c => ChannelView.From(c, null, showSecret: true)).ToList(),
+                },
                 ApiJsonContext.Default.SubscriptionCreatedResponse,
                 statusCode: StatusCodes.Status201Created);
+        }
+        catch (ChannelsRefusedException ex)
+        {
+            return Problems.Validation(ex.Errors);
         }
         catch (EmailNotSentException ex)
         {
@@ -83,7 +92,7 @@ public sealed partial class SubscriptionsApi(
 
         var (access, subscription) = await subscriptions.GetAsync(id, Token(request), cancellationToken);
         return access == SubscriptionAccess.Granted
-            ? TypedResults.Json(SubscriptionView.From(subscription!, Warnings(subscription!)), ApiJsonContext.Default.SubscriptionView)
+            ? TypedResults.Json(await ViewAsync(subscription!, [], cancellationToken), ApiJsonContext.Default.SubscriptionView)
             : Problems.NotFoundOrForbidden();
     }
 
@@ -139,7 +148,14 @@ public sealed partial class SubscriptionsApi(
 
         var updated = outcome.Subscription!;
         LogUpdated(id, updated.Tickers.Count, updated.Rules.Paused);
-        return TypedResults.Json(SubscriptionView.From(updated, Warnings(updated)), ApiJsonContext.Default.SubscriptionView);
+        return TypedResults.Json(await ViewAsync(updated, outcome.AddedChannels, cancellationToken), ApiJsonContext.Default.SubscriptionView);
+    }
+
+    /// <summary>The subscription as its owner sees it: with its channels' states (paused, and why) when it has channels.</summary>
+    private async Task<SubscriptionView> ViewAsync(Subscription subscription, IReadOnlyCollection<string> addedChannels, CancellationToken cancellationToken)
+    {
+        var states = subscription.Channels.Count == 0 ? [] : await channelStates.GetAsync(subscription.Id, cancellationToken);
+        return SubscriptionView.From(subscription, Warnings(subscription), states, addedChannels);
     }
 
     public async Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken cancellationToken)

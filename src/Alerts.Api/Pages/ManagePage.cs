@@ -142,6 +142,17 @@ internal static class ManagePage
             <input type="text" id="maxPerHour" name="maxPerHour" inputmode="numeric" autocomplete="off" aria-describedby="maxPerHour-hint maxPerHour-error">
             <p class="error" id="maxPerHour-error" hidden></p>
             </fieldset>
+            <fieldset id="channels" aria-describedby="channels-hint channels-error">
+            <legend>Channels besides email</legend>
+            <p class="hint" id="channels-hint">Each alert also goes to these receivers. A receiver that keeps failing is paused, with a note here: remove it, save, and add it again to resume.</p>
+            <ul id="channel-list" class="channels"></ul>
+            <label for="newChannelType">Add a channel</label>
+            <select id="newChannelType" name="newChannelType"><option value="webhook">Webhook (signed JSON)</option><option value="slack">Slack incoming webhook</option><option value="teams">Microsoft Teams webhook</option></select>
+            <label for="newChannelUrl">Its URL</label>
+            <p class="hint" id="newChannelUrl-hint">An https URL; Alerts posts a test message (a webhook must answer its challenge) before saving.</p>
+            <input type="url" id="newChannelUrl" name="newChannelUrl" autocomplete="off" spellcheck="false" aria-describedby="newChannelUrl-hint channels-error">
+            <p class="error" id="channels-error" hidden></p>
+            </fieldset>
             <fieldset>
             <legend>Pause</legend>
             <div class="choice"><input type="checkbox" id="paused" name="paused" aria-describedby="paused-hint paused-error"><label for="paused">Pause all alerts</label></div>

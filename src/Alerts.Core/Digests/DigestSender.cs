@@ -21,7 +21,8 @@ public sealed record DigestSummary(int Subscribers, int Sent, int AlreadySent, i
 /// makes the next run finish the work, sending nothing twice and losing nothing:
 /// <list type="number">
 /// <item>the subscription is read again: deleted, or paused, and the due alerts are dropped unsent;</item>
-/// <item>the alerts of the digest are written down as a batch (<see cref="DigestBatch"/>), or an unfinished batch is taken up;</item>
+/// <item>the alerts of the digest are written down as a batch (<see cref="DigestBatch"/>), or an unfinished batch is taken up;
+/// for a subscriber who asked for notable calls only, those whose change has no notable line are left out (no email when none is left);</item>
 /// <item>the digest is claimed in the sent log under its id, sent, and marked sent (a claim already marked: skip to 4);</item>
 /// <item>each of its alerts is marked sent in the sent log (so a redelivered queue message never holds it again), its
 /// held rows are deleted, then the batch row;</item>
@@ -97,6 +98,24 @@ public sealed partial class DigestSender(
 
         var included = new HashSet<string>(batch.AlertIds, StringComparer.Ordinal);
         var alerts = held.Alerts.Where(a => included.Contains(a.AlertId)).ToList();
+
+        // Notable calls only: the digest carries only the alerts whose change has a notable line, as the instant path does.
+        var skipped = subscription.Rules.NotableOnly ? await NotNotableAsync(alerts, cancellationToken) : [];
+        if (skipped.Count > 0)
+        {
+            alerts = alerts.Where(a => !skipped.Contains(a.AlertId)).ToList();
+            LogNotNotable(subscriptionId, skipped.Count);
+        }
+
+        if (alerts.Count == 0 && skipped.Count > 0)
+        {
+            // Nothing notable: no email; the alerts are done, with the reason.
+            await Task.WhenAll(batch.AlertIds.Select(id => sentLog.MarkRefusedAsync(id, subscriptionId, NotNotableReason, now, cancellationToken)));
+            await store.CompleteBatchAsync(subscriptionId, batch, cancellationToken);
+            await RemoveDueAsync(dueRows, cancellationToken);
+            return DigestSummary.Empty with { Subscribers = 1, Dropped = skipped.Count };
+        }
+
         var claim = await sentLog.TryClaimAsync(batch.DigestId, subscriptionId, now, cancellationToken);
         if (claim == SendClaim.Busy)
         {
@@ -128,12 +147,33 @@ public sealed partial class DigestSender(
         }
 
         // The digest left (or was refused for good): its alerts are done, so that no copy of them goes out again.
-        await Task.WhenAll(batch.AlertIds.Select(id => refusedFor is null
-            ? sentLog.MarkSentAsync(id, subscriptionId, now, cancellationToken)
-            : sentLog.MarkRefusedAsync(id, subscriptionId, refusedFor, now, cancellationToken)));
+        await Task.WhenAll(batch.AlertIds.Select(id => skipped.Contains(id)
+            ? sentLog.MarkRefusedAsync(id, subscriptionId, NotNotableReason, now, cancellationToken)
+            : refusedFor is null
+                ? sentLog.MarkSentAsync(id, subscriptionId, now, cancellationToken)
+                : sentLog.MarkRefusedAsync(id, subscriptionId, refusedFor, now, cancellationToken)));
+        summary = skipped.Count > 0 ? summary with { Dropped = skipped.Count } : summary;
         await store.CompleteBatchAsync(subscriptionId, batch, cancellationToken);
         await RemoveDueAsync(dueRows, cancellationToken);
         return summary;
+    }
+
+    /// <summary>
+    /// The ids of the held alerts whose change has no notable line (<see cref="NotableCalls"/>), judged on each change's own
+    /// street context as the instant path judges it; a change whose history cannot be read cannot be judged, and is skipped too.
+    /// </summary>
+    private async Task<HashSet<string>> NotNotableAsync(IReadOnlyList<HeldAlert> alerts, CancellationToken cancellationToken)
+    {
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var alert in alerts)
+        {
+            if (await streetContext.GetAsync(alert.Change, cancellationToken) is not { Notable.Count: > 0 })
+            {
+                skipped.Add(alert.AlertId);
+            }
+        }
+
+        return skipped;
     }
 
     private async Task<EmailSendResult> SendOneAsync(Subscription subscription, DigestBatch batch, IReadOnlyList<HeldAlert> alerts, CancellationToken cancellationToken)
@@ -171,6 +211,11 @@ public sealed partial class DigestSender(
             await store.RemoveDueAsync(row, cancellationToken);
         }
     }
+
+    private const string NotNotableReason = "Skipped: the subscriber asked for notable calls only, and this change is not one (or its history could not be read to tell).";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest for subscription {SubscriptionId}: {Count} held alerts left out (notable calls only)")]
+    private partial void LogNotNotable(string subscriptionId, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Digest for subscription {SubscriptionId} failed; it stays due")]
     private partial void LogFailed(Exception exception, string subscriptionId);

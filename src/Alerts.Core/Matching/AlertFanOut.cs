@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Alerts.Core.Channels;
 using Alerts.Core.Delivery;
 using Alerts.Core.Diagnostics;
 using Alerts.Core.Ratings;
@@ -16,8 +17,10 @@ namespace Alerts.Core.Matching;
 /// Changes matched together can hand their last messages to the caller instead (<c>tail</c>), to be enqueued together
 /// (<see cref="EnqueueAsync"/>): the queue then carries several changes' alerts in one message, rather than a message,
 /// and its send and delete, for every change followed by a few people.
+/// A matched subscriber's channels besides email (carried in its index row) each get a <see cref="ChannelDelivery"/> of
+/// the same alert on <paramref name="channels"/>, enqueued once the change is matched.
 /// </summary>
-public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time)
+public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, DispatchSignal signal, IOptions<DeliveryOptions> options, TimeProvider time, IChannelDeliveryQueue? channels = null)
 {
     /// <summary>Enqueues the alerts of <paramref name="change"/> and returns how many subscribers it matched.</summary>
     /// <param name="parent">The trace of the post that stored the change, when matched after its answer (else the current one).</param>
@@ -45,6 +48,7 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         var recipients = new List<AlertRecipient>(perMessage);
         var messages = new List<AlertsMatched>();
         var matched = 0;
+        var channelDeliveries = new List<ChannelDelivery>();
         var facts = ChangeFacts.Of(change);
         int[]? matchedRows = null;
         try
@@ -68,6 +72,11 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
                         subscribers.Email(row),
                         subscribers.Delivery(row) is { IsPlainInstant: false } delivery ? delivery : null,
                         only is null && subscribers.Rules(row).NotableOnly ? true : null));
+                    if (only is null)
+                    {
+                        ChannelDeliveries.Add(channelDeliveries, recipients[^1], change, subscribers.Channels(row));
+                    }
+
                     matched++;
                     if (recipients.Count == perMessage)
                     {
@@ -106,6 +115,11 @@ public sealed class AlertFanOut(ISubscriberIndex index, IAlertQueue queue, Dispa
         if (messages.Count > 0)
         {
             await QueueAsync(messages, cancellationToken);
+        }
+
+        if (channels is not null && channelDeliveries.Count > 0)
+        {
+            await channels.EnqueueAsync(channelDeliveries, TimeSpan.Zero, cancellationToken);
         }
 
         AlertsTelemetry.Matched(activity, matched);

@@ -1,3 +1,4 @@
+using Alerts.Core.Channels;
 using Alerts.Core.Digests;
 using Alerts.Core.Subscriptions;
 
@@ -12,4 +13,7 @@ namespace Alerts.Core.Matching;
 public sealed record Subscriber(string SubscriptionId, string Email, SubscriberRules Rules, DeliverySettings? Delivery = null)
 {
     public CompiledRules Compiled { get; } = Rules.Compiled;
+
+    /// <summary>The subscriber's channels besides email (webhook, Slack, Teams), copied into the index row; null when none.</summary>
+    public IReadOnlyList<Channel>? Channels { get; init; }
 }

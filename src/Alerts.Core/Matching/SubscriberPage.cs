@@ -1,4 +1,5 @@
 using System.Buffers;
+using Alerts.Core.Channels;
 using Alerts.Core.Digests;
 using Alerts.Core.Subscriptions;
 
@@ -24,9 +25,11 @@ public sealed class SubscriberPage
     private readonly SubscriberRules[] _rules;
     private readonly int[] _ruleSlots;
     private readonly CompiledRules[] _distinctRules;
+    private readonly IReadOnlyList<Channel>?[] _channels;
 
-    internal SubscriberPage(string[] subscriptionIds, string[] emails, DeliverySettings?[] delivery, SubscriberRules[] rules, int[] ruleSlots, CompiledRules[] distinctRules)
+    internal SubscriberPage(string[] subscriptionIds, string[] emails, DeliverySettings?[] delivery, SubscriberRules[] rules, int[] ruleSlots, CompiledRules[] distinctRules, IReadOnlyList<Channel>?[]? channels = null)
     {
+        _channels = channels ?? new IReadOnlyList<Channel>?[subscriptionIds.Length];
         _subscriptionIds = subscriptionIds;
         _emails = emails;
         _delivery = delivery;
@@ -45,7 +48,7 @@ public sealed class SubscriberPage
     public int DistinctRuleCount => _distinctRules.Length;
 
     /// <summary>Row <paramref name="row"/> as a <see cref="Subscriber"/> (allocates: for listings, not for matching).</summary>
-    public Subscriber this[int row] => new(_subscriptionIds[row], _emails[row], _rules[row], _delivery[row]);
+    public Subscriber this[int row] => new(_subscriptionIds[row], _emails[row], _rules[row], _delivery[row]) { Channels = _channels[row] };
 
     public string SubscriptionId(int row) => _subscriptionIds[row];
 
@@ -53,6 +56,9 @@ public sealed class SubscriberPage
 
     /// <summary>The row's delivery settings as read (null for a row that holds nothing back).</summary>
     public DeliverySettings? Delivery(int row) => _delivery[row];
+
+    /// <summary>The row's channels besides email (null when it has none, as most rows).</summary>
+    public IReadOnlyList<Channel>? Channels(int row) => _channels[row];
 
     /// <summary>The row's rules as stored (their compiled form is shared with every equal rule set).</summary>
     public SubscriberRules Rules(int row) => _rules[row];

@@ -1,3 +1,4 @@
+using Alerts.Core.Channels;
 using Alerts.Core.Digests;
 using Alerts.Core.Subscriptions;
 
@@ -14,6 +15,7 @@ public sealed class SubscriberPageBuilder
     private readonly List<string> _emails = [];
     private readonly List<DeliverySettings?> _delivery = [];
     private readonly List<SubscriberRules> _rules = [];
+    private readonly List<IReadOnlyList<Channel>?> _channels = [];
     private readonly List<int> _ruleSlots = [];
     private readonly List<CompiledRules> _distinctRules = [];
     private readonly Dictionary<CompiledRules, int> _slotOf = new(ReferenceEqualityComparer.Instance);
@@ -24,10 +26,10 @@ public sealed class SubscriberPageBuilder
     public SubscriberPageBuilder Add(Subscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        return Add(subscriber.SubscriptionId, subscriber.Email, subscriber.Rules, subscriber.Delivery);
+        return Add(subscriber.SubscriptionId, subscriber.Email, subscriber.Rules, subscriber.Delivery, subscriber.Channels);
     }
 
-    public SubscriberPageBuilder Add(string subscriptionId, string email, SubscriberRules rules, DeliverySettings? delivery = null)
+    public SubscriberPageBuilder Add(string subscriptionId, string email, SubscriberRules rules, DeliverySettings? delivery = null, IReadOnlyList<Channel>? channels = null)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         ArgumentNullException.ThrowIfNull(email);
@@ -44,6 +46,7 @@ public sealed class SubscriberPageBuilder
         _emails.Add(email);
         _delivery.Add(delivery);
         _rules.Add(rules);
+        _channels.Add(channels is { Count: > 0 } ? channels : null);
         _ruleSlots.Add(slot);
         return this;
     }
@@ -56,11 +59,12 @@ public sealed class SubscriberPageBuilder
             return SubscriberPage.Empty;
         }
 
-        var page = new SubscriberPage([.. _subscriptionIds], [.. _emails], [.. _delivery], [.. _rules], [.. _ruleSlots], [.. _distinctRules]);
+        var page = new SubscriberPage([.. _subscriptionIds], [.. _emails], [.. _delivery], [.. _rules], [.. _ruleSlots], [.. _distinctRules], [.. _channels]);
         _subscriptionIds.Clear();
         _emails.Clear();
         _delivery.Clear();
         _rules.Clear();
+        _channels.Clear();
         _ruleSlots.Clear();
         _distinctRules.Clear();
         _slotOf.Clear();

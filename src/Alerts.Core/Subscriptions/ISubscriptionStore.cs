@@ -16,7 +16,11 @@ public interface ISubscriptionStore
     /// each removed ticker deleted, the others rewritten with the new rules and settings. Null when there is no such subscription.
     /// </summary>
     /// <exception cref="SubscriptionConflictException">It kept changing under us (several writers at once).</exception>
-    Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, Digests.DeliverySettings delivery, CancellationToken cancellationToken);
+    Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, Digests.DeliverySettings delivery, CancellationToken cancellationToken) =>
+        UpdateAsync(id, tickers, rules, delivery, channels: null, cancellationToken);
+
+    /// <summary>The same, replacing the channels too (null keeps them as stored).</summary>
+    Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, Digests.DeliverySettings delivery, IReadOnlyList<Channels.Channel>? channels, CancellationToken cancellationToken);
 
     /// <summary>Removes the index rows, then the subscription.</summary>
     Task DeleteAsync(Subscription subscription, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Alerts.Core.Channels;
 using Alerts.Core.Digests;
 using Alerts.Core.Ratings;
 
@@ -27,6 +28,9 @@ public sealed record Subscription
 
     /// <summary>When the alerts are emailed: at once (the default), or held for a digest (see <see cref="DeliveryPolicy"/>).</summary>
     public DeliverySettings Delivery { get; init; } = DeliverySettings.Instant;
+
+    /// <summary>Where alerts go besides the email (webhook, Slack, Teams), verified when added; see <see cref="ChannelSetup"/>.</summary>
+    public IReadOnlyList<Channel> Channels { get; init; } = [];
 
     public required SubscriptionStatus Status { get; init; }
 

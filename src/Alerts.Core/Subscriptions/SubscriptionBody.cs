@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alerts.Core.Channels;
 using Alerts.Core.Ingest;
 using Alerts.Core.Ratings;
 
@@ -15,12 +16,17 @@ namespace Alerts.Core.Subscriptions;
 ///  "direction": "positive",                                    positive | negative | any
 ///  "paused": false,
 ///  "delivery": "digest", "timeZone": "Europe/Paris", ...       see DeliveryBody
+///  "channels": [{"type": "webhook", "url": "https://..."}]     see Channels.ChannelBody (left out: null)
 /// </code>
 /// Members not listed here are ignored; <c>null</c> is the same as leaving a member out.
 /// </summary>
 internal static class SubscriptionBody
 {
-    internal sealed record Result(string? Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, Digests.DeliverySettings Delivery, IReadOnlyList<ValidationError> Errors);
+    internal sealed record Result(string? Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, Digests.DeliverySettings Delivery, IReadOnlyList<ValidationError> Errors)
+    {
+        /// <summary>The channels asked for; null when the body leaves <c>channels</c> out.</summary>
+        public IReadOnlyList<Channel>? Channels { get; init; }
+    }
 
     public static Result Read(ReadOnlyMemory<byte> body, FirmDirectory firms, bool emailRequired)
     {
@@ -79,7 +85,8 @@ internal static class SubscriptionBody
                 NotableOnly = notableOnly,
             };
             var delivery = DeliveryBody.Read(root, errors);
-            return new Result(email, tickers, rules, delivery, errors);
+            var channels = ChannelBody.Read(root, errors);
+            return new Result(email, tickers, rules, delivery, errors) { Channels = channels };
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Alerts.Core.Channels;
 using Alerts.Core.Ratings;
 
 namespace Alerts.Core.Subscriptions;
@@ -6,6 +7,9 @@ namespace Alerts.Core.Subscriptions;
 /// <summary>A validated <c>POST /api/subscriptions</c> body (see <see cref="SubscriptionBody"/> for the fields).</summary>
 public sealed partial record SubscriptionRequest(string Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, Digests.DeliverySettings? Delivery = null)
 {
+    /// <summary>The channels besides email, not yet verified (see <see cref="ChannelSetup"/>).</summary>
+    public IReadOnlyList<Channel> Channels { get; init; } = [];
+
     public const int MaxTickers = 500;
     public const int MaxEmailLength = 254;
     public const int MaxFirms = 100;
@@ -22,7 +26,7 @@ public sealed partial record SubscriptionRequest(string Email, IReadOnlyList<str
         var read = SubscriptionBody.Read(body, firms, emailRequired: true);
         return read.Errors.Count > 0
             ? Validated<SubscriptionRequest>.Invalid(read.Errors)
-            : Validated<SubscriptionRequest>.Ok(new SubscriptionRequest(read.Email!, read.Tickers, read.Rules, read.Delivery));
+            : Validated<SubscriptionRequest>.Ok(new SubscriptionRequest(read.Email!, read.Tickers, read.Rules, read.Delivery) { Channels = read.Channels ?? [] });
     }
 
     /// <summary>One plain address (no display name, no list, no CR/LF), at most 254 characters, domain lower-cased.</summary>

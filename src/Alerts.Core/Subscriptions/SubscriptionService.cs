@@ -1,3 +1,4 @@
+using Alerts.Core.Channels;
 using Alerts.Core.Delivery;
 using Alerts.Core.Security;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed partial class SubscriptionService(
     ISuppressionList suppressions,
     ConfirmationEmailComposer confirmationComposer,
     LinkTokens tokens,
+    ChannelSetup channels,
     IOptions<AlertsOptions> options,
     TimeProvider time,
     ILogger<SubscriptionService> logger)
@@ -31,11 +33,24 @@ public sealed partial class SubscriptionService(
     /// <see cref="AlertsOptions.MaxConfirmationsPerDomainPerHour"/> per mail domain, and only while the mailbox holds fewer
     /// than <see cref="AlertsOptions.MaxSubscriptionsPerMailbox"/> subscriptions. When no email may go (those limits, or a
     /// suppressed address) nothing is stored either. The answer is the same in every case: it never says whether the
-    /// address was known.
+    /// address was known. Its channels are verified first (<see cref="ChannelSetup"/>): one that fails refuses the whole
+    /// request (<see cref="ChannelsRefusedException"/>), and nothing is stored or mailed.
     /// </summary>
     public async Task<Subscription> SubscribeAsync(SubscriptionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<Channel> verified = [];
+        if (request.Channels.Count > 0)
+        {
+            var setup = await channels.PrepareAsync(request.Channels, [], cancellationToken);
+            if (!setup.IsValid)
+            {
+                throw new ChannelsRefusedException(setup.Errors);
+            }
+
+            verified = setup.Channels;
+        }
+
         var now = time.GetUtcNow();
         var subscription = new Subscription
         {
@@ -44,6 +59,7 @@ public sealed partial class SubscriptionService(
             Tickers = request.Tickers,
             Rules = request.Rules,
             Delivery = request.Delivery ?? Digests.DeliverySettings.Instant,
+            Channels = verified,
             Status = SubscriptionStatus.Pending,
             CreatedAt = now,
         };
@@ -125,8 +141,31 @@ public sealed partial class SubscriptionService(
             ]);
         }
 
-        var updated = await store.UpdateAsync(id, update.Tickers, update.Rules, update.Delivery ?? Digests.DeliverySettings.Instant, cancellationToken);
-        return updated is null ? SubscriptionUpdateOutcome.Denied : SubscriptionUpdateOutcome.Updated(updated);
+        // Channels: those kept stay as they are; new ones are verified before anything is written, and a failure changes nothing.
+        var before = current!;
+        IReadOnlyList<Channel>? wanted = null;
+        IReadOnlyList<string> added = [];
+        if (update.Channels is { } requested)
+        {
+            var setup = await channels.PrepareAsync(requested, before.Channels, cancellationToken);
+            if (!setup.IsValid)
+            {
+                return SubscriptionUpdateOutcome.Invalid(setup.Errors);
+            }
+
+            wanted = setup.Channels;
+            added = setup.Added;
+        }
+
+        var updated = await store.UpdateAsync(id, update.Tickers, update.Rules, update.Delivery ?? Digests.DeliverySettings.Instant, wanted, cancellationToken);
+        if (updated is null)
+        {
+            return SubscriptionUpdateOutcome.Denied;
+        }
+
+        var removed = before.Channels.Select(c => c.Id).Except(updated.Channels.Select(c => c.Id), StringComparer.Ordinal);
+        await channels.ForgetAsync(id, added.Concat(removed).ToList(), cancellationToken);
+        return SubscriptionUpdateOutcome.Updated(updated) with { AddedChannels = added };
     }
 
     /// <summary>Deletes the subscription (and its index rows) with its manage or unsubscribe token.</summary>

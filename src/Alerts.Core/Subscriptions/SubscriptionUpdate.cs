@@ -1,3 +1,4 @@
+using Alerts.Core.Channels;
 using Alerts.Core.Ratings;
 
 namespace Alerts.Core.Subscriptions;
@@ -10,11 +11,14 @@ namespace Alerts.Core.Subscriptions;
 /// </summary>
 public sealed record SubscriptionUpdate(string? Email, IReadOnlyList<string> Tickers, SubscriberRules Rules, Digests.DeliverySettings? Delivery = null)
 {
+    /// <summary>The channels wanted (those already there are kept as they are, new ones verified); null keeps the channels unchanged.</summary>
+    public IReadOnlyList<Channel>? Channels { get; init; }
+
     public static Validated<SubscriptionUpdate> Parse(ReadOnlyMemory<byte> body, FirmDirectory firms)
     {
         var read = SubscriptionBody.Read(body, firms, emailRequired: false);
         return read.Errors.Count > 0
             ? Validated<SubscriptionUpdate>.Invalid(read.Errors)
-            : Validated<SubscriptionUpdate>.Ok(new SubscriptionUpdate(read.Email, read.Tickers, read.Rules, read.Delivery));
+            : Validated<SubscriptionUpdate>.Ok(new SubscriptionUpdate(read.Email, read.Tickers, read.Rules, read.Delivery) { Channels = read.Channels });
     }
 }

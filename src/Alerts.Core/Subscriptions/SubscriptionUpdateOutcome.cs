@@ -7,6 +7,9 @@ public sealed record SubscriptionUpdateOutcome(SubscriptionAccess Access, Subscr
 
     public bool IsValid => Errors.Count == 0;
 
+    /// <summary>The ids of the channels this update added (their webhook secrets are shown once, in its answer).</summary>
+    public IReadOnlyList<string> AddedChannels { get; init; } = [];
+
     public static SubscriptionUpdateOutcome Invalid(IReadOnlyList<ValidationError> errors) => new(SubscriptionAccess.Granted, null, errors);
 
     public static SubscriptionUpdateOutcome Updated(Subscription subscription) => new(SubscriptionAccess.Granted, subscription, []);

@@ -10,12 +10,14 @@ namespace Alerts.Infrastructure.Queues;
 /// alerts; Azurite locally). Messages are plain JSON text (host.json: <c>messageEncoding: none</c>), read in Azure by the
 /// <c>FanOut</c> queue trigger and locally by <see cref="FanOutQueueListener"/>, which also uses the receive side here.
 /// </summary>
-internal sealed class StorageFanOutQueue(QueueServiceClient queues) : IFanOutQueue
+internal sealed class StorageFanOutQueue(QueueServiceClient queues) : IFanOutQueue, IListenedQueue
 {
     private readonly QueueClient _queue = queues.GetQueueClient(StorageNames.ChangesQueue);
     private readonly QueueClient _poison = queues.GetQueueClient(StorageNames.ChangesPoisonQueue);
     private readonly SemaphoreSlim _enqueued = new(0, 1);
     private volatile bool _created;
+
+    public string PoisonQueueName => StorageNames.ChangesPoisonQueue;
 
     public async Task EnqueueAsync(IReadOnlyList<ChangesStored> messages, CancellationToken cancellationToken)
     {

@@ -42,6 +42,9 @@ internal static class StorageNames
     /// <summary>Instant emails in the current clock hour, for subscribers with a cap: PartitionKey = subscription id, one row.</summary>
     public const string HourlySendsTable = "HourlySends";
 
+    /// <summary>How each subscription's channels fare (dead letters in a row, pause): PartitionKey = subscription id, RowKey = channel id.</summary>
+    public const string ChannelStatesTable = "ChannelStates";
+
     /// <summary>RowKey prefix of a held alert: <c>a_{alert id}</c>.</summary>
     public const string HeldAlertPrefix = "a_";
 
@@ -81,5 +84,5 @@ internal static class StorageNames
     public const string SingletonRowKey = "";
 
     public static IReadOnlyList<string> AllTables { get; } =
-        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, FeedDeliveriesTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable];
+        [RatingChangesTable, SubscriptionsTable, SubscriberIndexTable, ConfirmationLogTable, MailboxesTable, SentAlertsTable, OutboxTable, SuppressionsTable, FeedCursorsTable, FeedDeliveriesTable, HeldAlertsTable, DigestsDueTable, HourlySendsTable, ChannelStatesTable];
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Alerts.Core;
+using Alerts.Core.Channels;
 using Alerts.Core.Digests;
 using Alerts.Core.Matching;
 using Alerts.Core.Ratings;
@@ -127,7 +128,10 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         throw new SubscriptionConflictException(subscription.Id);
     }
 
-    public async Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, DeliverySettings delivery, CancellationToken cancellationToken)
+    public Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, DeliverySettings delivery, CancellationToken cancellationToken) =>
+        UpdateAsync(id, tickers, rules, delivery, channels: null, cancellationToken);
+
+    public async Task<Subscription?> UpdateAsync(string id, IReadOnlyList<string> tickers, SubscriberRules rules, DeliverySettings delivery, IReadOnlyList<Channel>? channels, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tickers);
         ArgumentNullException.ThrowIfNull(rules);
@@ -144,7 +148,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
             }
 
             var current = FromRow(existing.Value!);
-            var updated = current with { Tickers = tickers, Rules = rules, Delivery = delivery };
+            var updated = current with { Tickers = tickers, Rules = rules, Delivery = delivery, Channels = channels ?? current.Channels };
             var active = current.Status == SubscriptionStatus.Active;
 
             // The index rows that must go: the removed tickers' (only an active subscription has rows), and any that an
@@ -236,7 +240,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         {
             foreach (var row in read.Values)
             {
-                builder.Add(row.RowKey, row.GetString("Email"), ReadRules(row), HoldsNothing(row) ? null : ReadDelivery(row));
+                builder.Add(row.RowKey, row.GetString("Email"), ReadRules(row), HoldsNothing(row) ? null : ReadDelivery(row), ReadChannels(row));
             }
 
             if (builder.Count == 0)
@@ -427,6 +431,7 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         row["Direction"] = rules.Direction.ToWireName();
         row["Paused"] = rules.Paused;
         row["NotableOnly"] = rules.NotableOnly;
+        row["Channels"] = subscription.Channels.Count == 0 ? null : JsonSerializer.Serialize(subscription.Channels, InfrastructureJsonContext.Default.IReadOnlyListChannel);
         return row;
     }
 
@@ -440,7 +445,12 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         ConfirmedAt = row.GetDateTimeOffset("ConfirmedAt"),
         Rules = ReadRules(row),
         Delivery = ReadDelivery(row),
+        Channels = ReadChannels(row) ?? [],
     };
+
+    /// <summary>The channels of a row (null when none: rows written before channels existed, and most rows).</summary>
+    private static IReadOnlyList<Channel>? ReadChannels(TableEntity row) =>
+        row.GetString("Channels") is { Length: > 0 } json ? JsonSerializer.Deserialize(json, InfrastructureJsonContext.Default.IReadOnlyListChannel) : null;
 
     /// <summary>The delivery settings of a row; rows written before settings existed are instant, in UTC.</summary>
     private static DeliverySettings ReadDelivery(TableEntity row)

@@ -31,6 +31,7 @@ public class NotableOnlyDispatchTests
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
         new StreetContextReader(_history, _time, NullLogger<StreetContextReader>.Instance),
         new DeliveryRouter(_held, _held, _sentLog, _time),
+        new DispatchSignal(),
         Options.Create(new DeliveryOptions()),
         _time,
         NullLogger<AlertDispatcher>.Instance);

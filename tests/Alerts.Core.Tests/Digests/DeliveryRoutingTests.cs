@@ -26,6 +26,7 @@ public class DeliveryRoutingTests
         new AlertEmailComposer(TestLinks.Create(_time), TestLinks.Email()),
         new Alerts.Core.Context.StreetContextReader(new InMemoryRatingHistory(), _time, NullLogger<Alerts.Core.Context.StreetContextReader>.Instance),
         new DeliveryRouter(_held, _held, _sentLog, _time),
+        new DispatchSignal(),
         Options.Create(new DeliveryOptions()),
         _time,
         NullLogger<AlertDispatcher>.Instance);

@@ -1,5 +1,6 @@
 using Alerts.Core.Delivery;
 using Alerts.Infrastructure.Queues;
+using Alerts.Infrastructure.Tests.TestSupport;
 using Alerts.Testing;
 using Azure.Storage.Queues;
 

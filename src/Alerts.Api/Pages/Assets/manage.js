@@ -15,7 +15,73 @@
   // Fields that an error from the server can name ("tickers[3]" is shown next to "tickers").
   // "quietHours.start" is shown next to "quietHours".
   var FIELDS = ['tickers', 'actions', 'firms', 'excludeFirms', 'minTargetChangePct', 'minRating', 'direction', 'notableOnly', 'paused',
-    'delivery', 'timeZone', 'digestTime', 'quietHours', 'maxPerHour'];
+    'delivery', 'timeZone', 'digestTime', 'quietHours', 'maxPerHour', 'channels'];
+
+  // The subscription's channels as last loaded or saved ({type, url, paused, pausedNote}).
+  var channels = [];
+  var CHANNEL_NAMES = { webhook: 'Webhook', slack: 'Slack', teams: 'Microsoft Teams' };
+
+  // One item per channel: its kind and URL, the paused note when paused, a secret shown once, and a "Remove" box.
+  function showChannels(list) {
+    var ul = byId('channel-list');
+    ul.textContent = '';
+    channels = Array.isArray(list) ? list : [];
+    channels.forEach(function (channel, i) {
+      var li = document.createElement('li');
+      li.className = 'channel';
+      var name = document.createElement('strong');
+      name.textContent = (CHANNEL_NAMES[channel.type] || String(channel.type)) + ': ';
+      li.appendChild(name);
+      var url = document.createElement('span');
+      url.className = 'url';
+      url.textContent = String(channel.url);
+      li.appendChild(url);
+      if (channel.paused) {
+        var note = document.createElement('p');
+        note.className = 'warning';
+        note.id = 'channel-' + i + '-paused';
+        note.textContent = 'Paused. ' + String(channel.pausedNote || '');
+        li.appendChild(note);
+      }
+
+      if (channel.secret) {
+        var secret = document.createElement('p');
+        secret.className = 'hint';
+        secret.textContent = 'Signing secret (shown this once; keep it to check the X-Alerts-Signature header): ' + String(channel.secret);
+        li.appendChild(secret);
+      }
+
+      var label = document.createElement('label');
+      label.className = 'check';
+      var box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = 'removeChannel';
+      box.value = String(i);
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(' Remove'));
+      li.appendChild(label);
+      ul.appendChild(li);
+    });
+
+    if (channels.length === 0) {
+      var none = document.createElement('li');
+      none.className = 'hint';
+      none.textContent = 'None: alerts go by email only.';
+      ul.appendChild(none);
+    }
+  }
+
+  // The channels to keep, and the one to add: existing ones are kept as they are, a new one is verified by the server.
+  function readChannels() {
+    var removed = Array.prototype.map.call(form.querySelectorAll('input[name="removeChannel"]:checked'), function (box) { return Number(box.value); });
+    var kept = channels.filter(function (c, i) { return removed.indexOf(i) < 0; }).map(function (c) { return { type: c.type, url: c.url }; });
+    var url = byId('newChannelUrl').value.trim();
+    if (url !== '') {
+      kept.push({ type: byId('newChannelType').value, url: url });
+    }
+
+    return kept;
+  }
 
   // The browser's own zone, offered when the subscription has none yet.
   function browserZone() {
@@ -130,6 +196,8 @@
     byId('quietEnd').value = s.quietHours ? s.quietHours.end : '07:00';
     showQuietTimes();
     byId('maxPerHour').value = s.maxPerHour == null ? '' : String(s.maxPerHour);
+    showChannels(s.channels);
+    byId('newChannelUrl').value = '';
   }
 
   function read() {
@@ -155,7 +223,8 @@
       digestTime: byId('digestTime').value || null,
       quietHours: byId('quiet').checked ? { start: byId('quietStart').value, end: byId('quietEnd').value } : null,
       // Not a whole number: sent as typed, so that the server names the problem.
-      maxPerHour: cap === '' ? null : (/^\d+$/.test(cap) ? Number(cap) : cap)
+      maxPerHour: cap === '' ? null : (/^\d+$/.test(cap) ? Number(cap) : cap),
+      channels: readChannels()
     };
   }
 
@@ -170,6 +239,10 @@
 
     if (field === 'quietHours') {
       return byId('quietStart');
+    }
+
+    if (field === 'channels') {
+      return byId('newChannelUrl');
     }
 
     return byId(field);
@@ -201,7 +274,7 @@
     var errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
     var first = null;
     errors.forEach(function (error) {
-      var field = String(error.field || '').replace(/\[\d+\]$/, '').replace(/\..*$/, '');
+      var field = String(error.field || '').replace(/\..*$/, '').replace(/\[\d+\]$/, '');
       if (FIELDS.indexOf(field) < 0) {
         field = 'form';
       }
