@@ -11,7 +11,7 @@ namespace Alerts.Infrastructure.Queues;
 /// queue. A message this process was handling when it died comes back after its visibility timeout. It looks again at
 /// once when this process enqueues, else every <see cref="IdlePoll"/>.
 /// </summary>
-internal abstract partial class StorageQueueListener(IListenedQueue queue, TimeSpan visibilityTimeout, ILogger logger) : BackgroundService
+internal abstract partial class StorageQueueListener(ListenedStorageQueue queue, TimeSpan visibilityTimeout, ILogger logger) : BackgroundService
 {
     /// <summary>The attempts before a message is set aside (host.json <c>queues.maxDequeueCount</c> says the same in Azure).</summary>
     public const int MaxDequeueCount = 5;
