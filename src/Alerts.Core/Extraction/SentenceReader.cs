@@ -711,32 +711,11 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return;
         }
 
-        var start = items.Count;
-        while (start > 0 && items.Count - start < MaxNameTokens && IsNamePart(items, start - 1))
+        var start = NameStart(items);
+        if (start < items.Count)
         {
-            start--;
+            MergeName(sentence, items, start, ticker: null);
         }
-
-        while (start < items.Count && (items[start].Kind == ItemKind.Punct || !items[start].Cap || Lexicon.NameLeadWords.Contains(items[start].Lower)))
-        {
-            start++;
-        }
-
-        if (start >= items.Count)
-        {
-            return;
-        }
-
-        var lastItem = items[^1];
-        var nameEnd = lastItem.Kind == ItemKind.Word ? lastItem.Start + lastItem.Text.Length : lastItem.End;
-        var name = sentence[items[start].Start..nameEnd].Trim();
-        var merged = new Item
-        {
-            Kind = ItemKind.Company, Start = items[start].Start, End = lastItem.End, Text = name, Lower = name.ToLowerInvariant(), Cap = true,
-            CompanyName = name, Possessive = lastItem.Possessive,
-        };
-        items.RemoveRange(start, items.Count - start);
-        items.Add(merged);
     }
 
     private void AttachTicker(string sentence, List<Item> items, string ticker, TextContext context)
@@ -753,18 +732,7 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return;
         }
 
-        var start = items.Count;
-        while (start > 0 && items.Count - start < MaxNameTokens && IsNamePart(items, start - 1))
-        {
-            start--;
-        }
-
-        // Leading connectors and headline words are not part of the name ("Why Cipher Mining (CIFR)").
-        while (start < items.Count && (items[start].Kind == ItemKind.Punct || !items[start].Cap || Lexicon.NameLeadWords.Contains(items[start].Lower)))
-        {
-            start++;
-        }
-
+        var start = NameStart(items);
         if (start >= items.Count)
         {
             var position = items.Count > 0 ? items[^1].End : 0;
@@ -776,18 +744,43 @@ internal sealed class SentenceReader(FirmMatcher firms, CompanyDirectory compani
             return;
         }
 
-        var nameStart = items[start].Start;
+        Register(MergeName(sentence, items, start, ticker), ticker, context);
+    }
+
+    /// <summary>
+    /// Where the name that ends the items so far begins (at most <see cref="MaxNameTokens"/> back); leading connectors and
+    /// headline words are not part of it ("Why Cipher Mining (CIFR)"). <c>items.Count</c> when there is none.
+    /// </summary>
+    private static int NameStart(List<Item> items)
+    {
+        var start = items.Count;
+        while (start > 0 && items.Count - start < MaxNameTokens && IsNamePart(items, start - 1))
+        {
+            start--;
+        }
+
+        while (start < items.Count && (items[start].Kind == ItemKind.Punct || !items[start].Cap || Lexicon.NameLeadWords.Contains(items[start].Lower)))
+        {
+            start++;
+        }
+
+        return start;
+    }
+
+    /// <summary>Replaces the items from <paramref name="start"/> on by one company item named as the text writes it; returns the name.</summary>
+    private static string MergeName(string sentence, List<Item> items, int start, string? ticker)
+    {
         var lastItem = items[^1];
         var nameEnd = lastItem.Kind == ItemKind.Word ? lastItem.Start + lastItem.Text.Length : lastItem.End;
-        var name = sentence[nameStart..nameEnd].Trim();
+        var name = sentence[items[start].Start..nameEnd].Trim();
         var merged = new Item
         {
-            Kind = ItemKind.Company, Start = nameStart, End = lastItem.End, Text = name, Lower = name.ToLowerInvariant(), Ticker = ticker,
-            TickerFromParen = true, Cap = true, CompanyName = name, Possessive = lastItem.Possessive,
+            Kind = ItemKind.Company, Start = items[start].Start, End = lastItem.End, Text = name, Lower = name.ToLowerInvariant(), Ticker = ticker,
+            TickerFromParen = ticker is not null, Cap = true, CompanyName = name, Possessive = lastItem.Possessive,
         };
         items.RemoveRange(start, items.Count - start);
         items.Add(merged);
-        Register(name, ticker, context);
+        return name;
     }
 
     private static bool IsNamePart(List<Item> items, int index)
