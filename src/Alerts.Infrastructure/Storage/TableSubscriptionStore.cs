@@ -312,29 +312,19 @@ internal sealed class TableSubscriptionStore(StorageBootstrapper storage, Subscr
         await storage.EnsureCreatedAsync(cancellationToken);
         var table = storage.Table(StorageNames.ConfirmationLogTable);
         var key = Ids.Digest("confirm|" + email.ToLowerInvariant(), 32);
-        var windowStart = now.AddHours(-1).ToUnixTimeSeconds();
 
         // Optimistic concurrency: read, decide, write with the ETag read; on a lost race, read again.
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(key, StorageNames.SingletonRowKey, cancellationToken: cancellationToken);
-            var recent = existing.HasValue
-                ? (existing.Value!.GetString("SentAt") ?? string.Empty)
-                    .Split(';', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(t => long.Parse(t, CultureInfo.InvariantCulture))
-                    .Where(t => t > windowStart)
-                    .ToList()
-                : [];
-            if (recent.Count >= maxPerHour)
+            var recent = HourlyCounts.Parse(existing.HasValue ? existing.Value!.GetString("SentAt") : null, now);
+            if (recent.Total >= maxPerHour)
             {
                 return false;
             }
 
-            recent.Add(now.ToUnixTimeSeconds());
-            var row = new TableEntity(key, StorageNames.SingletonRowKey)
-            {
-                ["SentAt"] = string.Join(';', recent.Select(t => t.ToString(CultureInfo.InvariantCulture))),
-            };
+            recent.Add(now);
+            var row = new TableEntity(key, StorageNames.SingletonRowKey) { ["SentAt"] = recent.ToString() };
             try
             {
                 if (existing.HasValue)
