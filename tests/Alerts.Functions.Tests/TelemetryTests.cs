@@ -208,10 +208,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         using var onDefault = await _http.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
         await app.StopAsync(); // every request of the quiet app has ended, its spans with it
         bool Recorded() => _spans.ToList().Any(s => s.Kind == ActivityKind.Server && (string?)s.GetTagItem("url.path") == "/api/openapi.json");
-        for (var i = 0; i < 300 && !Recorded(); i++)
-        {
-            await Task.Delay(100); // the server span ends just after the response is sent
-        }
+        await Eventually.UntilAsync(Recorded, TimeSpan.FromSeconds(30), "the server span of the default app is recorded (it ends just after the response is sent)");
 
         Assert.Equal(HttpStatusCode.OK, onQuiet.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onDefault.StatusCode);
@@ -228,10 +225,7 @@ public sealed class TelemetryTests : IAsyncLifetime
                 .Any(match => spans.Any(s => s.DisplayName == AlertsTelemetry.Spans.Enqueue && s.ParentSpanId == match.SpanId));
         }
 
-        for (var i = 0; i < 300 && !Queued(); i++)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(Queued, TimeSpan.FromSeconds(30), $"the match of {ticker} and its enqueue are recorded");
     }
 
     private IEnumerable<Activity> Spans(string name)
