@@ -93,7 +93,6 @@ public sealed class TelemetryTests : IAsyncLifetime
         await SubscribeAndConfirmAsync(TestData.Email(), ticker);
 
         var posted = await PostAsync(TestData.Change(ticker));
-        await MatchedAsync(ticker);
         var summary = await DrainAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
@@ -132,7 +131,6 @@ public sealed class TelemetryTests : IAsyncLifetime
 
         var first = await PostAsync(TestData.Change(ticker));
         var resent = await PostAsync(TestData.Change(ticker));
-        await MatchedAsync(ticker);
         var summary = await DrainAsync();
         var after = Counts();
 
@@ -214,18 +212,6 @@ public sealed class TelemetryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, onDefault.StatusCode);
         Assert.True(Recorded());
         Assert.DoesNotContain(quiet.ToList(), s => s.Kind == ActivityKind.Server);
-    }
-
-    private async Task MatchedAsync(string ticker)
-    {
-        bool Queued()
-        {
-            var spans = _spans.ToList();
-            return spans.Where(s => s.DisplayName == AlertsTelemetry.Spans.Match && (string?)s.GetTagItem("alerts.ticker") == ticker)
-                .Any(match => spans.Any(s => s.DisplayName == AlertsTelemetry.Spans.Enqueue && s.ParentSpanId == match.SpanId));
-        }
-
-        await Eventually.UntilAsync(Queued, TimeSpan.FromSeconds(30), $"the match of {ticker} and its enqueue are recorded");
     }
 
     private IEnumerable<Activity> Spans(string name)
