@@ -1,4 +1,6 @@
 using System.Text;
+using Alerts.Core.Channels;
+using Alerts.Core.Ingest;
 using Alerts.Core.Security;
 using Azure.Storage.Queues;
 using Xunit;
@@ -20,10 +22,11 @@ public sealed class LocalRunnerFixture : IAsyncLifetime
     public const string DefaultWebhookSecret = "end-to-end-secret-0123456789abcdefghij";
 
     /// <summary>
-    /// The queues that carry work towards a delivery: stored changes to fan out, alerts to send, channel deliveries.
+    /// The queues that carry work towards a delivery: stored changes to fan out, alerts to send (<c>alerts</c>, named by
+    /// the infrastructure, which this library does not reference), channel deliveries.
     /// The wake-up queues (<c>dispatch</c>, <c>digests</c>) are left out: they hold hidden wake-ups by design.
     /// </summary>
-    private static readonly string[] WorkQueues = ["changes", "alerts", "channel-deliveries"];
+    private static readonly string[] WorkQueues = [ChangesStored.QueueName, "alerts", ChannelDelivery.QueueName];
 
     private readonly bool _startRunner;
     private readonly HttpClient _http = new();
