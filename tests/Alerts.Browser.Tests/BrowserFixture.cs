@@ -1,9 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Alerts.Core.Security;
 using Alerts.Testing;
 using Microsoft.Playwright;
 using MimeKit;
@@ -11,23 +9,20 @@ using MimeKit;
 namespace Alerts.Browser.Tests;
 
 /// <summary>
-/// One Azurite, one local runner (its own process) and one headless Chromium for the tests of a class. Chromium is the
+/// One Azurite and one local runner (its own process: <see cref="LocalRunnerFixture"/>, as the end-to-end tests run it)
+/// and one headless Chromium for the tests of a class. Chromium is the
 /// system's (<c>apt-get install -y chromium</c>): nothing is downloaded, and when it is missing every test fails saying so.
 /// </summary>
 public sealed partial class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
-    private const string Secret = "browser-tests-secret-0123456789abcdefghij";
-
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-browser-" + Guid.NewGuid().ToString("N"));
-    private AzuriteServer? _azurite;
-    private LocalRunnerProcess? _runner;
+    private readonly LocalRunnerFixture _system = new("browser-tests-secret-0123456789abcdefghij");
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
     public HttpClient Http { get; } = new();
 
-    public LocalRunnerProcess Runner => _runner ?? throw new InvalidOperationException("Not initialized.");
+    public LocalRunnerProcess Runner => _system.Runner;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialized.");
 
@@ -84,9 +79,7 @@ public sealed partial class BrowserFixture : IAsyncLifetime
     {
         await EnsureChromiumAsync();
 
-        Directory.CreateDirectory(_work);
-        _azurite = await AzuriteServer.StartAsync();
-        _runner = await LocalRunnerProcess.StartAsync(_azurite.ConnectionString, Secret, _work);
+        await _system.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -105,25 +98,8 @@ public sealed partial class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_runner is not null)
-        {
-            await _runner.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
+        await _system.DisposeAsync();
         Http.Dispose();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
     }
 
     public static string NewTicker() => "B" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(6)).ToUpperInvariant().PadRight(6, 'Q');
@@ -157,9 +133,7 @@ public sealed partial class BrowserFixture : IAsyncLifetime
     /// <summary>POSTs <paramref name="body"/> (JSON or NDJSON) to /api/ratings, signed as a vendor signs it, and expects 202.</summary>
     public async Task PostRatingsAsync(string body, string contentType = "application/json")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{Runner.BaseUrl}/api/ratings") { Content = new StringContent(body, Encoding.UTF8, contentType) };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
-        var response = await Http.SendAsync(request);
+        var response = await _system.PostSignedAsync(body, contentType);
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"POST /api/ratings answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 

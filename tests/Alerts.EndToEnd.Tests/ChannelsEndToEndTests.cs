@@ -16,36 +16,17 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed partial class ChannelsEndToEndTests : IAsyncLifetime
 {
-    private const string Secret = "end-to-end-secret-0123456789abcdefghij";
-
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-e2e-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalRunnerFixture _system = new();
     private readonly HttpClient _http = new();
-    private AzuriteServer? _azurite;
-    private LocalRunnerProcess? _runner;
 
-    private LocalRunnerProcess Runner => _runner!;
+    private LocalRunnerProcess Runner => _system.Runner;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        _azurite = await AzuriteServer.StartAsync();
-        _runner = await LocalRunnerProcess.StartAsync(_azurite.ConnectionString, Secret, _work);
-    }
+    public Task InitializeAsync() => _system.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
+        await _system.DisposeAsync();
         _http.Dispose();
-        Directory.Delete(_work, recursive: true);
     }
 
     [Fact]
@@ -73,9 +54,7 @@ public sealed partial class ChannelsEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync(Assert.Single(LinksIn(confirmation)), content: null)).StatusCode);
 
         var body = """{"id":"e2e-channels-1","ticker":"CIFR","company":"Cipher Mining","firm":"J.P. Morgan","fromRating":"Neutral","toRating":"Overweight","fromTarget":12,"toTarget":18}""";
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{Runner.BaseUrl}/api/ratings") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
-        Assert.Equal(HttpStatusCode.Accepted, (await _http.SendAsync(request)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _system.PostSignedAsync(body)).StatusCode);
 
         var alert = await WaitForEmailAsync(m => (m.Subject ?? string.Empty).Contains("upgrades CIFR", StringComparison.Ordinal), "the alert email");
         var posted = Assert.Single(await webhook.WaitForRequestsAsync(r => r.Body.Contains("\"type\":\"alert\"", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(30)));

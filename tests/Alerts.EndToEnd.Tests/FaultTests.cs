@@ -19,44 +19,18 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Secret = "fault-test-secret-0123456789abcdefghij";
-
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-faults-" + Guid.NewGuid().ToString("N"));
+    /// <summary>Azurite and the runner; each test starts the runner itself, with its own settings.</summary>
+    private readonly LocalRunnerFixture _system = new("fault-test-secret-0123456789abcdefghij", startRunner: false);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private AzuriteServer? _azurite;
 
-    /// <summary>The runner the kill test is on now (it changes with every restart), stopped whatever happens.</summary>
-    private LocalRunnerProcess? _current;
+    private AzuriteServer Azurite => _system.Azurite;
 
-    private AzuriteServer Azurite => _azurite!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        _azurite = await AzuriteServer.StartAsync();
-    }
+    public Task InitializeAsync() => _system.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        if (_current is not null)
-        {
-            await _current.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
+        await _system.DisposeAsync();
         _http.Dispose();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A runner's last file handles; the temp folder is cleaned by the OS.
-        }
     }
 
     /// <summary>Settings that make a crashed runner's leftovers come back within seconds rather than minutes.</summary>
@@ -82,9 +56,7 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
         const int Tickers = 20;
         const int Changes = 10_000;
         const int BatchSize = 100;
-        var port = FreePorts.GetOne();
-        var settings = FastRecovery();
-        var runner = _current = await LocalRunnerProcess.StartAsync(Azurite.ConnectionString, Secret, _work, port, settings);
+        var runner = await _system.StartRunnerAsync(FastRecovery());
         var tickers = Enumerable.Range(0, Tickers).Select(i => $"KILL{i:D2}").ToArray();
         await SubscribeAllAsync(runner, tickers.Select(t => (Email: $"{t.ToLowerInvariant()}@example.com", Ticker: t)).ToList());
 
@@ -113,8 +85,8 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
                     killAt.Remove(killAt.Min);
                     // Mid-stream: a post in flight, alerts being dispatched.
                     var inFlight = PostSignedAsync(runner, batches[i], "application/x-ndjson");
-                    await Task.Delay(random.Next(0, 40));
-                    await runner.KillAsync();
+                    await Task.Delay(random.Next(0, 40)); // the scenario: a kill at a random moment of the post, not a wait
+                    await _system.KillRunnerAsync();
                     kills++;
                     try
                     {
@@ -132,7 +104,7 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
                     {
                     }
 
-                    runner = _current = await LocalRunnerProcess.StartAsync(Azurite.ConnectionString, Secret, _work, port, settings);
+                    runner = await _system.RestartRunnerAsync();
                     continue;
                 }
 
@@ -184,7 +156,9 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
         }
 
         output.WriteLine($"all emails after {clock.Elapsed.TotalSeconds:0.0} s");
-        await Task.Delay(TimeSpan.FromSeconds(12)); // two lock timeouts: any duplicate would have arrived by now
+        // Every change fanned out and every alert message deleted, none left hidden by a killed runner to come back:
+        // any duplicate would be in the mailbox now.
+        await _system.WaitUntilQueuesDrainedAsync(TimeSpan.FromMinutes(2));
         var files = AlertFiles(runner);
         var distinct = files.Select(AlertIdOf).Distinct().Count();
 
@@ -215,7 +189,7 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
             return (202, null, null);
         });
         var settings = FastRecovery(new() { ["SendGrid__ApiKey"] = "SG.fault-test", ["SendGrid__Host"] = sendGrid.BaseUrl });
-        await using var runner = await LocalRunnerProcess.StartAsync(Azurite.ConnectionString, Secret, _work, FreePorts.GetOne(), settings);
+        var runner = await _system.StartRunnerAsync(settings);
 
         // Subscribers confirm through the links of the confirmation emails SendGrid received.
         const int Subscribers = 10;
@@ -244,7 +218,7 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
 
         List<(string Subject, string Reference)> Alerts() => accepted.Where(a => !a.Subject.Contains("Confirm", StringComparison.Ordinal)).ToList();
         await Eventually.UntilAsync(() => Alerts().Count >= Changes, TimeSpan.FromMinutes(2), $"{Changes} alerts accepted by SendGrid\n{runner.Output}");
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await _system.WaitUntilQueuesDrainedAsync(TimeSpan.FromMinutes(2)); // every retry done: a duplicate would have reached SendGrid
         var alerts = Alerts();
 
         output.WriteLine($"SendGrid requests: {sendGrid.Requests.Count} (40 of them answered 429 or 500); alerts accepted: {alerts.Count}, distinct: {alerts.Select(a => a.Reference).Distinct().Count()}");
@@ -256,7 +230,7 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task AzuriteStoppedAndRestartedMidStream_NoAcceptedChangeLost()
     {
-        await using var runner = await LocalRunnerProcess.StartAsync(Azurite.ConnectionString, Secret, _work, FreePorts.GetOne(), FastRecovery());
+        var runner = await _system.StartRunnerAsync(FastRecovery());
         const string Ticker = "OUTAGE";
         await SubscribeAllAsync(runner, [("outage@example.com", Ticker)]);
 
@@ -291,14 +265,14 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                 Assert.NotNull(response.Headers.RetryAfter);
                 unavailable++;
-                await Task.Delay(250);
+                await Task.Delay(250); // the sender's pause before resending, as told by Retry-After (kept short): the scenario, not a wait
             }
         }
 
         var history = await _http.GetFromJsonAsync<JsonElement>($"{runner.BaseUrl}/api/ratings?ticker={Ticker}&limit=1000");
         var stored = history.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToHashSet();
         await Eventually.UntilAsync(() => AlertFiles(runner).Count >= acceptedIds.Count, TimeSpan.FromMinutes(2), "every accepted change was emailed\n" + runner.Output);
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await _system.WaitUntilQueuesDrainedAsync(TimeSpan.FromMinutes(2)); // a duplicate would be in the mailbox now
         var files = AlertFiles(runner);
 
         output.WriteLine($"accepted: {acceptedIds.Count} of {Changes}; answered 503 during the 5 s outage: {unavailable}; stored: {stored.Count}; alert emails: {files.Count}, distinct: {files.Select(AlertIdOf).Distinct().Count()}");
@@ -329,7 +303,7 @@ public sealed partial class FaultTests(ITestOutputHelper output) : IAsyncLifetim
     private Task<HttpResponseMessage> PostSignedAsync(LocalRunnerProcess runner, string body, string contentType)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"{runner.BaseUrl}/api/ratings") { Content = new StringContent(body, Encoding.UTF8, contentType) };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
+        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(_system.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
         return _http.SendAsync(request);
     }
 

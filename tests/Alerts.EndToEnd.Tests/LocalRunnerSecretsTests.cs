@@ -12,30 +12,18 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed class LocalRunnerSecretsTests : IAsyncLifetime
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-e2e-secrets-" + Guid.NewGuid().ToString("N"));
-    private AzuriteServer? _azurite;
+    /// <summary>Azurite, and a runner started by each test with nothing set (an empty webhook secret is the same as none).</summary>
+    private readonly LocalRunnerFixture _system = new(string.Empty, startRunner: false);
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        _azurite = await AzuriteServer.StartAsync();
-    }
+    public Task InitializeAsync() => _system.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
-        Directory.Delete(_work, recursive: true);
-    }
+    public Task DisposeAsync() => _system.DisposeAsync();
 
     [Fact]
     public async Task LocalRunner_NoSecretsSet_SignsWithTheDevelopmentSecretAndKeepsItsKeyFileOwnerOnly()
     {
         // An empty Webhook__Secrets is the same as none: the runner uses its development secret.
-        await using var runner = await LocalRunnerProcess.StartAsync(_azurite!.ConnectionString, string.Empty, _work);
+        var runner = await _system.StartRunnerAsync();
         using var http = new HttpClient();
         var body = "{\"ticker\":\"DEVSEC\",\"firm\":\"UBS\",\"toRating\":\"Buy\"}";
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{runner.BaseUrl}/api/ratings?dryRun=true") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -45,7 +33,7 @@ public sealed class LocalRunnerSecretsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Contains(SecretRules.DevelopmentWebhookSecret, runner.Output, StringComparison.Ordinal);
-        var keyFile = Path.Combine(_work, ".alerts", "signing-key");
+        var keyFile = Path.Combine(_system.WorkDirectory, ".alerts", "signing-key");
         Assert.True(File.Exists(keyFile));
         if (!OperatingSystem.IsWindows())
         {
@@ -56,7 +44,7 @@ public sealed class LocalRunnerSecretsTests : IAsyncLifetime
     [Fact]
     public async Task LocalRunner_KeyFileLeftReadableByOthers_IsMadeOwnerOnly()
     {
-        var data = Path.Combine(_work, ".alerts");
+        var data = Path.Combine(_system.WorkDirectory, ".alerts");
         Directory.CreateDirectory(data);
         var keyFile = Path.Combine(data, "signing-key");
         await File.WriteAllTextAsync(keyFile, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
@@ -67,7 +55,7 @@ public sealed class LocalRunnerSecretsTests : IAsyncLifetime
 
         File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        await using var runner = await LocalRunnerProcess.StartAsync(_azurite!.ConnectionString, string.Empty, _work);
+        await _system.StartRunnerAsync();
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
     }
@@ -76,7 +64,7 @@ public sealed class LocalRunnerSecretsTests : IAsyncLifetime
     public async Task LocalRunner_UnresolvedKeyVaultReference_RefusesToStartNamingTheSetting()
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => LocalRunnerProcess.StartAsync(
-            _azurite!.ConnectionString, "@Microsoft.KeyVault(SecretUri=https://alerts-kv.vault.azure.net/secrets/webhook/)", _work));
+            _system.Azurite.ConnectionString, "@Microsoft.KeyVault(SecretUri=https://alerts-kv.vault.azure.net/secrets/webhook/)", _system.WorkDirectory));
 
         Assert.Contains("Webhook:Secrets", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Key Vault", failure.Message, StringComparison.Ordinal);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Alerts.Core.Security;
 using Alerts.Testing;
 using MimeKit;
 
@@ -15,36 +14,17 @@ namespace Alerts.EndToEnd.Tests;
 /// </summary>
 public sealed partial class SignedPostToEmailTests : IAsyncLifetime
 {
-    private const string Secret = "end-to-end-secret-0123456789abcdefghij";
-
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-e2e-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalRunnerFixture _system = new();
     private readonly HttpClient _http = new();
-    private AzuriteServer? _azurite;
-    private LocalRunnerProcess? _runner;
 
-    private LocalRunnerProcess Runner => _runner!;
+    private LocalRunnerProcess Runner => _system.Runner;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        _azurite = await AzuriteServer.StartAsync();
-        _runner = await LocalRunnerProcess.StartAsync(_azurite.ConnectionString, Secret, _work);
-    }
+    public Task InitializeAsync() => _system.InitializeAsync();
 
     public async Task DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
+        await _system.DisposeAsync();
         _http.Dispose();
-        Directory.Delete(_work, recursive: true);
     }
 
     [Fact]
@@ -72,10 +52,10 @@ public sealed partial class SignedPostToEmailTests : IAsyncLifetime
         Assert.Equal("List-Unsubscribe=One-Click", alert.Headers["List-Unsubscribe-Post"]);
         Assert.Contains(LinksIn(alert), l => l.AbsolutePath.EndsWith("/manage", StringComparison.Ordinal));
 
-        // The same post again: a duplicate, and no second email once the dispatcher has had time to run twice.
+        // The same post again: a duplicate, and no second email once the work queues are drained.
         var second = await PostSignedAsync(body);
         Assert.Equal(1, (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32());
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await _system.WaitUntilQueuesDrainedAsync(TimeSpan.FromSeconds(60));
         Assert.Single(Emails(), m => !IsConfirmation(m));
         Assert.Equal(2, Emails().Count);
     }
@@ -89,15 +69,7 @@ public sealed partial class SignedPostToEmailTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    private Task<HttpResponseMessage> PostSignedAsync(string body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{Runner.BaseUrl}/api/ratings")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body)));
-        return _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostSignedAsync(string body) => _system.PostSignedAsync(body);
 
     private List<MimeMessage> Emails() =>
         Directory.Exists(Runner.Mailbox)

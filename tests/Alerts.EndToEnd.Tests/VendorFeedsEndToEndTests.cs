@@ -25,21 +25,21 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
 
     private static readonly int FinnhubDays = VendorSample.DaysBetween(new DateOnly(2019, 9, 6), Yesterday);
 
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "alerts-feeds-e2e-" + Guid.NewGuid().ToString("N"));
+    /// <summary>Azurite and the runner; the tests start the runner with the sources they need.</summary>
+    private readonly LocalRunnerFixture _system = new(Secret, startRunner: false);
     private readonly HttpClient _http = new();
-    private AzuriteServer? _azurite;
     private CaptureServer? _vendors;
-    private LocalRunnerProcess? _runner;
 
     // What each vendor answers now; the test changes it as the vendors publish more.
     private volatile string _benzinga = string.Empty;
     private volatile string _fmpTargets = "[]";
     private volatile string _benzingaRemoved = """{"removed": []}""";
 
+    private LocalRunnerProcess Runner => _system.Runner;
+
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_work);
-        _azurite = await AzuriteServer.StartAsync();
+        await _system.InitializeAsync();
         var finnhub = VendorSample.Rewrite(VendorSample.FinnhubBynd, FinnhubDays);
         var gradesAapl = VendorSample.Rewrite(VendorSample.FmpGradesAapl, VendorSample.DaysBetween(new DateOnly(2025, 1, 31), Yesterday));
         var gradesNvda = VendorSample.Rewrite(VendorSample.FmpGradesNvda, VendorSample.DaysBetween(new DateOnly(2026, 5, 18), Yesterday));
@@ -58,23 +58,14 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.DisposeAsync();
-        }
-
         if (_vendors is not null)
         {
             await _vendors.DisposeAsync();
         }
 
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
+        await _system.DisposeAsync();
 
         _http.Dispose();
-        Directory.Delete(_work, recursive: true);
     }
 
     [Fact]
@@ -83,13 +74,12 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         // 1. Benzinga has published its records up to 2023-09-12 (moved): the runner with Benzinga, Finnhub and FMP grades.
         _benzinga = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, keep: r => string.CompareOrdinal((string)r["date"]!, "2023-09-12") <= 0);
         var earlier = VendorSample.Records(VendorSample.BenzingaAapl).Count(r => string.CompareOrdinal((string)r["date"]!, "2023-09-12") <= 0);
-        _runner = await StartRunnerAsync(withPriceTargets: false);
+        await StartRunnerAsync(withPriceTargets: false);
         await UntilAsync(async () => (await RatingsAsync("AAPL")).Count(c => Source(c) == "benzinga") == earlier, "Benzinga's earlier records are stored");
-        await _runner.DisposeAsync();
 
         // 2. The four sources (and an FMP grades-news source on a free key). FMP's price-target news, on Benzinga's timeline.
         _fmpTargets = VendorSample.Rewrite(VendorSample.FmpPriceTargetNewsAapl, BenzingaDays);
-        _runner = await StartRunnerAsync(withPriceTargets: true);
+        await StartRunnerAsync(withPriceTargets: true); // in place of the first runner
         await UntilAsync(async () => (await RatingsAsync("AAPL")).Count(c => Source(c) == "fmp-targets") == 2, "FMP's Wedbush and Needham targets are stored");
 
         // 3. Benzinga's later records come in; then FMP's Jefferies record (moved to yesterday).
@@ -132,7 +122,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
 
         // The source on a free key: reported on /api/health with the reason, asked once.
         // The reasons are details: the operator's key gets them (anonymous callers, only the verdict).
-        using var ask = new HttpRequestMessage(HttpMethod.Get, $"{_runner.BaseUrl}/api/health");
+        using var ask = new HttpRequestMessage(HttpMethod.Get, $"{Runner.BaseUrl}/api/health");
         ask.Headers.Add("X-Alerts-Admin-Key", AdminKey);
         using var answer = await _http.SendAsync(ask); // 503 while a problem is reported
         var health = await answer.Content.ReadFromJsonAsync<JsonObject>() ?? throw new InvalidOperationException("no health report");
@@ -149,7 +139,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         const string redburn = "659e84b3b02d4100013258aa";
         var record = VendorSample.Rewrite(VendorSample.BenzingaAapl, BenzingaDays, keep: r => (string?)r["id"] == redburn);
         _benzinga = """{"ratings": []}""";
-        _runner = await LocalRunnerProcess.StartAsync(_azurite!.ConnectionString, Secret, _work, FreePorts.GetOne(), new Dictionary<string, string>
+        await _system.StartRunnerAsync(new Dictionary<string, string>
         {
             ["Feeds__PollIntervalSeconds"] = "2",
             ["Feeds__Sources__0__Name"] = "benzinga",
@@ -200,7 +190,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
     private async Task SubscribeAsync(string email, string extraJson)
     {
         using var created = await _http.PostAsync(
-            $"{_runner!.BaseUrl}/api/subscriptions",
+            $"{Runner.BaseUrl}/api/subscriptions",
             new StringContent($$"""{"email": "{{email}}", "tickers": ["AAPL"]{{extraJson}}}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var confirmation = await EmailAsync(email, IsConfirmation, "the confirmation email", confirmations: true);
@@ -212,8 +202,8 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
     private static bool IsConfirmation(MimeKit.MimeMessage message) => (message.Subject ?? string.Empty).Contains("Confirm", StringComparison.Ordinal);
 
     private List<MimeKit.MimeMessage> Emails(string to) =>
-        Directory.Exists(_runner!.Mailbox)
-            ? Directory.GetFiles(_runner.Mailbox, "*.eml").Order(StringComparer.Ordinal).Select(path => MimeKit.MimeMessage.Load(path))
+        Directory.Exists(Runner.Mailbox)
+            ? Directory.GetFiles(Runner.Mailbox, "*.eml").Order(StringComparer.Ordinal).Select(path => MimeKit.MimeMessage.Load(path))
                 .Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase))).ToList()
             : [];
 
@@ -284,12 +274,12 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
             settings["Feeds__Sources__4__Symbols"] = "AAPL";
         }
 
-        return await LocalRunnerProcess.StartAsync(_azurite!.ConnectionString, Secret, _work, FreePorts.GetOne(), settings);
+        return await _system.StartRunnerAsync(settings);
     }
 
     private async Task<IReadOnlyList<JsonNode>> RatingsAsync(string ticker)
     {
-        var history = await _http.GetFromJsonAsync<JsonObject>($"{_runner!.BaseUrl}/api/ratings?ticker={ticker}&limit=1000");
+        var history = await _http.GetFromJsonAsync<JsonObject>($"{Runner.BaseUrl}/api/ratings?ticker={ticker}&limit=1000");
         return history?["changes"]?.AsArray().Select(c => c!).ToList() ?? [];
     }
 
@@ -301,7 +291,7 @@ public sealed class VendorFeedsEndToEndTests : IAsyncLifetime
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\nRunner output:\n{_runner?.Output}", ex);
+            throw new TimeoutException($"{ex.Message}\nRunner output:\n{Runner.Output}", ex);
         }
     }
 }

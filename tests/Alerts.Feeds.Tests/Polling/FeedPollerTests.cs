@@ -470,7 +470,7 @@ public sealed class FeedPollerTests(AzuriteFixture azurite) : IAsyncLifetime
         var body = VendorSample.Rewrite(VendorSample.FinnhubBynd, ticker: Apart);
         _server.SetResponder(_ =>
         {
-            Thread.Sleep(TimeSpan.FromSeconds(1));
+            Thread.Sleep(TimeSpan.FromSeconds(1)); // a slow vendor, so that the second poll starts while the first runs: the scenario, not a wait
             return Responses.Json(body);
         });
         await using var host = Host(Finnhub(), new TestClock(FinnhubNow));
