@@ -16,6 +16,9 @@ internal sealed class LoadTest(LoadTestOptions options)
     /// <summary>The fixed-rate scheduler never has more requests than this in flight; beyond it a start is late.</summary>
     private const int MaxInFlight = 1_000;
 
+    /// <summary>Subscribers' addresses are spread over this many mail domains: 100 confirmation emails each for 10,000.</summary>
+    private const int MailDomains = 100;
+
     private readonly List<ScenarioStats> _scenarios = [];
     /// <summary>How often the runner's live heap is measured during the batch and quiet scenarios (each time a full collection of the runner).</summary>
     private static readonly TimeSpan LiveHeapInterval = TimeSpan.FromSeconds(3);
@@ -369,7 +372,8 @@ internal sealed class LoadTest(LoadTestOptions options)
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (j, ct) =>
         {
             var followed = follows(j);
-            var email = $"{emailPrefix.ToLowerInvariant()}-{j}@example.com";
+            // Spread over mail domains as real subscribers are (a domain may get 200 confirmation emails an hour by default).
+            var email = $"{emailPrefix.ToLowerInvariant()}-{j}@m{j % MailDomains}.example.com";
             var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["email"] = email, ["tickers"] = followed });
             using var response = await http.PostAsync(new Uri(baseUrl, "/api/subscriptions"), new StringContent(body, Encoding.UTF8, "application/json"), ct);
             var text = await response.Content.ReadAsStringAsync(ct);

@@ -122,7 +122,8 @@ internal sealed class LoadTestOptions
           --subscriptions M      subscriptions created and confirmed first (default 20; the runner we start allows any
                                  number, an existing one 20 per client per hour unless Alerts__MaxSubscriptionsPerClientPerHour,
                                  and 200 confirmation emails per mail domain per hour unless
-                                 Alerts__MaxConfirmationsPerDomainPerHour: every address is at example.com)
+                                 Alerts__MaxConfirmationsPerDomainPerHour: addresses are spread over 100 domains,
+                                 m0.example.com to m99.example.com)
           --tickers T            tickers the changes are about; subscription j follows ticker j mod T (default 10)
           --rate R[,R...] --rate-seconds S (default 100, 30)
           --warmup-seconds S     single-change posts at 50/s with alerts before the scenarios, not reported (default 20;

@@ -112,7 +112,7 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
         // One client (this tool, 127.0.0.1) creates every subscription.
         start.Environment["Alerts__MaxSubscriptionsPerClientPerHour"] = "100000";
 
-        // ... all at example.com addresses (the morning scenario's 10,000 confirmation emails in one domain).
+        // ... to addresses in 100 mail domains (100,000 morning subscribers are 1,000 confirmation emails a domain).
         start.Environment["Alerts__MaxConfirmationsPerDomainPerHour"] = "1000000";
         if (traceStorage)
         {
