@@ -141,6 +141,10 @@ internal sealed partial class AlertTracker(IReadOnlyDictionary<string, IReadOnly
         {
             Arrive(expected, arrivedAt);
         }
+        else
+        {
+            expected.Scenario.AlertTwice();
+        }
 
         return true;
     }

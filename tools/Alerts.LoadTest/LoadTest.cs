@@ -16,6 +16,9 @@ internal sealed class LoadTest(LoadTestOptions options)
     /// <summary>The fixed-rate scheduler never has more requests than this in flight; beyond it a start is late.</summary>
     private const int MaxInFlight = 1_000;
 
+    /// <summary>Subscribers' addresses are spread over this many mail domains: 100 confirmation emails each for 10,000.</summary>
+    private const int MailDomains = 100;
+
     private readonly List<ScenarioStats> _scenarios = [];
     /// <summary>How often the runner's live heap is measured during the batch and quiet scenarios (each time a full collection of the runner).</summary>
     private static readonly TimeSpan LiveHeapInterval = TimeSpan.FromSeconds(3);
@@ -31,6 +34,8 @@ internal sealed class LoadTest(LoadTestOptions options)
     private string _storage = "UseDevelopmentStorage=true";
     private string _azuriteVersion = "?";
     private int _followersPerTicker;
+    private int _morningFollowersPerTicker;
+    private double _morningSetupSeconds = double.NaN;
     private string _mailboxFileSystem = "?";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -44,6 +49,10 @@ internal sealed class LoadTest(LoadTestOptions options)
 
         // Tickers nobody follows, for ingest alone (scenario quiet).
         var quietTickers = Enumerable.Range(0, options.Tickers).Select(i => $"LQ{tag}{i:D3}").ToList();
+
+        // The morning burst's own tickers and subscribers (scenario morning).
+        var morning = options.Scenarios.Contains("morning");
+        var morningTickers = morning ? Enumerable.Range(0, options.MorningTickers).Select(i => $"LM{tag}{i:D4}").ToList() : [];
         _azuriteVersion = AzuriteVersion(repoRoot);
 
         AzuriteServer? azurite = null;
@@ -124,14 +133,35 @@ internal sealed class LoadTest(LoadTestOptions options)
 
             var followers = mailbox is null
                 ? tickers.ToDictionary(t => t, _ => (IReadOnlyList<Follower>)[], StringComparer.Ordinal)
-                : await SubscribeAsync(http, baseUrl, tickers, tag, mailbox.Directory, cancellationToken);
+                : (await SubscribeAsync(http, baseUrl, tickers, options.Subscriptions, j => [tickers[j % tickers.Count]], $"lt-{tag}", mailbox.Directory, cancellationToken)).Followers;
             _followersPerTicker = (int)Math.Round(followers.Values.Average(f => f.Count));
+            if (morning && mailbox is not null)
+            {
+                var follows = options.MorningFollows;
+                var (morningFollowers, seconds) = await SubscribeAsync(
+                    http,
+                    baseUrl,
+                    morningTickers,
+                    options.MorningSubscribers,
+                    j => [.. Enumerable.Range(0, follows).Select(k => morningTickers[(int)(((long)j * follows + k) % morningTickers.Count)])],
+                    $"lm-{tag}",
+                    mailbox.Directory,
+                    cancellationToken);
+                _morningSetupSeconds = seconds;
+                _morningFollowersPerTicker = (int)Math.Round(morningFollowers.Values.Average(f => f.Count));
+                foreach (var (ticker, list) in morningFollowers)
+                {
+                    followers[ticker] = list;
+                }
+            }
+
             _tracker = new AlertTracker(followers);
 
             _sampler = new ProcessSampler(runnerPid, azurite?.ProcessId, TimeSpan.FromMilliseconds(100), LiveHeapInterval);
             progress = Task.Run(() => ProgressAsync(progressStop.Token), CancellationToken.None);
             var poster = new Poster(http, baseUrl, secret, tickers, _tracker);
             var quietPoster = new Poster(http, baseUrl, secret, quietTickers, _tracker);
+            var morningPoster = new Poster(http, baseUrl, secret, morningTickers, _tracker);
 
             // Warm-up (not reported): JIT, connection pools, tables and queues created.
             var warmup = new ScenarioStats("warm-up", "one change per ticker, then a 10-change batch", 1);
@@ -213,6 +243,17 @@ internal sealed class LoadTest(LoadTestOptions options)
                     await RunAsync(batch, () => FullSpeedAsync(poster, batch, options.BatchClients, size, options.BatchSeconds, posts, cancellationToken), mailbox is not null, report: true, cancellationToken);
                     _batches.Add((size, idle, idleLive, batch));
                 }
+            }
+
+            if (morning)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                var burst = new ScenarioStats(
+                    "morning",
+                    $"{options.MorningChanges:N0} single-change posts over {options.MorningSeconds} s (jittered) on {options.MorningTickers:N0} tickers, {options.MorningSubscribers:N0} subscribers following {options.MorningFollows} each",
+                    1);
+                var perSecond = options.MorningChanges / (double)options.MorningSeconds;
+                await RunAsync(burst, () => FixedRateAsync(morningPoster, burst, perSecond, options.MorningChanges, cancellationToken, jitter: true), mailbox is not null, report: true, cancellationToken);
             }
 
             if (options.Scenarios.Contains("baseline"))
@@ -313,26 +354,27 @@ internal sealed class LoadTest(LoadTestOptions options)
     }
 
     /// <summary>
-    /// Creates --subscriptions subscriptions (subscription j follows ticker j mod T), reads each confirmation email from
-    /// the pickup directory and POSTs its link, as a user pressing the button would.
+    /// Creates <paramref name="count"/> subscriptions (subscription j follows <paramref name="follows"/>(j)), reads each
+    /// confirmation email from the pickup directory and POSTs its link, as a user pressing the button would.
     /// </summary>
-    private async Task<Dictionary<string, IReadOnlyList<Follower>>> SubscribeAsync(HttpClient http, Uri baseUrl, IReadOnlyList<string> tickers, string tag, string mailbox, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, IReadOnlyList<Follower>> Followers, double Seconds)> SubscribeAsync(HttpClient http, Uri baseUrl, IReadOnlyList<string> tickers, int count, Func<int, string[]> follows, string emailPrefix, string mailbox, CancellationToken cancellationToken)
     {
         var result = tickers.ToDictionary(t => t, _ => (IReadOnlyList<Follower>)new List<Follower>(), StringComparer.Ordinal);
-        if (options.Subscriptions == 0)
+        if (count == 0)
         {
-            return result;
+            return (result, 0);
         }
 
-        Say($"Creating and confirming {options.Subscriptions} subscriptions on {tickers.Count} tickers ...");
+        Say($"Creating and confirming {count:N0} subscriptions on {tickers.Count:N0} tickers ...");
         var stopwatch = Stopwatch.StartNew();
 
-        var created = new ConcurrentBag<(string Id, string Email, string Ticker)>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.Subscriptions), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (j, ct) =>
+        var created = new ConcurrentBag<(string Id, string Email, string[] Tickers)>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (j, ct) =>
         {
-            var ticker = tickers[j % tickers.Count];
-            var email = $"lt-{tag.ToLowerInvariant()}-{j}@example.com";
-            var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["email"] = email, ["tickers"] = new[] { ticker } });
+            var followed = follows(j);
+            // Spread over mail domains as real subscribers are (a domain may get 200 confirmation emails an hour by default).
+            var email = $"{emailPrefix.ToLowerInvariant()}-{j}@m{j % MailDomains}.example.com";
+            var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["email"] = email, ["tickers"] = followed });
             using var response = await http.PostAsync(new Uri(baseUrl, "/api/subscriptions"), new StringContent(body, Encoding.UTF8, "application/json"), ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             if (response.StatusCode != HttpStatusCode.Created)
@@ -341,15 +383,17 @@ internal sealed class LoadTest(LoadTestOptions options)
             }
 
             using var document = JsonDocument.Parse(text);
-            created.Add((document.RootElement.GetProperty("id").GetString()!, email, ticker));
+            created.Add((document.RootElement.GetProperty("id").GetString()!, email, followed));
         });
 
+        // 60 s, and more for many: the confirmation emails are written as the runner's queue delivers them.
+        var wait = TimeSpan.FromSeconds(60 + (count / 100));
         var deadline = Stopwatch.StartNew();
         while (created.Any(c => !_confirmations.ContainsKey(c.Id)))
         {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            if (deadline.Elapsed > wait)
             {
-                throw new TimeoutException($"{created.Count(c => !_confirmations.ContainsKey(c.Id))} confirmation emails did not arrive in {mailbox} within 60 s.");
+                throw new TimeoutException($"{created.Count(c => !_confirmations.ContainsKey(c.Id))} confirmation emails did not arrive in {mailbox} within {wait.TotalSeconds:0} s.");
             }
 
             await Task.Delay(100, cancellationToken);
@@ -368,13 +412,17 @@ internal sealed class LoadTest(LoadTestOptions options)
             }
         });
 
-        foreach (var (id, email, ticker) in created)
+        foreach (var (id, email, followed) in created)
         {
-            ((List<Follower>)result[ticker]).Add(new Follower(id, email));
+            foreach (var ticker in followed)
+            {
+                ((List<Follower>)result[ticker]).Add(new Follower(id, email));
+            }
         }
 
-        Say($"{created.Count} subscriptions confirmed in {stopwatch.Elapsed.TotalSeconds:0.0} s ({created.Count / tickers.Count} per ticker)");
-        return result;
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        Say($"{created.Count:N0} subscriptions confirmed in {seconds:0.0} s ({result.Values.Average(f => f.Count):0.#} followers per ticker)");
+        return (result, seconds);
     }
 
     private async Task RunAsync(ScenarioStats scenario, Func<Task> load, bool drain, bool report, CancellationToken cancellationToken)
@@ -456,7 +504,11 @@ internal sealed class LoadTest(LoadTestOptions options)
         _baselines.Add((when, results, azuriteCpu, otherCpu));
     }
 
-    private static async Task FixedRateAsync(Poster poster, ScenarioStats scenario, int perSecond, int total, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="total"/> single-change posts at <paramref name="perSecond"/>, open loop; with
+    /// <paramref name="jitter"/>, each start moves by up to half the interval either way, as news arrives.
+    /// </summary>
+    private static async Task FixedRateAsync(Poster poster, ScenarioStats scenario, double perSecond, int total, CancellationToken cancellationToken, bool jitter = false)
     {
         using var inFlight = new SemaphoreSlim(MaxInFlight);
         var tasks = new List<Task>(total);
@@ -464,7 +516,8 @@ internal sealed class LoadTest(LoadTestOptions options)
         for (var i = 0; i < total; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var due = start + (long)(i * (double)Stopwatch.Frequency / perSecond);
+            var slot = i + (jitter ? Random.Shared.NextDouble() - 0.5 : 0);
+            var due = start + (long)(Math.Max(0, slot) * Stopwatch.Frequency / perSecond);
             var wait = Clock.Ms(Clock.Now, due);
             if (wait >= 1)
             {
@@ -539,6 +592,12 @@ internal sealed class LoadTest(LoadTestOptions options)
         md.AppendLine($"Setup: {options.Subscriptions} confirmed subscriptions on {options.Tickers} tickers ({_followersPerTicker} per ticker, so each change is {_followersPerTicker} alert emails); alerts on the Storage queue; emails as .eml files " +
                       $"on {_mailboxFileSystem}{(options.Url is null ? " (the run's folder; see --work-dir)" : string.Empty)}; " +
                       (options.Url is not null || options.Storage is not null ? "Azurite not ours." : options.AzuriteInMemory ? "Azurite in memory only (--azurite-in-memory)." : "Azurite saving its data in the run's folder, as the local runner's does."));
+        if (!double.IsNaN(_morningSetupSeconds))
+        {
+            md.AppendLine($"Morning burst set-up: {options.MorningSubscribers:N0} subscribers on {options.MorningTickers:N0} tickers of its own, each following {options.MorningFollows} " +
+                          $"({_morningFollowersPerTicker} followers per ticker, so each change is {_morningFollowersPerTicker} alert emails), created and confirmed over HTTP (8 concurrent) in {_morningSetupSeconds:0.0} s.");
+        }
+
         md.AppendLine();
 
         var baseline = BaselineMeans();
@@ -583,6 +642,13 @@ internal sealed class LoadTest(LoadTestOptions options)
                               $"{s.LateStarts:N0} fixed-rate starts were late (over {MaxInFlight} in flight); " +
                               $"the sweep fanned out {s.OutboxEntriesRedriven?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} changes left pending.");
             }
+        }
+
+        foreach (var s in _scenarios.Where(s => s.Name == "morning"))
+        {
+            md.AppendLine();
+            md.AppendLine($"Morning burst: {s.Accepted:N0} changes in {s.IngestSeconds:0.0} s, alert e2e (202 to the email written) p50 {s.E2ePercentile(50):N0} ms, p99 {s.E2ePercentile(99):N0} ms, max {s.E2eMax():N0} ms; " +
+                          $"emails {s.AlertsArrived:N0} received of {s.AlertsExpected:N0} expected, {s.AlertsTwice:N0} twice; ack p99 {s.AckPercentile(99):0.0} ms; errors {s.Errors:N0}.");
         }
 
         md.AppendLine();

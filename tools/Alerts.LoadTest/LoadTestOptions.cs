@@ -6,7 +6,7 @@ namespace Alerts.LoadTest;
 /// <summary>The command line. Every scenario is bounded in count and in time; every address must be loopback.</summary>
 internal sealed class LoadTestOptions
 {
-    public static readonly string[] AllScenarios = ["baseline", "rate", "burst", "quiet", "batch"];
+    public static readonly string[] AllScenarios = ["baseline", "rate", "burst", "quiet", "batch", "morning"];
 
     public IReadOnlyList<string> Scenarios { get; private set; } = AllScenarios;
 
@@ -57,6 +57,19 @@ internal sealed class LoadTestOptions
 
     public int BaselineSeconds { get; private set; } = 5;
 
+    /// <summary>The morning burst: single-change posts spread evenly (with jitter) over <see cref="MorningSeconds"/>.</summary>
+    public int MorningChanges { get; private set; } = 600;
+
+    public int MorningSeconds { get; private set; } = 60;
+
+    /// <summary>Tickers of the morning burst's own, followed by <see cref="MorningSubscribers"/> subscribers.</summary>
+    public int MorningTickers { get; private set; } = 1_000;
+
+    public int MorningSubscribers { get; private set; } = 10_000;
+
+    /// <summary>Tickers each morning subscriber follows (so each ticker has subscribers x follows / tickers followers).</summary>
+    public int MorningFollows { get; private set; } = 3;
+
     public int DrainSeconds { get; private set; } = 120;
 
     public int MaxTotalSeconds { get; private set; } = 1800;
@@ -98,10 +111,19 @@ internal sealed class LoadTestOptions
           batch      batch posts of each of --batch-sizes changes (--batch-clients concurrent), sampling the runner's
                      working set (and, here and in quiet, its live heap every 3 s: one full collection of the runner
                      each time), --batch-seconds or --batch-max-changes per size, whichever comes first
+          morning    a morning burst as the market makes it: --morning-changes signed single-change posts spread evenly
+                     over --morning-seconds (each start jittered by up to half the interval either way, as news arrives),
+                     on --morning-tickers tickers of its own followed by --morning-subscribers confirmed subscribers, each
+                     following --morning-follows tickers (default 600 in 60 s on 1,000 tickers, 10,000 subscribers
+                     following 3 each: 30 followers per ticker, 18,000 alert emails); its subscribers are created and
+                     confirmed over HTTP before the warm-up, and that set-up time is reported on its own
 
         Options:
           --subscriptions M      subscriptions created and confirmed first (default 20; the runner we start allows any
-                                 number, an existing one 20 per client per hour unless Alerts__MaxSubscriptionsPerClientPerHour)
+                                 number, an existing one 20 per client per hour unless Alerts__MaxSubscriptionsPerClientPerHour,
+                                 and 200 confirmation emails per mail domain per hour unless
+                                 Alerts__MaxConfirmationsPerDomainPerHour: addresses are spread over 100 domains,
+                                 m0.example.com to m99.example.com)
           --tickers T            tickers the changes are about; subscription j follows ticker j mod T (default 10)
           --rate R[,R...] --rate-seconds S (default 100, 30)
           --warmup-seconds S     single-change posts at 50/s with alerts before the scenarios, not reported (default 20;
@@ -111,6 +133,9 @@ internal sealed class LoadTestOptions
           --batch-sizes a,b,...  (default 1,10,100,1000)   --batch-clients C (default 2)
           --batch-seconds S      (default 15)   --batch-max-changes N (default 20000)
           --baseline-seconds S   per baseline mode, before and after (default 5)
+          --morning-changes N --morning-seconds S    (default 600, 60)
+          --morning-tickers T --morning-subscribers M --morning-follows F    (default 1000, 10000, 3; subscriber j
+                                 follows tickers j*F .. j*F+F-1 mod T, so every ticker has the same number of followers)
           --drain-seconds S      wait at most this long for a scenario's alert emails (default 120)
           --max-total-seconds S  stop everything after this long (default 1800)
           --progress-seconds S   progress line interval (default 2)
@@ -234,6 +259,21 @@ internal sealed class LoadTestOptions
                 case "--baseline-seconds":
                     options.BaselineSeconds = Int(1, 600);
                     break;
+                case "--morning-changes":
+                    options.MorningChanges = Int(1, 100_000);
+                    break;
+                case "--morning-seconds":
+                    options.MorningSeconds = Int(1, 3_600);
+                    break;
+                case "--morning-tickers":
+                    options.MorningTickers = Int(1, 10_000);
+                    break;
+                case "--morning-subscribers":
+                    options.MorningSubscribers = Int(1, 100_000);
+                    break;
+                case "--morning-follows":
+                    options.MorningFollows = Int(1, 100);
+                    break;
                 case "--drain-seconds":
                     options.DrainSeconds = Int(0, 3_600);
                     break;
@@ -263,6 +303,11 @@ internal sealed class LoadTestOptions
         if (options.Subscriptions > 0 && options.Subscriptions < options.Tickers)
         {
             throw new ArgumentException("--subscriptions must be 0 or at least --tickers, so that every ticker has a follower.");
+        }
+
+        if (options.MorningFollows > options.MorningTickers)
+        {
+            throw new ArgumentException("--morning-follows must be at most --morning-tickers.");
         }
 
         return options;

@@ -111,6 +111,9 @@ internal sealed partial class RunnerProcess : IAsyncDisposable
 
         // One client (this tool, 127.0.0.1) creates every subscription.
         start.Environment["Alerts__MaxSubscriptionsPerClientPerHour"] = "100000";
+
+        // ... to addresses in 100 mail domains (100,000 morning subscribers are 1,000 confirmation emails a domain).
+        start.Environment["Alerts__MaxConfirmationsPerDomainPerHour"] = "1000000";
         if (traceStorage)
         {
             // The Azure SDK logs every request ("Request [id] POST http://.../$batch"): counted, to show where the requests go.

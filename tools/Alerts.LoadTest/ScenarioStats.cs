@@ -19,6 +19,7 @@ internal sealed class ScenarioStats(string name, string description, int changes
     private long _alertsExpected;
     private long _alertsArrived;
     private long _arrivedBeforeAck;
+    private long _alertsTwice;
     private long _firstArrival = long.MaxValue;
     private long _lastArrival;
 
@@ -45,6 +46,9 @@ internal sealed class ScenarioStats(string name, string description, int changes
     public long AlertsArrived => Interlocked.Read(ref _alertsArrived);
 
     public long ArrivedBeforeAck => Interlocked.Read(ref _arrivedBeforeAck);
+
+    /// <summary>Alert emails that arrived for an alert that had already arrived: a follower told twice.</summary>
+    public long AlertsTwice => Interlocked.Read(ref _alertsTwice);
 
     public long Errors => _errors.Values.Sum();
 
@@ -89,6 +93,8 @@ internal sealed class ScenarioStats(string name, string description, int changes
     public void Error(string kind) => _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
     public void AlertExpected() => Interlocked.Increment(ref _alertsExpected);
+
+    public void AlertTwice() => Interlocked.Increment(ref _alertsTwice);
 
     public void AlertArrived(long sentAt, long ackAt, long arrivedAt)
     {
