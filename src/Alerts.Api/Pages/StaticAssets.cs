@@ -16,11 +16,14 @@ public static class StaticAssets
     public const string ManageStyles = "manage.css";
     public const string TickerStyles = "ticker.css";
 
+    /// <summary>What every page's style sheet shares; served in front of each, not on its own.</summary>
+    private const string BaseStyles = "base.css";
+
     private static readonly FrozenDictionary<string, Asset> Assets = new Dictionary<string, Asset>(StringComparer.Ordinal)
     {
         [ManageScript] = Load(ManageScript, "text/javascript; charset=utf-8"),
-        [ManageStyles] = Load(ManageStyles, "text/css; charset=utf-8"),
-        [TickerStyles] = Load(TickerStyles, "text/css; charset=utf-8"),
+        [ManageStyles] = Load(ManageStyles, "text/css; charset=utf-8", BaseStyles),
+        [TickerStyles] = Load(TickerStyles, "text/css; charset=utf-8", BaseStyles),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The URL of an asset, with its content digest as <c>?v=</c> so that a new version is never read from a cache.</summary>
@@ -37,12 +40,16 @@ public static class StaticAssets
         return new AssetResult(asset, request.Headers.IfNoneMatch.Contains(asset.ETag));
     }
 
-    private static Asset Load(string name, string contentType)
+    private static Asset Load(string name, string contentType, string? before = null)
     {
-        using var stream = typeof(StaticAssets).Assembly.GetManifestResourceStream("Alerts.Api.Assets." + name)
-            ?? throw new InvalidOperationException($"The embedded asset {name} is missing.");
         using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        foreach (var part in before is null ? [name] : new[] { before, name })
+        {
+            using var stream = typeof(StaticAssets).Assembly.GetManifestResourceStream("Alerts.Api.Assets." + part)
+                ?? throw new InvalidOperationException($"The embedded asset {part} is missing.");
+            stream.CopyTo(buffer);
+        }
+
         var bytes = buffer.ToArray();
         var version = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         return new Asset(bytes, contentType, version, $"\"{version}\"");
