@@ -55,17 +55,8 @@ internal sealed class ChangeRecipientRows(StorageBootstrapper storage, IOptions<
 
     private TableClient Table => storage.Table(StorageNames.SentAlertsTable);
 
-    /// <summary>The partition of a change's rows: stable across processes and versions (FNV-1a of its characters).</summary>
-    public static string PartitionOf(string changeId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in changeId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return "c" + (hash % Partitions).ToString("x", CultureInfo.InvariantCulture);
-    }
+    /// <summary>The partition of a change's rows: stable across processes and versions (<see cref="StablePartitions"/>).</summary>
+    public static string PartitionOf(string changeId) => StablePartitions.Of("c", changeId, Partitions);
 
     /// <summary>The row of one recipient of a change.</summary>
     public static string RowOf(string changeId, string subscriptionId) =>

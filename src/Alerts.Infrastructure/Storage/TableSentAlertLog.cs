@@ -39,17 +39,8 @@ internal sealed class TableSentAlertLog(StorageBootstrapper storage, IOptions<De
     private const int RowsPerTransaction = 100;
     private const int Concurrency = 8;
 
-    /// <summary>The partition of an alert id's row: stable across processes and versions (FNV-1a of its characters).</summary>
-    public static string PartitionOf(string alertId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in alertId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return "p" + (hash % Partitions).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>The partition of an alert id's row: stable across processes and versions (<see cref="StablePartitions"/>).</summary>
+    public static string PartitionOf(string alertId) => StablePartitions.Of("p", alertId, Partitions);
 
     private TableClient Table => storage.Table(StorageNames.SentAlertsTable);
 
